@@ -1,0 +1,13 @@
+// The one place that lists which modules contribute verbs. Each module owns one registrar.
+#include "cli/command_registrars.hpp"
+#include "stella/host/cli/command.hpp"
+
+namespace stella::host {
+
+CommandTable build_command_table() {
+  CommandTable table;
+  register_plugin_commands(table);
+  return table;
+}
+
+}  // namespace stella::host

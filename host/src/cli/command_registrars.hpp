@@ -1,0 +1,11 @@
+// Registrars: each module of the host adds its verbs to the command table in one function.
+#pragma once
+
+#include "stella/host/cli/command.hpp"
+
+namespace stella::host {
+
+/// stella plugins list|inspect|... (host/src/plugins)
+void register_plugin_commands(CommandTable& table);
+
+}  // namespace stella::host
