@@ -1,0 +1,43 @@
+// The tool's own state schema and its append-only, hash-chained audit trail (DESIGN.md §5).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "stella/host/store/pg_connection.hpp"
+
+namespace stella::host {
+
+/// The PostgreSQL schema holding the tool's own state (runs, steps, checkpoints, audit, config).
+inline constexpr const char* kStateSchema = "stella";
+
+/// Audit event types. The first five are the runbook's "Audit Trail Requirements" table.
+namespace audit_type {
+inline constexpr const char* kMigrationStart = "migration_start";   // timestamp, version, operator
+inline constexpr const char* kSchemaChange = "schema_change";       // before/after versions
+inline constexpr const char* kRootHashChange = "root_hash_change";  // old, new, cross-reference
+inline constexpr const char* kVerification = "verification";        // pass/fail, anomalies (7 y)
+inline constexpr const char* kRollback = "rollback";                // reason, restored version
+inline constexpr const char* kStoreInit = "store_init";
+inline constexpr const char* kSeed = "seed";
+inline constexpr const char* kExport = "export";
+inline constexpr const char* kImport = "import";
+inline constexpr const char* kQuarantine = "quarantine";
+inline constexpr const char* kConfigChange = "config_change";
+inline constexpr const char* kReindex = "reindex";
+}  // namespace audit_type
+
+/// Creates the state schema and its tables when missing (idempotent, safe to call concurrently).
+void ensure_state_schema(PgConnection& connection);
+
+/// Appends one event inside the caller's open transaction, so the event commits or rolls back
+/// with the change it records. Chains it to the previous event (hash of the previous event's hash
+/// and this event's canonical content); concurrent appenders serialize on the chain head.
+/// `data_json` is a JSON object with the event type's required fields. Returns the event id.
+std::int64_t append_audit_event(PgConnection& connection, std::string_view type,
+                                 std::string_view operator_name, std::string_view data_json);
+
+}  // namespace stella::host
