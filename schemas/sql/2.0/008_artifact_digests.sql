@@ -1,0 +1,12 @@
+-- The digest of each artifact in each generation: "<algorithm>:<hex>" of the content's bytes with
+-- the generation's algorithm. Generation 1 digests are the 1.0 digests, unchanged.
+CREATE TABLE evidence.artifact_digests (
+  bundle_id  text COLLATE "C" NOT NULL,
+  path       text COLLATE "C" NOT NULL,
+  generation integer NOT NULL REFERENCES evidence.digest_generations (generation),
+  digest     text NOT NULL CHECK (digest ~ '^[a-z0-9-]+:[0-9a-f]+$'),
+  PRIMARY KEY (generation, bundle_id, path),
+  FOREIGN KEY (bundle_id, path) REFERENCES evidence.artifacts (bundle_id, path)
+);
+
+CREATE INDEX artifact_digests_by_artifact ON evidence.artifact_digests (bundle_id, path);
