@@ -8,4 +8,7 @@ namespace stella::host {
 /// stella plugins list|inspect|... (host/src/plugins)
 void register_plugin_commands(CommandTable& table);
 
+/// stella db status|start|stop|url|env (host/src/store)
+void register_db_commands(CommandTable& table);
+
 }  // namespace stella::host
