@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "stella/host/merkle/tree_hasher.hpp"
@@ -43,12 +44,16 @@ bool verify_inclusion(const TreeHasher& hasher, std::uint64_t index, std::uint64
                       const DigestBytes& leaf_hash, const std::vector<DigestBytes>& proof,
                       const DigestBytes& root);
 
-/// PROOF(m, D[n]) of RFC 9162 §2.1.4.1 for the first `old_size` leaves.
+/// PROOF(m, D[n]) of RFC 9162 §2.1.4.1 for the first `old_size` leaves. The proof is empty when
+/// old_size equals the tree size. Throws sdk::Error(invalid_input) when old_size is 0 (RFC 9162
+/// defines no proof from the empty tree) or larger than the tree.
 std::vector<DigestBytes> consistency_proof(const TreeHasher& hasher,
                                            const std::vector<DigestBytes>& leaf_hashes,
                                            std::uint64_t old_size);
 
-/// Verifies a consistency proof (RFC 9162 §2.1.4.2). Returns false on any mismatch.
+/// Verifies a consistency proof (RFC 9162 §2.1.4.2). Returns false on any mismatch or malformed
+/// proof; never throws for bad input. Equal sizes (> 0) are consistent exactly when the proof is
+/// empty and the roots are equal; old_size 0 is never accepted (RFC 9162 requires 0 < old_size).
 bool verify_consistency(const TreeHasher& hasher, std::uint64_t old_size, std::uint64_t new_size,
                         const DigestBytes& old_root, const DigestBytes& new_root,
                         const std::vector<DigestBytes>& proof);

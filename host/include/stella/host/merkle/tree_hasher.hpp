@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "stella/sdk/reindexer.hpp"
 
@@ -36,6 +37,9 @@ class TreeHasher {
 /// The host's built-in hasher over OpenSSL EVP, by OpenSSL digest name ("sha256", "sha512",
 /// "sha3-256", "blake2b-512", "sm3"). Throws sdk::Error(refused) when OpenSSL does not know it.
 std::unique_ptr<TreeHasher> make_evp_hasher(std::string_view algorithm_id);
+
+/// The algorithm ids make_evp_hasher accepts, in a fixed order.
+std::vector<std::string> evp_hasher_algorithms();
 
 /// A TreeHasher over a reindexer plugin. The plugin object must outlive the adapter.
 std::unique_ptr<TreeHasher> make_reindexer_hasher(const sdk::Reindexer& reindexer);
