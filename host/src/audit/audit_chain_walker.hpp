@@ -1,0 +1,54 @@
+// The verification logic of the audit chain, separate from how rows are read, so that every kind
+// of break can be tested on plain values.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "stella/host/audit/audit_chain_verifier.hpp"
+
+namespace stella::host {
+
+/// One position of the chain: a stored event or the tombstone of a pruned one.
+struct ChainPosition {
+  std::int64_t id = 0;
+  bool tombstone = false;
+  std::string occurred_at;
+  std::string event_type;
+  /// Event only (tombstones keep no operator or data).
+  std::string operator_name;
+  std::string retention;
+  std::string data;
+  std::string prev_hash;
+  std::string hash;
+  /// Tombstone only: when it was pruned, and whether the event was then past its retention.
+  std::string pruned_at;
+  bool was_past_retention = false;
+};
+
+/// Feed positions in ascending id order (an event and a tombstone with the same id one after the
+/// other), then the chain head. Stops at the first break, recorded in the report.
+class AuditChainWalker {
+ public:
+  AuditChainWalker();
+
+  /// Checks one position against everything before it. Returns false once a break is found (the
+  /// caller should stop reading).
+  bool visit(const ChainPosition& position);
+
+  /// Checks the chain head against the last position; nullopt head means the head row is absent.
+  void finish(std::optional<std::int64_t> head_id, const std::string& head_hash);
+
+  const AuditChainReport& report() const { return report_; }
+
+ private:
+  void fail(AuditBreak kind, std::int64_t event_id, const ChainPosition* position,
+            std::string expected, std::string found, std::string message);
+
+  AuditChainReport report_;
+  std::int64_t expected_id_ = 1;
+  std::string expected_prev_hash_;
+};
+
+}  // namespace stella::host
