@@ -57,17 +57,18 @@ ParsedDigest parse_digest(std::string_view text) {
   }
   // For the algorithms we know, the length is part of what makes the string valid.
   const auto expected_size = merkle_detail::evp_digest_size(algorithm);
-  const std::string expectation =
-      expected_size ? "lower-case hex of " + std::to_string(*expected_size) + " bytes"
-                    : "lower-case hex";
+  const auto expectation = [&] {
+    return expected_size ? "lower-case hex of " + std::to_string(*expected_size) + " bytes"
+                         : std::string("lower-case hex");
+  };
   for (std::size_t i = 0; i < hex.size(); ++i) {
     if (!is_lower_hex_char(hex[i])) {
-      reject("digest " + quoted_excerpt(text) + " is not " + expectation + ": found " +
+      reject("digest " + quoted_excerpt(text) + " is not " + expectation() + ": found " +
              quoted_excerpt(hex.substr(i, 1)) + " at offset " + std::to_string(separator + 1 + i));
     }
   }
   if (hex.empty() || hex.size() % 2 != 0 || (expected_size && hex.size() != *expected_size * 2)) {
-    reject("digest " + quoted_excerpt(text) + " is not " + expectation + ": found " +
+    reject("digest " + quoted_excerpt(text) + " is not " + expectation() + ": found " +
            std::to_string(hex.size()) + " hex digits");
   }
   return ParsedDigest{std::string(algorithm), from_hex(hex)};

@@ -44,15 +44,22 @@ std::string evp_algorithm_list() {
 }
 
 std::optional<std::size_t> evp_digest_size(std::string_view id) {
-  const auto algorithm = find_evp_algorithm(id);
-  if (!algorithm) {
-    return std::nullopt;
+  // Asked for every digest string parsed, so OpenSSL is consulted once per algorithm, not per call.
+  static const std::array<std::optional<std::size_t>, kAlgorithms.size()> sizes = [] {
+    std::array<std::optional<std::size_t>, kAlgorithms.size()> result;
+    for (std::size_t i = 0; i < kAlgorithms.size(); ++i) {
+      if (const EVP_MD* md = EVP_get_digestbyname(kAlgorithms[i].openssl_name)) {
+        result[i] = static_cast<std::size_t>(EVP_MD_get_size(md));
+      }
+    }
+    return result;
+  }();
+  for (std::size_t i = 0; i < kAlgorithms.size(); ++i) {
+    if (kAlgorithms[i].id == id) {
+      return sizes[i];
+    }
   }
-  const EVP_MD* md = EVP_get_digestbyname(algorithm->openssl_name);
-  if (md == nullptr) {
-    return std::nullopt;
-  }
-  return static_cast<std::size_t>(EVP_MD_get_size(md));
+  return std::nullopt;
 }
 
 }  // namespace stella::host::merkle_detail
