@@ -1,0 +1,23 @@
+// Recomputing the stored tenant roots and global root from the stored bundle roots (after a seed,
+// an import, or any change of the set of bundles).
+#pragma once
+
+#include "stella/host/evidence/store_layout.hpp"
+#include "stella/host/merkle/tree_hasher.hpp"
+
+namespace stella::host {
+
+/// Transaction-level advisory lock held by everything that adds bundles and recomputes the stored
+/// roots (seed, import), so that two of them never compute roots that miss each other's bundles.
+inline constexpr long long kEvidenceWriteLockKey = 0x7374656c6c610201;  // "stella" 2.1
+
+/// The tenant roots and global root over the bundles the connection sees (its own uncommitted rows
+/// included), walking bundles in Merkle order with O(log n) memory per tree (docs/merkle.md).
+ComputedRoots compute_roots(PgConnection& connection, const StoreLayout& layout,
+                            const TreeHasher& hasher);
+
+/// compute_roots, then stores them through the layout, inside the caller's transaction.
+ComputedRoots recompute_stored_roots(PgConnection& connection, const StoreLayout& layout,
+                                     const TreeHasher& hasher);
+
+}  // namespace stella::host

@@ -1,0 +1,67 @@
+// Temporary file, fsync, rename.
+#include "stella/host/evidence/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "stella/sdk/error.hpp"
+
+namespace stella::host {
+namespace {
+
+constexpr mode_t kReportMode = 0644;
+
+[[noreturn]] void write_failed(const std::filesystem::path& path, const std::string& step,
+                               int error) {
+  throw sdk::Error(sdk::ErrorCode::invalid_input,
+                   "cannot write " + path.string() + ": " + step + ": " + std::strerror(error),
+                   "check that the directory exists and is writable, or choose another --output");
+}
+
+}  // namespace
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+  const std::filesystem::path directory =
+      path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  std::string temporary = (directory / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+  const int fd = ::mkstemp(temporary.data());
+  if (fd < 0) {
+    write_failed(path, "creating a temporary file in " + directory.string(), errno);
+  }
+  const auto fail = [&](const std::string& step) {
+    const int error = errno;
+    ::close(fd);
+    ::unlink(temporary.c_str());
+    write_failed(path, step, error);
+  };
+  std::size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      fail("writing");
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fchmod(fd, kReportMode) != 0) {
+    fail("setting permissions");
+  }
+  if (::fsync(fd) != 0) {
+    fail("flushing to disk");
+  }
+  ::close(fd);
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(temporary.c_str());
+    write_failed(path, "renaming the temporary file into place", error);
+  }
+}
+
+}  // namespace stella::host

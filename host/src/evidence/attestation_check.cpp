@@ -1,0 +1,154 @@
+// The attestation of a bundle: signed by a stored key, naming exactly the bundle's artifacts with
+// their stored digests, and naming the tenant and bundle it is stored under.
+#include "evidence/attestation_check.hpp"
+
+#include <set>
+
+#include "stella/host/evidence/dsse_envelope.hpp"
+#include "stella/host/evidence/evidence_statement.hpp"
+#include "stella/sdk/error.hpp"
+
+namespace stella::host {
+namespace {
+
+constexpr const char* kSupportedKeyAlgorithm = "ed25519";
+
+class OutcomeBuilder {
+ public:
+  explicit OutcomeBuilder(const AttestationJob& job) : job_(job) {}
+
+  void add(const char* check, std::string artifact, std::string expected, std::string found,
+           std::string message) {
+    outcome_.anomalies.push_back(VerifyAnomaly{check, job_.tenant_id, job_.bundle_id,
+                                               std::move(artifact), std::move(expected),
+                                               std::move(found), std::move(message)});
+  }
+  AttestationOutcome& outcome() { return outcome_; }
+
+ private:
+  const AttestationJob& job_;
+  AttestationOutcome outcome_;
+};
+
+void check_signatures(const DsseEnvelope& envelope, const SigningKeyring& keyring,
+                      OutcomeBuilder& out) {
+  if (envelope.signatures.empty()) {
+    out.add(verify_check::kAttestationSignature, {}, "at least one signature", "none",
+            "the attestation carries no signature");
+    return;
+  }
+  const std::string pae = dsse_pae(envelope.payload_type, envelope.payload);
+  for (const DsseSignature& signature : envelope.signatures) {
+    const auto key = keyring.find(signature.key_id);
+    if (key == keyring.end()) {
+      out.add(verify_check::kAttestationKey, {}, "a key in evidence.signing_keys",
+              "keyid '" + signature.key_id + "'",
+              "the attestation is signed by key '" + signature.key_id +
+                  "', which the store does not hold");
+      continue;
+    }
+    if (!key->second.key) {
+      out.add(verify_check::kAttestationKey, {}, "a usable Ed25519 public key", key->second.problem,
+              "the stored public key '" + signature.key_id + "' cannot be used");
+      continue;
+    }
+    ++out.outcome().signatures_checked;
+    if (!key->second.key->verify(pae, signature.signature)) {
+      out.add(verify_check::kAttestationSignature, {},
+              "a valid Ed25519 signature by key " + signature.key_id,
+              "a signature that does not verify",
+              "the DSSE signature by key " + signature.key_id +
+                  " does not verify: the attestation was altered or forged");
+    }
+  }
+}
+
+void check_statement(const EvidenceStatement& statement, const AttestationJob& job,
+                     OutcomeBuilder& out) {
+  if (statement.tenant != job.tenant_id) {
+    out.add(verify_check::kAttestationTenant, {}, "tenant " + statement.tenant,
+            "stored under tenant " + job.tenant_id,
+            "the attestation names tenant " + statement.tenant +
+                " but the bundle is stored under " + "tenant " + job.tenant_id + ": it was moved");
+  }
+  if (statement.bundle_id != job.bundle_id) {
+    out.add(verify_check::kAttestationBundle, {}, "bundle " + statement.bundle_id,
+            "stored as bundle " + job.bundle_id,
+            "the attestation is for bundle " + statement.bundle_id + ", not this bundle");
+  }
+  std::map<std::string, std::string, std::less<>> stored(job.artifacts.begin(),
+                                                         job.artifacts.end());
+  std::set<std::string, std::less<>> attested;
+  for (const StatementSubject& subject : statement.subjects) {
+    const std::string digest = subject.algorithm + ":" + subject.hex;
+    attested.insert(subject.name);
+    const auto artifact = stored.find(subject.name);
+    if (artifact == stored.end()) {
+      out.add(verify_check::kAttestationSubject, subject.name, digest, "no such artifact",
+              "the attestation names artifact " + subject.name +
+                  ", which the bundle does not have: it was deleted or renamed");
+    } else if (artifact->second != digest) {
+      out.add(verify_check::kAttestationSubject, subject.name, digest, artifact->second,
+              "artifact " + subject.name + " is stored with digest " + artifact->second +
+                  " but the attestation signed " + digest);
+    }
+  }
+  for (const auto& [path, digest] : job.artifacts) {
+    if (attested.count(path) == 0) {
+      out.add(verify_check::kAttestationSubject, path, "not in the bundle", digest,
+              "artifact " + path + " is not named by the attestation: it was added or renamed");
+    }
+  }
+}
+
+}  // namespace
+
+SigningKeyring make_keyring(const std::vector<SigningKeyRecord>& keys) {
+  SigningKeyring keyring;
+  for (const SigningKeyRecord& record : keys) {
+    UsableKey usable;
+    if (record.algorithm != kSupportedKeyAlgorithm) {
+      usable.problem = "algorithm " + record.algorithm;
+    } else {
+      try {
+        usable.key = Ed25519Key::from_public_pem(record.public_key_pem);
+      } catch (const sdk::Error& e) {
+        usable.problem = e.what();
+      }
+    }
+    keyring.emplace(record.key_id, std::move(usable));
+  }
+  return keyring;
+}
+
+AttestationOutcome check_attestation(const AttestationJob& job, const SigningKeyring& keyring) {
+  OutcomeBuilder out(job);
+  if (!job.attestation) {
+    out.add(verify_check::kAttestationMissing, {}, "a DSSE attestation", "none",
+            "the bundle has no attestation, so nothing vouches for its artifacts");
+    return std::move(out.outcome());
+  }
+  DsseEnvelope envelope;
+  try {
+    envelope = parse_dsse_envelope(*job.attestation);
+  } catch (const sdk::Error& e) {
+    out.add(verify_check::kAttestationMalformed, {}, "a DSSE envelope", e.what(),
+            "the attestation cannot be read");
+    return std::move(out.outcome());
+  }
+  check_signatures(envelope, keyring, out);
+  if (envelope.payload_type != kInTotoPayloadType) {
+    out.add(verify_check::kAttestationMalformed, {}, kInTotoPayloadType,
+            "payloadType " + envelope.payload_type, "the attestation is not an in-toto Statement");
+    return std::move(out.outcome());
+  }
+  try {
+    check_statement(parse_evidence_statement(envelope.payload), job, out);
+  } catch (const sdk::Error& e) {
+    out.add(verify_check::kAttestationMalformed, {}, "an evidence bundle Statement", e.what(),
+            "the attestation's Statement cannot be read");
+  }
+  return std::move(out.outcome());
+}
+
+}  // namespace stella::host

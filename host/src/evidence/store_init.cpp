@@ -1,0 +1,87 @@
+// Creating a store: every embedded SQL file of the version, the state schema, one audit event,
+// one transaction.
+#include "stella/host/evidence/store_init.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "stella/host/audit/audit_log.hpp"
+#include "stella/host/evidence/store_version.hpp"
+#include "stella/host/resources.hpp"
+#include "stella/sdk/error.hpp"
+
+namespace stella::host {
+namespace {
+
+/// Serialises concurrent `init` calls on one database, so that two of them cannot both find no
+/// store and both try to create it ("stella" + "init").
+constexpr long long kInitLockKey = 0x7374656c6c610101;
+
+std::string version_list() {
+  std::string text;
+  for (const auto& version : available_schema_versions()) {
+    text += (text.empty() ? "" : ", ") + version;
+  }
+  return text;
+}
+
+std::string init_event_data(const std::string& version, const std::string& database) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.StartObject();
+  writer.Key("schema_version");
+  writer.String(version);
+  writer.Key("database");
+  writer.String(database);
+  writer.EndObject();
+  return buffer.GetString();
+}
+
+}  // namespace
+
+InitOutcome init_store(PgConnection& connection, const std::string& schema_version,
+                       const std::string& operator_name) {
+  const std::vector<std::string> files = schema_sql_files(schema_version);
+  if (files.empty()) {
+    throw sdk::Error(
+        sdk::ErrorCode::invalid_input,
+        "unknown schema version '" + schema_version + "'; available: " + version_list(),
+        "run `stella evidence init --schema-version " + std::string(kDefaultSchemaVersion) +
+            "` (or another available version)");
+  }
+  InitOutcome outcome;
+  outcome.database = database_name(connection);
+  PgTransaction transaction(connection);
+  connection.exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kInitLockKey)});
+  if (const auto existing = detect_store_version(connection)) {
+    if (*existing != schema_version) {
+      throw sdk::Error(
+          sdk::ErrorCode::refused,
+          "database " + outcome.database + " already holds an evidence store at schema " +
+              *existing + "; asked to create one at schema " + schema_version + "; nothing changed",
+          "to change the store's version, migrate it: `stella evidence migrate "
+          "--from-version " +
+              *existing + " --to-version " + schema_version + " --dry-run`");
+    }
+    outcome.schema_version = *existing;
+    return outcome;  // the transaction rolls back: nothing was written
+  }
+  for (const std::string& file : files) {
+    const auto sql = find_resource(file);
+    try {
+      connection.execute_script(*sql);
+    } catch (const sdk::Error& e) {
+      throw sdk::Error(e.code(), "applying " + file + " failed: " + e.what(),
+                       "nothing was created (the transaction was rolled back)");
+    }
+  }
+  ensure_state_schema(connection);
+  append_audit_event(connection, audit_type::kStoreInit, operator_name,
+                     init_event_data(schema_version, outcome.database));
+  transaction.commit();
+  outcome.created = true;
+  outcome.schema_version = schema_version;
+  return outcome;
+}
+
+}  // namespace stella::host

@@ -1,0 +1,263 @@
+// Collecting and rendering `stats`.
+#include "stella/host/evidence/store_stats.hpp"
+
+#include <iomanip>
+#include <map>
+#include <sstream>
+
+#include "evidence/json_output.hpp"
+#include "stella/host/evidence/pg_binary_copy.hpp"
+#include "stella/host/evidence/store_version.hpp"
+
+namespace stella::host {
+namespace {
+
+std::string now_iso() {
+  return iso8601_from_unix_micros(std::chrono::duration_cast<std::chrono::microseconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count());
+}
+
+const StoredTenantRoot* tenant_root(const StoredRoots& roots, const std::string& tenant) {
+  for (const auto& root : roots.tenants) {
+    if (root.tenant_id == tenant) {
+      return &root;
+    }
+  }
+  return nullptr;
+}
+
+void write_generations(JsonOutput& json, const std::vector<DigestGeneration>& generations,
+                       const std::optional<std::string>& active_root) {
+  auto& w = json.writer();
+  json.key("generations");
+  w.StartArray();
+  for (const DigestGeneration& generation : generations) {
+    w.StartObject();
+    json.integer("generation", generation.generation);
+    json.text("algorithm", generation.algorithm);
+    json.boolean("active", generation.active);
+    if (generation.active) {
+      json.optional_text("root", active_root);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void write_kind(JsonOutput& json, const KindTotals& kind) {
+  json.writer().StartObject();
+  json.text("kind", kind.kind);
+  json.integer("bundles", kind.bundles);
+  json.integer("artifacts", kind.artifacts);
+  json.integer("bytes", kind.bytes);
+  json.writer().EndObject();
+}
+
+void write_media_type(JsonOutput& json, const MediaTypeTotals& type) {
+  json.writer().StartObject();
+  json.text("mediaType", type.media_type);
+  json.integer("artifacts", type.artifacts);
+  json.integer("bytes", type.bytes);
+  json.writer().EndObject();
+}
+
+void write_by_type(JsonOutput& json, const StoreStats& stats) {
+  auto& w = json.writer();
+  std::map<std::string, KindTotals> kinds;
+  std::map<std::string, MediaTypeTotals> media_types;
+  for (const KindTotals& kind : stats.kinds) {
+    KindTotals& total = kinds[kind.kind];
+    total.kind = kind.kind;
+    total.bundles += kind.bundles;
+    total.artifacts += kind.artifacts;
+    total.bytes += kind.bytes;
+  }
+  for (const MediaTypeTotals& type : stats.media_types) {
+    MediaTypeTotals& total = media_types[type.media_type];
+    total.media_type = type.media_type;
+    total.artifacts += type.artifacts;
+    total.bytes += type.bytes;
+  }
+  json.key("byType");
+  w.StartObject();
+  json.key("kinds");
+  w.StartArray();
+  for (const auto& [name, kind] : kinds) {
+    write_kind(json, kind);
+  }
+  w.EndArray();
+  json.key("mediaTypes");
+  w.StartArray();
+  for (const auto& [name, type] : media_types) {
+    write_media_type(json, type);
+  }
+  w.EndArray();
+  json.key("perTenant");
+  w.StartArray();
+  for (const TenantTotals& tenant : stats.tenants) {
+    w.StartObject();
+    json.text("tenant", tenant.tenant_id);
+    json.key("kinds");
+    w.StartArray();
+    for (const KindTotals& kind : stats.kinds) {
+      if (kind.tenant_id == tenant.tenant_id) {
+        write_kind(json, kind);
+      }
+    }
+    w.EndArray();
+    json.key("mediaTypes");
+    w.StartArray();
+    for (const MediaTypeTotals& type : stats.media_types) {
+      if (type.tenant_id == tenant.tenant_id) {
+        write_media_type(json, type);
+      }
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
+std::string human_bytes(std::int64_t bytes) {
+  constexpr double kUnit = 1024.0;
+  static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  std::size_t unit = 0;
+  while (value >= kUnit && unit + 1 < std::size(kUnits)) {
+    value /= kUnit;
+    ++unit;
+  }
+  std::ostringstream text;
+  text << std::fixed << std::setprecision(unit == 0 ? 0 : 1) << value << ' ' << kUnits[unit];
+  return text.str();
+}
+
+}  // namespace
+
+StoreStats collect_store_stats(PgConnection& connection, const StoreLayout& layout,
+                               const StatsOptions& options) {
+  StoreStats stats;
+  stats.options = options;
+  stats.schema_version = layout.schema_version();
+  stats.database = database_name(connection);
+  stats.generated_at = now_iso();
+  connection.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  try {
+    stats.generations = layout.generations(connection);
+    stats.totals = layout.totals(connection);
+    stats.roots = layout.stored_roots(connection);
+    if (options.detailed || options.by_type) {
+      stats.tenants = layout.tenant_totals(connection);
+    }
+    if (options.by_type) {
+      stats.kinds = layout.kind_totals(connection);
+      stats.media_types = layout.media_type_totals(connection);
+    }
+  } catch (...) {
+    connection.rollback();
+    throw;
+  }
+  connection.rollback();
+  return stats;
+}
+
+std::string stats_to_json(const StoreStats& stats) {
+  JsonOutput json;
+  auto& w = json.writer();
+  const std::optional<std::string> global_root =
+      stats.roots.global ? std::optional<std::string>(stats.roots.global->root) : std::nullopt;
+  w.StartObject();
+  json.text("schemaVersion", stats.schema_version);
+  json.text("database", stats.database);
+  json.text("generatedAt", stats.generated_at);
+  json.text("algorithm", stats.roots.algorithm);
+  json.optional_text("globalRoot", global_root);
+  json.integer("tenants", stats.totals.tenants);
+  json.integer("bundles", stats.totals.bundles);
+  json.integer("artifacts", stats.totals.artifacts);
+  json.integer("bytes", stats.totals.bytes);
+  json.integer("attestations", stats.totals.attestations);
+  json.key("legalHolds");
+  w.StartObject();
+  json.integer("active", stats.totals.legal_holds_active);
+  json.integer("released", stats.totals.legal_holds_released);
+  w.EndObject();
+  write_generations(json, stats.generations, global_root);
+  if (stats.options.detailed) {
+    json.key("perTenant");
+    w.StartArray();
+    for (const TenantTotals& tenant : stats.tenants) {
+      const StoredTenantRoot* root = tenant_root(stats.roots, tenant.tenant_id);
+      const std::optional<std::string> root_text =
+          root ? std::optional<std::string>(root->root) : std::nullopt;
+      w.StartObject();
+      json.text("tenant", tenant.tenant_id);
+      json.integer("bundles", tenant.bundles);
+      json.integer("artifacts", tenant.artifacts);
+      json.integer("bytes", tenant.bytes);
+      json.integer("attestations", tenant.attestations);
+      json.integer("legalHoldsActive", tenant.legal_holds_active);
+      json.optional_text("root", root_text);
+      json.optional_text("rootComputedAt",
+                         root ? std::optional<std::string>(root->computed_at) : std::nullopt);
+      json.optional_text("oldestCreatedAt", tenant.oldest_created_at);
+      json.optional_text("newestCreatedAt", tenant.newest_created_at);
+      write_generations(json, stats.generations, root_text);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  if (stats.options.by_type) {
+    write_by_type(json, stats);
+  }
+  w.EndObject();
+  return json.finish();
+}
+
+std::string stats_to_text(const StoreStats& stats) {
+  std::ostringstream out;
+  out << "evidence store in database " << stats.database << " (schema " << stats.schema_version
+      << ", " << stats.roots.algorithm << ")\n"
+      << "  tenants       " << stats.totals.tenants << '\n'
+      << "  bundles       " << stats.totals.bundles << '\n'
+      << "  artifacts     " << stats.totals.artifacts << " (" << human_bytes(stats.totals.bytes)
+      << ")\n"
+      << "  attestations  " << stats.totals.attestations << '\n'
+      << "  legal holds   " << stats.totals.legal_holds_active << " active, "
+      << stats.totals.legal_holds_released << " released\n"
+      << "  global root   " << (stats.roots.global ? stats.roots.global->root : "(none)") << '\n';
+  if (stats.options.detailed) {
+    out << "\nper tenant:\n";
+    for (const TenantTotals& tenant : stats.tenants) {
+      const StoredTenantRoot* root = tenant_root(stats.roots, tenant.tenant_id);
+      out << "  " << tenant.tenant_id << ": " << tenant.bundles << " bundles, " << tenant.artifacts
+          << " artifacts (" << human_bytes(tenant.bytes) << "), " << tenant.legal_holds_active
+          << " active holds, created " << tenant.oldest_created_at.value_or("-") << " .. "
+          << tenant.newest_created_at.value_or("-") << "\n    root "
+          << (root ? root->root : "(none)") << '\n';
+    }
+  }
+  if (stats.options.by_type) {
+    out << "\nby type:\n";
+    for (const TenantTotals& tenant : stats.tenants) {
+      out << "  " << tenant.tenant_id << ":\n";
+      for (const KindTotals& kind : stats.kinds) {
+        if (kind.tenant_id == tenant.tenant_id) {
+          out << "    kind " << kind.kind << ": " << kind.bundles << " bundles, " << kind.artifacts
+              << " artifacts (" << human_bytes(kind.bytes) << ")\n";
+        }
+      }
+      for (const MediaTypeTotals& type : stats.media_types) {
+        if (type.tenant_id == tenant.tenant_id) {
+          out << "    " << type.media_type << ": " << type.artifacts << " artifacts ("
+              << human_bytes(type.bytes) << ")\n";
+        }
+      }
+    }
+  }
+  return out.str();
+}
+
+}  // namespace stella::host
