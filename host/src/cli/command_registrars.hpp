@@ -11,6 +11,9 @@ void register_plugin_commands(CommandTable& table);
 /// stella db status|start|stop|url|env (host/src/store)
 void register_db_commands(CommandTable& table);
 
+/// stella evidence init|seed|stats|roots-export|verify-all (host/src/evidence)
+void register_evidence_store_commands(CommandTable& table);
+
 /// stella evidence audit list|verify|prune (host/src/audit)
 void register_audit_commands(CommandTable& table);
 
