@@ -22,6 +22,20 @@ struct ClusterStatus {
   std::filesystem::path socket_directory;
   int port = 0;
   std::string server_version;
+  /// The server's log file (<home>/pg/server.log).
+  std::filesystem::path log_file;
+  /// The operating-system user the server runs as; empty before the cluster exists.
+  std::string server_user;
+};
+
+/// What EmbeddedCluster::start found and did.
+enum class StartOutcome {
+  /// initdb ran and the new cluster was started.
+  created = 1,
+  /// The cluster existed and was stopped; it was started.
+  started,
+  /// The server was already running; nothing changed.
+  already_running,
 };
 
 /// Thread-safety: methods take an exclusive file lock under the home directory, so concurrent
@@ -33,10 +47,11 @@ class EmbeddedCluster {
 
   ClusterStatus status() const;
   /// Creates the cluster if needed, starts it if stopped, creates the stellaops database if
-  /// missing. Idempotent.
-  void start();
-  /// Stops the server (fast shutdown). Idempotent.
-  void stop();
+  /// missing. Idempotent. Returns what it did (decided under the lock, so two concurrent callers
+  /// never both report `created`).
+  StartOutcome start();
+  /// Stops the server (fast shutdown). Idempotent. Returns true when a running server was stopped.
+  bool stop();
   /// libpq connection string for `database` on this cluster.
   std::string conninfo(const std::string& database = kDefaultDatabaseName) const;
 

@@ -77,17 +77,26 @@ class PgConnection final : public sdk::Database {
   /// True when a transaction block is open (including a failed one).
   bool in_transaction() const;
 
-  /// COPY ... FROM STDIN: start, put data (any chunking), finish. finish throws on server error.
+  /// COPY ... FROM STDIN: start, put data (any chunking), finish. finish throws on server error
+  /// and returns the number of rows the server stored.
   void copy_in_start(std::string_view copy_sql);
   void copy_in_put(std::string_view data);
-  void copy_in_finish();
-  /// Aborts a COPY FROM STDIN in progress with `reason`.
-  void copy_in_abort(std::string_view reason);
+  std::int64_t copy_in_finish();
+  /// Aborts a COPY FROM STDIN in progress with `reason` (the server rolls the COPY back). Never
+  /// throws: it is meant for error paths; the connection stays usable when the server is reachable.
+  void copy_in_abort(std::string_view reason) noexcept;
 
   /// COPY ... TO STDOUT: calls `on_row` with each row's data as the server sends it (one call per
-  /// row for text and binary formats). Returns the number of rows.
+  /// row for text and binary formats). Returns the number of rows. In binary format the 19-byte
+  /// file header arrives at the start of the first call and the 2-byte trailer (int16 -1) as a
+  /// call of its own at the end. When `on_row` throws, the COPY is cancelled, the connection is
+  /// drained so it stays usable, and the exception propagates.
   std::int64_t copy_out(std::string_view copy_sql,
                         const std::function<void(std::string_view row)>& on_row);
+
+  /// `name` quoted as an SQL identifier (my db -> "my db"), for names that cannot be
+  /// statement parameters (CREATE DATABASE, schema names).
+  std::string quote_identifier(std::string_view name) const;
 
   /// The server's backend pid (to name a lock holder).
   int backend_pid() const;
@@ -101,7 +110,11 @@ class PgConnection final : public sdk::Database {
 
  private:
   explicit PgConnection(pg_conn* conn) : conn_(conn) {}
+  /// Throws unless `result` (which this takes ownership of) succeeded; returns it otherwise.
+  PgResult checked(pg_result* result, std::string_view sql);
   pg_conn* conn_ = nullptr;
+  /// The COPY FROM STDIN in progress, to name it in errors.
+  std::string copy_in_sql_;
 };
 
 /// Opens and closes a transaction: commits only when commit() is called; rolls back otherwise.

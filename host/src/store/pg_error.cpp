@@ -1,0 +1,121 @@
+#include "store/pg_error.hpp"
+
+#include <libpq-fe.h>
+
+#include <cstring>
+
+namespace stella::host {
+namespace {
+
+/// Longest statement excerpt quoted in an error message.
+constexpr std::size_t kStatementExcerptLength = 120;
+
+constexpr std::string_view kSerializationClass = "40";
+constexpr std::string_view kConnectionExceptionClass = "08";
+constexpr std::string_view kLockNotAvailable = "55P03";
+constexpr std::string_view kQueryCanceled = "57014";
+constexpr std::string_view kAdminShutdown = "57P01";
+constexpr std::string_view kCrashShutdown = "57P02";
+constexpr std::string_view kCannotConnectNow = "57P03";
+constexpr std::size_t kSqlstateClassLength = 2;
+
+std::string trim_trailing_newlines(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+std::string field(pg_result* result, int code) {
+  if (result == nullptr) {
+    return {};
+  }
+  const char* value = PQresultErrorField(result, code);
+  return value == nullptr ? std::string() : std::string(value);
+}
+
+std::string hint_for(sdk::ErrorCode code, std::string_view sqlstate,
+                     const std::string& server_hint) {
+  if (!server_hint.empty()) {
+    return server_hint;
+  }
+  if (sqlstate == kLockNotAvailable) {
+    return "another session holds a conflicting lock; retry when it has finished "
+           "(pg_stat_activity shows who holds it)";
+  }
+  if (sqlstate.substr(0, kSqlstateClassLength) == kSerializationClass) {
+    return "the transaction conflicted with a concurrent one; run the command again";
+  }
+  if (sqlstate == kQueryCanceled) {
+    return "the statement was cancelled (statement_timeout or an operator); run it again";
+  }
+  if (code == sdk::ErrorCode::refused) {
+    return "is the server running? `stella db status` shows the embedded cluster; check the "
+           "connection string given with --database or STELLA_DATABASE";
+  }
+  return {};
+}
+
+}  // namespace
+
+sdk::ErrorCode error_code_for_sqlstate(std::string_view sqlstate) {
+  const std::string_view sqlstate_class = sqlstate.substr(0, kSqlstateClassLength);
+  if (sqlstate_class == kSerializationClass || sqlstate_class == kConnectionExceptionClass ||
+      sqlstate == kLockNotAvailable || sqlstate == kQueryCanceled || sqlstate == kAdminShutdown ||
+      sqlstate == kCrashShutdown || sqlstate == kCannotConnectNow) {
+    return sdk::ErrorCode::refused;
+  }
+  return sdk::ErrorCode::internal;
+}
+
+std::string statement_first_line(std::string_view sql) {
+  const std::size_t start = sql.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos) {
+    return {};
+  }
+  sql.remove_prefix(start);
+  const std::size_t end = sql.find_first_of("\r\n");
+  std::string line(sql.substr(0, end));
+  const bool shortened = line.size() > kStatementExcerptLength || end != std::string_view::npos;
+  if (line.size() > kStatementExcerptLength) {
+    line.resize(kStatementExcerptLength);
+  }
+  return shortened ? line + " ..." : line;
+}
+
+void throw_statement_error(pg_conn* connection, pg_result* result, std::string_view sql) {
+  std::string sqlstate = field(result, PG_DIAG_SQLSTATE);
+  std::string primary = field(result, PG_DIAG_MESSAGE_PRIMARY);
+  const std::string detail = field(result, PG_DIAG_MESSAGE_DETAIL);
+  const std::string server_hint = field(result, PG_DIAG_MESSAGE_HINT);
+  const bool connection_lost = connection != nullptr && PQstatus(connection) == CONNECTION_BAD;
+  if (primary.empty()) {
+    primary = trim_trailing_newlines(result != nullptr ? PQresultErrorMessage(result) : "");
+  }
+  if (primary.empty() && connection != nullptr) {
+    primary = trim_trailing_newlines(PQerrorMessage(connection));
+  }
+  if (primary.empty()) {
+    primary = "no message from the server";
+  }
+  sdk::ErrorCode code = error_code_for_sqlstate(sqlstate);
+  if (connection_lost) {
+    code = sdk::ErrorCode::refused;
+  }
+  std::string message = "PostgreSQL: " + primary;
+  if (!detail.empty()) {
+    message += " (" + detail + ")";
+  }
+  message += sqlstate.empty() ? " [no SQLSTATE" : " [SQLSTATE " + sqlstate;
+  if (connection_lost) {
+    message += ", connection lost";
+  }
+  message += "]";
+  const std::string statement = statement_first_line(sql);
+  if (!statement.empty()) {
+    message += " in statement: " + statement;
+  }
+  throw sdk::Error(code, message, hint_for(code, sqlstate, server_hint));
+}
+
+}  // namespace stella::host
