@@ -32,11 +32,22 @@ constexpr const char* kServerUserKey = "serverUser";
 }  // namespace
 
 std::optional<ClusterState> read_cluster_state(const std::filesystem::path& file) {
+  std::error_code error;
+  const bool present = std::filesystem::exists(file, error);
+  if (error) {
+    // Typically the cluster's directory (mode 0700) belongs to another user.
+    throw sdk::Error(sdk::ErrorCode::refused,
+                     "cannot look at the embedded cluster's state file " + file.string() + ": " +
+                         error.message(),
+                     "the cluster under " + file.parent_path().parent_path().string() +
+                         " belongs to another user: run stella as that user or as root, or use "
+                         "another --home");
+  }
+  if (!present) {
+    return std::nullopt;
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) {
-    if (!std::filesystem::exists(file)) {
-      return std::nullopt;
-    }
     malformed(file, "cannot be read");
   }
   std::ostringstream text;

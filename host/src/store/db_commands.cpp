@@ -25,7 +25,7 @@ constexpr std::size_t kLabelWidth = 14;
 constexpr const char* kExternalRefusal =
     "--database names an external server; stella only starts and stops its embedded cluster";
 
-const char* kExitCodesEpilog =
+constexpr const char* kExitCodesEpilog =
     "Exit codes: 0 success, 2 bad usage, 3 the server could not be reached, started or stopped.";
 
 bool wants_json(const Invocation& invocation) {
