@@ -1,4 +1,5 @@
 // The evidence store verbs: init, seed, stats, roots-export, verify-all.
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -230,8 +231,12 @@ int run_verify_all(Invocation& call) {
   VerifyOptions options;
   options.attestation_workers = call.options["parallel"].as<unsigned>();
   ProgressMeter meter(call.err, call.globals, "verify-all", "artifacts", 0);
-  options.progress = [&](std::int64_t done, std::int64_t /*total*/) { meter.update(done); };
+  options.progress = [&](std::int64_t done, std::int64_t total) {
+    meter.set_total(total);
+    meter.update(done);
+  };
   VerifyReport report = verify_store(conninfo, *layout, options);
+  meter.set_total(report.checked.artifacts);
   meter.update(report.checked.artifacts);
   meter.finish();
 

@@ -59,7 +59,8 @@ void ProgressMeter::update(std::int64_t done) {
 }
 
 void ProgressMeter::finish() {
-  if (style_ != Style::silent) {
+  // A line for the final count unless the last line already showed it.
+  if (style_ != Style::silent && (style_ == Style::bar || done_ != last_emitted_done_)) {
     emit(true);
   }
 }
@@ -70,6 +71,7 @@ void ProgressMeter::emit(bool final) {
   const double rate = seconds > 0 ? static_cast<double>(done_) / seconds : 0.0;
   const double percent =
       total_ > 0 ? kPercent * static_cast<double>(done_) / static_cast<double>(total_) : 0.0;
+  last_emitted_done_ = done_;
   std::ostringstream line;
   line << std::fixed;
   switch (style_) {

@@ -21,6 +21,8 @@ class ProgressMeter {
   ProgressMeter& operator=(const ProgressMeter&) = delete;
 
   void update(std::int64_t done);
+  /// For work whose size is learnt after it started.
+  void set_total(std::int64_t total) { total_ = total; }
   /// Reports the final count and ends the bar's line.
   void finish();
 
@@ -35,6 +37,7 @@ class ProgressMeter {
   std::int64_t total_;
   std::int64_t done_ = 0;
   int last_decile_ = -1;
+  std::int64_t last_emitted_done_ = -1;
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point last_emit_;
 };

@@ -3,8 +3,13 @@
 #include <libpq-fe.h>
 
 #include <cctype>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "evidence/store_layout_registry.hpp"
 #include "stella/host/evidence/pg_binary_copy.hpp"
@@ -19,6 +24,13 @@ constexpr int kGeneration = 1;
 /// Bundles fetched per round trip while walking: large enough to amortise the round trip, small
 /// enough that a batch of inline attestations stays a few megabytes.
 constexpr int kBundleFetchSize = 1000;
+/// Batches the bundle fetcher may hold ready beyond the one in use.
+constexpr std::size_t kBundleBatchesAhead = 2;
+
+/// Planner settings (local to the walk's transaction) that make the artifact walk stream.
+constexpr const char* kStreamingPlanSettings[] = {
+    "SET LOCAL enable_hashjoin = off", "SET LOCAL enable_mergejoin = off",
+    "SET LOCAL enable_sort = off", "SET LOCAL max_parallel_workers_per_gather = 0"};
 
 /// Timestamps leave the server as ISO 8601 UTC text with microseconds, the form every JSON output
 /// of the tool uses.
@@ -68,48 +80,103 @@ std::optional<std::string> optional_text(const PgResult& result, int row, int co
   return result.get_optional(row, column);
 }
 
-/// Walks bundles in Merkle order through a server-side cursor, a batch at a time.
+/// Walks bundles in Merkle order through a server-side cursor, fetched a batch ahead on a thread of
+/// its own: turning a thousand inline jsonb attestations into text costs the server tens of
+/// milliseconds, which would otherwise stall the artifact stream each time.
 class BundleCursor {
  public:
   explicit BundleCursor(PgConnection& connection) : connection_(connection) {
     connection_.exec(
         "DECLARE bundle_walk NO SCROLL CURSOR FOR "
         "SELECT tenant_id, bundle_id, kind, status, " ISO_UTC("created_at") ", " ISO_UTC(
-            "sealed_at") ", bundle_root, attestation::text "
+            "sealed_at") ", bundle_root, attestation::text, subject "
                          "FROM evidence.bundles ORDER BY tenant_id, sealed_at, bundle_id");
+    fetcher_ = std::thread([this] { fetch_all(); });
   }
+
+  ~BundleCursor() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    fetcher_.join();
+  }
+  BundleCursor(const BundleCursor&) = delete;
+  BundleCursor& operator=(const BundleCursor&) = delete;
 
   /// The next bundle, or nullopt after the last.
   std::optional<BundleEntry> next() {
     if (row_ >= batch_.rows()) {
-      if (exhausted_) {
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [this] { return !ready_.empty() || finished_; });
+      if (ready_.empty()) {
+        if (failure_) {
+          std::rethrow_exception(failure_);
+        }
         return std::nullopt;
       }
-      batch_ = connection_.exec("FETCH " + std::to_string(kBundleFetchSize) + " FROM bundle_walk");
+      batch_ = std::move(ready_.front());
+      ready_.pop_front();
       row_ = 0;
-      exhausted_ = batch_.rows() < kBundleFetchSize;
-      if (batch_.rows() == 0) {
-        return std::nullopt;
-      }
+      changed_.notify_all();
     }
-    const int r = row_++;
-    BundleEntry entry;
-    entry.tenant_id = batch_.get(r, 0);
-    entry.bundle_id = batch_.get(r, 1);
-    entry.kind = batch_.get(r, 2);
-    entry.status = batch_.get(r, 3);
-    entry.created_at = batch_.get(r, 4);
-    entry.sealed_at = batch_.get(r, 5);
-    entry.stored_root = batch_.get(r, 6);
-    entry.attestation = optional_text(batch_, r, 7);
-    return entry;
+    return bundle_at(batch_, row_++);
   }
 
  private:
+  static BundleEntry bundle_at(const PgResult& batch, int r) {
+    BundleEntry entry;
+    entry.tenant_id = batch.get(r, 0);
+    entry.bundle_id = batch.get(r, 1);
+    entry.kind = batch.get(r, 2);
+    entry.status = batch.get(r, 3);
+    entry.created_at = batch.get(r, 4);
+    entry.sealed_at = batch.get(r, 5);
+    entry.stored_root = batch.get(r, 6);
+    entry.attestation = optional_text(batch, r, 7);
+    entry.subject = batch.get(r, 8);
+    return entry;
+  }
+
+  void fetch_all() {
+    try {
+      for (;;) {
+        PgResult batch =
+            connection_.exec("FETCH " + std::to_string(kBundleFetchSize) + " FROM bundle_walk");
+        const bool last = batch.rows() < kBundleFetchSize;
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [this] { return ready_.size() < kBundleBatchesAhead || stopping_; });
+        if (stopping_) {
+          break;
+        }
+        if (batch.rows() > 0) {
+          ready_.push_back(std::move(batch));
+        }
+        if (last) {
+          break;
+        }
+        changed_.notify_all();
+      }
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      failure_ = std::current_exception();
+    }
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+    changed_.notify_all();
+  }
+
   PgConnection& connection_;
   PgResult batch_;
   int row_ = 0;
-  bool exhausted_ = false;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<PgResult> ready_;
+  bool stopping_ = false;
+  bool finished_ = false;
+  std::exception_ptr failure_;
+  std::thread fetcher_;
 };
 
 /// Opens tenants, then bundles, on the visitor in Merkle order as the artifact stream asks for
@@ -192,7 +259,7 @@ class MerkleWalk {
 std::vector<TenantEntry> read_tenants(PgConnection& connection) {
   const PgResult rows =
       connection.exec("SELECT t.tenant_id, r.root, r.bundle_count, r.artifact_count, " ISO_UTC(
-          "r.computed_at") " FROM evidence.tenants t "
+          "r.computed_at") ", t.display_name FROM evidence.tenants t "
                            "LEFT JOIN evidence.tenant_roots r USING (tenant_id) "
                            "ORDER BY t.tenant_id");
   std::vector<TenantEntry> tenants;
@@ -200,6 +267,7 @@ std::vector<TenantEntry> read_tenants(PgConnection& connection) {
   for (int r = 0; r < rows.rows(); ++r) {
     TenantEntry entry;
     entry.tenant_id = rows.get(r, 0);
+    entry.display_name = rows.get(r, 5);
     if (!rows.is_null(r, 1)) {
       entry.stored_root =
           StoredTenantRoot{entry.tenant_id, std::string(rows.get(r, 1)), rows.get_int64(r, 2),
@@ -220,6 +288,26 @@ std::optional<StoredGlobalRoot> read_global_root(PgConnection& connection) {
   return StoredGlobalRoot{std::string(rows.get(0, 0)), std::string(rows.get(0, 1)),
                           rows.get_int64(0, 2),        rows.get_int64(0, 3),
                           rows.get_int64(0, 4),        std::string(rows.get(0, 5))};
+}
+
+/// A PostgreSQL text[] literal ({"a","b"}) of `items`, each quoted and escaped, for one
+/// parameter that stands for many ids.
+std::string text_array_literal(std::span<const std::string> items) {
+  std::string literal = "{";
+  for (const std::string& item : items) {
+    if (literal.size() > 1) {
+      literal += ',';
+    }
+    literal += '"';
+    for (const char c : item) {
+      if (c == '"' || c == '\\') {
+        literal += '\\';
+      }
+      literal += c;
+    }
+    literal += '"';
+  }
+  return literal + "}";
 }
 
 std::vector<SigningKeyRecord> read_signing_keys(PgConnection& connection) {
@@ -368,11 +456,19 @@ class StoreLayout10 final : public StoreLayout {
     SnapshotConnection bundles_side(conninfo);
     bundles_side.import_snapshot(artifacts_side.export_snapshot());
 
+    // The walk must stream from its first row: an index-ordered nested loop (bundles in Merkle
+    // order, each bundle's artifacts from the primary key in path order) does, whereas the hash
+    // join and full sort the planner otherwise prefers would sort every byte of the store before
+    // sending the first row.
+    for (const char* setting : kStreamingPlanSettings) {
+      artifacts_side.get().exec(setting);
+    }
     EvidenceSnapshot snapshot;
     snapshot.global_root = read_global_root(artifacts_side.get());
     snapshot.signing_keys = read_signing_keys(artifacts_side.get());
+    snapshot.tenants = read_tenants(artifacts_side.get());
     visitor.begin_walk(snapshot);
-    MerkleWalk walk(read_tenants(artifacts_side.get()), visitor);
+    MerkleWalk walk(snapshot.tenants, visitor);
     BundleCursor bundles(bundles_side.get());
 
     constexpr int kFields = 6;
@@ -400,6 +496,56 @@ class StoreLayout10 final : public StoreLayout {
       walk.visit_bundle(*bundle);
     }
     walk.finish();
+  }
+
+  std::vector<StoredBundle> find_bundles(PgConnection& connection,
+                                         std::span<const std::string> bundle_ids) const override {
+    std::vector<StoredBundle> found;
+    if (bundle_ids.empty()) {
+      return found;
+    }
+    const std::string ids = text_array_literal(bundle_ids);
+    const PgResult bundles = connection.exec(
+        "SELECT tenant_id, bundle_id, kind, status, " ISO_UTC("created_at") ", " ISO_UTC(
+            "sealed_at") ", bundle_root, attestation::text, subject FROM evidence.bundles "
+                         "WHERE bundle_id = ANY($1::text[]) ORDER BY bundle_id",
+        {ids});
+    for (int r = 0; r < bundles.rows(); ++r) {
+      StoredBundle stored;
+      stored.bundle.tenant_id = bundles.get(r, 0);
+      stored.bundle.bundle_id = bundles.get(r, 1);
+      stored.bundle.kind = bundles.get(r, 2);
+      stored.bundle.status = bundles.get(r, 3);
+      stored.bundle.created_at = bundles.get(r, 4);
+      stored.bundle.sealed_at = bundles.get(r, 5);
+      stored.bundle.stored_root = bundles.get(r, 6);
+      stored.bundle.attestation = optional_text(bundles, r, 7);
+      stored.bundle.subject = bundles.get(r, 8);
+      found.push_back(std::move(stored));
+    }
+    const PgResult artifacts = connection.exec(
+        "SELECT bundle_id, path, media_type, digest FROM evidence.artifacts "
+        "WHERE bundle_id = ANY($1::text[]) ORDER BY bundle_id, path",
+        {ids});
+    std::size_t next = 0;
+    for (int r = 0; r < artifacts.rows(); ++r) {
+      const std::string_view bundle_id = artifacts.get(r, 0);
+      while (next < found.size() && found[next].bundle.bundle_id != bundle_id) {
+        ++next;
+      }
+      if (next == found.size()) {
+        throw sdk::Error(sdk::ErrorCode::internal, "artifact of bundle " + std::string(bundle_id) +
+                                                       " came back out of bundle id order");
+      }
+      found[next].artifacts.push_back({std::string(artifacts.get(r, 1)),
+                                       std::string(artifacts.get(r, 2)),
+                                       std::string(artifacts.get(r, 3))});
+    }
+    return found;
+  }
+
+  std::vector<SigningKeyRecord> signing_keys(PgConnection& connection) const override {
+    return read_signing_keys(connection);
   }
 
   std::int64_t bundle_count(PgConnection& connection, std::string_view tenant_id) const override {

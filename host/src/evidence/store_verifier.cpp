@@ -172,6 +172,7 @@ class VerifyingVisitor final : public EvidenceVisitor {
     const std::optional<StoredGlobalRoot>& stored = stored_global_;
     ++event_;
     job_ = AttestationJob{};
+    tenant_ = TenantEntry{};
     const std::string recomputed = format_digest(hasher_.algorithm_id(), global_.root());
     if (!stored) {
       walk_anomaly(verify_check::kGlobalRoot, {}, "a stored global root", "none",

@@ -109,6 +109,8 @@ struct SigningKeyRecord {
 /// A tenant as the Merkle walk meets it, with what the store recorded for it.
 struct TenantEntry {
   std::string tenant_id;
+  /// The tenant's display name (filled by stream_evidence; export carries it along).
+  std::string display_name;
   /// nullopt when the store holds no root for this tenant.
   std::optional<StoredTenantRoot> stored_root;
 };
@@ -129,6 +131,24 @@ struct BundleEntry {
   /// The DSSE envelope as JSON text; nullopt when the bundle has none. Only filled by
   /// stream_evidence (stream_bundle_roots leaves it empty).
   std::optional<std::string> attestation;
+  /// What the evidence is about. Filled by stream_evidence and find_bundles (export and import
+  /// carry it along); stream_bundle_roots leaves it empty.
+  std::string subject;
+};
+
+/// A stored artifact without its bytes.
+struct StoredArtifactRef {
+  std::string path;
+  std::string media_type;
+  /// The active generation's digest.
+  std::string digest;
+};
+
+/// A stored bundle as an import compares it with a bundle it reads: every field (subject and
+/// attestation included) and its artifacts in path order.
+struct StoredBundle {
+  BundleEntry bundle;
+  std::vector<StoredArtifactRef> artifacts;
 };
 
 /// An artifact as the Merkle walk meets it. The views are valid only during the callback.
@@ -144,6 +164,9 @@ struct ArtifactEntry {
 struct EvidenceSnapshot {
   std::optional<StoredGlobalRoot> global_root;
   std::vector<SigningKeyRecord> signing_keys;
+  /// Every tenant with its stored root, in Merkle order: the tenants begin_tenant will meet
+  /// (export writes its manifest and tenant proofs from them before the first bundle).
+  std::vector<TenantEntry> tenants;
 };
 
 /// Receives the store in Merkle order: for each tenant (tenant id order) begin_tenant, then for
@@ -229,8 +252,17 @@ class StoreLayout {
   virtual void stream_bundle_roots(PgConnection& connection, EvidenceVisitor& visitor) const = 0;
   /// Walks everything, artifact bytes included, on connections of its own (to `conninfo`) that
   /// share one read-only snapshot; memory stays flat however large the store. Calls
-  /// visitor.begin_walk first with the snapshot's stored global root and signing keys.
+  /// visitor.begin_walk first with the snapshot's stored global root, signing keys and tenants.
   virtual void stream_evidence(const std::string& conninfo, EvidenceVisitor& visitor) const = 0;
+
+  // Reading, for import (which compares what it reads with what the store holds).
+  /// The bundles among `bundle_ids` the store holds (absent ids are simply missing from the
+  /// result), in bundle id order, inside the caller's transaction. Import asks in batches of about
+  /// a thousand ids.
+  virtual std::vector<StoredBundle> find_bundles(PgConnection& connection,
+                                                 std::span<const std::string> bundle_ids) const = 0;
+  /// Every stored signing key, in key id order.
+  virtual std::vector<SigningKeyRecord> signing_keys(PgConnection& connection) const = 0;
 
   // Writing, inside the caller's transaction.
   /// Number of bundles a tenant has (new bundle ids continue from it).
