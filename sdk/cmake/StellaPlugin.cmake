@@ -1,15 +1,21 @@
-# stella_add_plugin(<target> MANIFEST <manifest.json> SOURCES <src>... [LIBRARIES <lib>...])
+# stella_add_plugin(<target> MANIFEST <manifest.json> SOURCES <src>... [LIBRARIES <lib>...]
+#                   [FOLDER <name>] [NO_INSTALL])
 #
 # Builds a Stella plugin: a shared library with hidden visibility (only the entry alias is
 # exported), placed in <plugin-dir>/<id>/ beside a copy of its manifest.json, and installed the same
-# way under STELLA_PLUGIN_INSTALL_DIR (default lib/stella/plugins). The plugin id is read from the
-# manifest so that the folder, the manifest and the descriptor cannot drift apart.
+# way under STELLA_PLUGIN_INSTALL_DIR (default lib/stella/plugins, install COMPONENT plugins). The
+# plugin id is read from the manifest so that the folder, the manifest and the descriptor cannot
+# drift apart.
+#
+#   FOLDER <name>  the plugin's folder under the output directory, instead of its id (test fixtures
+#                  use it to put two plugins of the same id side by side)
+#   NO_INSTALL     build only; `cmake --install` leaves the plugin out (test fixtures)
 #
 # Variables read (all optional):
 #   STELLA_PLUGIN_OUTPUT_DIR   where built plugins go (default: ${CMAKE_BINARY_DIR}/plugins)
 #   STELLA_PLUGIN_INSTALL_DIR  where `cmake --install` puts them (default: lib/stella/plugins)
 function(stella_add_plugin target)
-  cmake_parse_arguments(ARG "" "MANIFEST" "SOURCES;LIBRARIES" ${ARGN})
+  cmake_parse_arguments(ARG "NO_INSTALL" "MANIFEST;FOLDER" "SOURCES;LIBRARIES" ${ARGN})
   if(NOT ARG_MANIFEST OR NOT ARG_SOURCES)
     message(FATAL_ERROR "stella_add_plugin(${target}): MANIFEST and SOURCES are required")
   endif()
@@ -34,7 +40,11 @@ function(stella_add_plugin target)
   if(NOT STELLA_PLUGIN_INSTALL_DIR)
     set(STELLA_PLUGIN_INSTALL_DIR "lib/stella/plugins")
   endif()
-  set(out_dir "${STELLA_PLUGIN_OUTPUT_DIR}/${plugin_id}")
+  set(folder "${plugin_id}")
+  if(ARG_FOLDER)
+    set(folder "${ARG_FOLDER}")
+  endif()
+  set(out_dir "${STELLA_PLUGIN_OUTPUT_DIR}/${folder}")
 
   add_library(${target} MODULE ${ARG_SOURCES})
   target_link_libraries(${target} PRIVATE stella::sdk ${ARG_LIBRARIES})
@@ -47,6 +57,10 @@ function(stella_add_plugin target)
   # Unresolved symbols are a build error, not a dlopen error on an operator's machine.
   target_link_options(${target} PRIVATE "LINKER:--no-undefined")
   configure_file("${manifest}" "${out_dir}/manifest.json" COPYONLY)
-  install(TARGETS ${target} LIBRARY DESTINATION "${STELLA_PLUGIN_INSTALL_DIR}/${plugin_id}")
-  install(FILES "${manifest}" DESTINATION "${STELLA_PLUGIN_INSTALL_DIR}/${plugin_id}")
+  if(NOT ARG_NO_INSTALL)
+    install(TARGETS ${target} LIBRARY DESTINATION "${STELLA_PLUGIN_INSTALL_DIR}/${folder}"
+      COMPONENT plugins)
+    install(FILES "${manifest}" DESTINATION "${STELLA_PLUGIN_INSTALL_DIR}/${folder}"
+      COMPONENT plugins)
+  endif()
 endfunction()

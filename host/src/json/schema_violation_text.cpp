@@ -181,12 +181,15 @@ std::string describe_bound(std::string_view keyword, const rapidjson::Value& sch
   return "found " + describe_value(*value) + "; expected a multiple of " + limit;
 }
 
+/// RapidJSON points at the repeated item itself (".../1"), not at the array.
 std::string describe_unique(const rapidjson::Value* value) {
-  if (value != nullptr && value->IsArray()) {
+  if (value != nullptr && !value->IsArray()) {
+    return describe_value(*value) + " repeats an earlier item; expected unique items";
+  }
+  if (value != nullptr) {
     std::set<std::string> seen;
     for (const auto& item : value->GetArray()) {
-      const std::string text = compact_json(item);
-      if (!seen.insert(text).second) {
+      if (!seen.insert(compact_json(item)).second) {
         return "item " + describe_value(item) + " appears more than once; expected unique items";
       }
     }

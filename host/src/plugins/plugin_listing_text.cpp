@@ -42,7 +42,7 @@ Row row_of(const PluginRecord& record) {
 }
 
 void print_field(std::ostream& out, const char* name, const std::string& value) {
-  constexpr std::size_t kNameWidth = 16;
+  constexpr std::size_t kNameWidth = 18;
   const std::string label = std::string(name) + ":";
   out << label << std::string(kNameWidth > label.size() ? kNameWidth - label.size() : 1, ' ')
       << value << '\n';

@@ -7,11 +7,13 @@
 #include "stella/host/plugins/plugin_names.hpp"
 #include "stella/host/plugins/plugin_registry.hpp"
 
+// Two steps, so that STELLA_PLUGIN_ENTRY_NAME is expanded before it is turned into a string.
+#define STELLA_STRINGIFY_NAME(name) #name
+#define STELLA_ENTRY_SYMBOL(name) STELLA_STRINGIFY_NAME(name)
+
 namespace stella::host {
 namespace {
 
-#define STELLA_STRINGIFY_NAME(name) #name
-#define STELLA_ENTRY_SYMBOL(name) STELLA_STRINGIFY_NAME(name)
 /// The exported alias every plugin provides (sdk/include/stella/sdk/plugin.hpp).
 constexpr const char* kEntrySymbol = STELLA_ENTRY_SYMBOL(STELLA_PLUGIN_ENTRY_NAME);
 

@@ -1,0 +1,156 @@
+// The conventions of the whole CLI, through the real binary: help on the top level, a group and a
+// verb; "did you mean" for a mistyped group, verb or flag; the documented exit codes.
+#define BOOST_TEST_MODULE cli_conventions
+#include <boost/test/unit_test.hpp>
+
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include "stella/host/cli/exit_codes.hpp"
+#include "support/run_cli_process.hpp"
+
+using stella::test::ProcessResult;
+using stella::test::required_env;
+using stella::test::run_stella;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+#define CHECK_CONTAINS(text, part) \
+  BOOST_CHECK_MESSAGE(contains(text, part), "expected \"" << (part) << "\" in: " << (text))
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(top_level_help_lists_the_groups_and_exits_0) {
+  const ProcessResult result = run_stella({"--help"});
+  BOOST_CHECK_EQUAL(result.exit_code, stella::host::kExitSuccess);
+  CHECK_CONTAINS(result.out, "Usage: stella [global options] <group> <verb>");
+  CHECK_CONTAINS(result.out, "stella plugins list");
+  CHECK_CONTAINS(result.out, "stella plugins inspect");
+}
+
+BOOST_AUTO_TEST_CASE(no_arguments_prints_the_overview_to_stderr_and_exits_2) {
+  const ProcessResult result = run_stella({});
+  BOOST_CHECK_EQUAL(result.exit_code, stella::host::kExitBadInput);
+  CHECK_CONTAINS(result.err, "Usage: stella");
+  BOOST_CHECK(result.out.empty());
+}
+
+BOOST_AUTO_TEST_CASE(version_prints_the_version) {
+  const ProcessResult result = run_stella({"--version"});
+  BOOST_CHECK_EQUAL(result.exit_code, 0);
+  BOOST_CHECK(std::regex_match(result.out, std::regex("stella [0-9]+\\.[0-9]+\\.[0-9]+\n")));
+}
+
+BOOST_AUTO_TEST_CASE(group_help_lists_its_verbs) {
+  const ProcessResult result = run_stella({"plugins", "--help"});
+  BOOST_CHECK_EQUAL(result.exit_code, 0);
+  CHECK_CONTAINS(result.out, "Usage: stella plugins <verb> [options]");
+  CHECK_CONTAINS(result.out, "  list ");
+  CHECK_CONTAINS(result.out, "  inspect ");
+}
+
+BOOST_AUTO_TEST_CASE(a_group_without_a_verb_exits_2) {
+  const ProcessResult result = run_stella({"plugins"});
+  BOOST_CHECK_EQUAL(result.exit_code, 2);
+  CHECK_CONTAINS(result.err, "Usage: stella plugins <verb> [options]");
+}
+
+BOOST_AUTO_TEST_CASE(verb_help_shows_usage_global_options_and_exit_codes) {
+  for (const char* flag : {"--help", "-h"}) {
+    const ProcessResult result = run_stella({"plugins", "list", flag});
+    BOOST_CHECK_EQUAL(result.exit_code, 0);
+    CHECK_CONTAINS(result.out, "Usage: stella plugins list [options]");
+    for (const char* option :
+         {"--database", "--home", "--plugin-dir", "--operator", "--format", "--quiet",
+          "--progress-format", "--trusted-keys", "--allow-unsigned"}) {
+      CHECK_CONTAINS(result.out, option);
+    }
+    CHECK_CONTAINS(result.out, "Exit codes:");
+  }
+  const ProcessResult inspect = run_stella({"plugins", "inspect", "--help"});
+  BOOST_CHECK_EQUAL(inspect.exit_code, 0);
+  CHECK_CONTAINS(inspect.out, "Usage: stella plugins inspect [options] ID");
+}
+
+BOOST_AUTO_TEST_CASE(a_mistyped_group_gets_a_suggestion_and_exit_2) {
+  const ProcessResult result = run_stella({"plugin", "list"});
+  BOOST_CHECK_EQUAL(result.exit_code, 2);
+  CHECK_CONTAINS(result.err, "stella: unknown command group 'plugin'");
+  CHECK_CONTAINS(result.err, "Did you mean 'stella plugins'?");
+  BOOST_CHECK(result.out.empty());
+}
+
+BOOST_AUTO_TEST_CASE(an_unrelated_group_points_to_help) {
+  const ProcessResult result = run_stella({"xyzzy"});
+  BOOST_CHECK_EQUAL(result.exit_code, 2);
+  CHECK_CONTAINS(result.err, "Run 'stella --help' for the list of commands.");
+}
+
+BOOST_AUTO_TEST_CASE(a_mistyped_verb_gets_a_suggestion_and_exit_2) {
+  const ProcessResult result = run_stella({"plugins", "lst"});
+  BOOST_CHECK_EQUAL(result.exit_code, 2);
+  CHECK_CONTAINS(result.err, "stella: unknown verb 'lst' in 'stella plugins'");
+  CHECK_CONTAINS(result.err, "Did you mean 'stella plugins list'?");
+}
+
+BOOST_AUTO_TEST_CASE(a_mistyped_flag_gets_a_suggestion_and_exit_2) {
+  const ProcessResult result = run_stella({"plugins", "list", "--fromat", "json"});
+  BOOST_CHECK_EQUAL(result.exit_code, 2);
+  CHECK_CONTAINS(result.err, "stella: unknown option '--fromat' for 'stella plugins list'");
+  CHECK_CONTAINS(result.err, "Did you mean '--format'?");
+  BOOST_CHECK(result.out.empty());
+}
+
+BOOST_AUTO_TEST_CASE(global_options_may_stand_before_the_group) {
+  const ProcessResult result = run_stella({"--format", "json", "plugins", "list"});
+  BOOST_CHECK_EQUAL(result.exit_code, 0);
+  BOOST_CHECK(!result.out.empty() && result.out.front() == '[');
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_progress_format_is_bad_input) {
+  const ProcessResult result = run_stella({"plugins", "list", "--progress-format", "fancy"});
+  BOOST_CHECK_EQUAL(result.exit_code, 2);
+  CHECK_CONTAINS(result.err, "--progress-format is 'fancy'; expected auto, plain or json");
+}
+
+BOOST_AUTO_TEST_CASE(too_many_arguments_are_bad_input) {
+  const ProcessResult result = run_stella({"plugins", "inspect", "a", "b"});
+  BOOST_CHECK_EQUAL(result.exit_code, 2);
+  CHECK_CONTAINS(result.err, "unexpected argument 'b' for 'stella plugins inspect'");
+}
+
+BOOST_AUTO_TEST_CASE(the_exit_code_table_in_docs_matches_the_code) {
+  std::ifstream in(required_env("STELLA_SOURCE_DIR") + "/docs/cli.md");
+  BOOST_REQUIRE(in);
+  std::stringstream text;
+  text << in.rdbuf();
+  // The rows "| `0` | meaning |" of the section "## Exit codes", up to the next section.
+  const std::string all = text.str();
+  const std::size_t start = all.find("\n## Exit codes");
+  BOOST_REQUIRE_MESSAGE(start != std::string::npos, "docs/cli.md has no '## Exit codes' section");
+  const std::size_t end = all.find("\n## ", start + 1);
+  const std::string content = all.substr(start, end == std::string::npos ? end : end - start);
+  const std::regex row("\\| `([0-9]+)` \\| ([^|]+)\\|");
+  std::map<int, std::string> documented;
+  for (std::sregex_iterator it(content.begin(), content.end(), row), end; it != end; ++it) {
+    documented[std::stoi((*it)[1])] = (*it)[2];
+  }
+  const std::map<int, std::string> expected_words = {
+      {stella::host::kExitSuccess, "success"},
+      {stella::host::kExitVerificationFailed, "verification"},
+      {stella::host::kExitBadInput, "usage"},
+      {stella::host::kExitRefused, "refused"}};
+  BOOST_CHECK_EQUAL(documented.size(), expected_words.size());
+  for (const auto& [code, word] : expected_words) {
+    BOOST_REQUIRE_MESSAGE(documented.count(code), "exit code " << code << " not in docs/cli.md");
+    BOOST_CHECK_MESSAGE(contains(documented[code], word),
+                        "exit code " << code << " documented as '" << documented[code]
+                                     << "', expected it to mention '" << word << "'");
+  }
+}
