@@ -1,4 +1,5 @@
 // `stella evidence audit list|verify|prune`: the CLI face of the audit trail.
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>

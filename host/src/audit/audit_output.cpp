@@ -140,8 +140,9 @@ void write_prune_text(std::ostream& out, const AuditPruneResult& result) {
     }
     return;
   }
-  out << (result.dry_run ? "would prune " : "pruned ") << result.pruned << " verification events"
-      << id_span(result) << " that " << bounds << '\n';
+  out << (result.dry_run ? "would prune " : "pruned ") << result.pruned
+      << (result.pruned == 1 ? " verification event" : " verification events") << id_span(result)
+      << " that " << bounds << '\n';
   if (result.dry_run) {
     out << "dry run: nothing was changed\n";
   } else {
