@@ -1,0 +1,65 @@
+#include "evidence_store/evidence_store_fixture.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include "stella/host/json/json_schema.hpp"
+
+namespace stella::test {
+
+EvidenceStore::EvidenceStore(const std::string& prefix)
+    : database_(prefix), connection_(host::PgConnection::connect(database_.conninfo())) {}
+
+ProcessResult EvidenceStore::stella(std::vector<std::string> args) const {
+  std::vector<std::string> line = {"--database", database_.conninfo(), "--quiet"};
+  line.insert(line.end(), args.begin(), args.end());
+  return run_stella(line);
+}
+
+void EvidenceStore::init_and_seed(const std::string& seed) const {
+  const auto init = stella({"evidence", "init"});
+  BOOST_REQUIRE_MESSAGE(init.exit_code == 0, "init failed: " << init.err);
+  const auto seeded =
+      stella({"evidence", "seed", "--tenants", kSmallTenants, "--bundles", kSmallBundles,
+              "--artifacts-per-bundle", kSmallArtifacts, "--seed", seed, "--since", kSeedSince});
+  BOOST_REQUIRE_MESSAGE(seeded.exit_code == 0, "seed failed: " << seeded.err);
+}
+
+std::string EvidenceStore::scalar(const std::string& query) {
+  const auto result = connection_->exec(query);
+  BOOST_REQUIRE_MESSAGE(result.rows() > 0, "no rows from: " << query);
+  return std::string(result.get(0, 0));
+}
+
+std::string EvidenceStore::digest_of_all_rows() {
+  const auto tables = connection_->exec(
+      "SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) "
+      "FROM information_schema.tables WHERE table_schema IN ('evidence', 'stella') "
+      "AND table_type = 'BASE TABLE' ORDER BY 1");
+  std::string digest;
+  for (int r = 0; r < tables.rows(); ++r) {
+    const std::string table(tables.get(r, 0));
+    digest += table + "=" +
+              scalar(
+                  "SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), 'empty') "
+                  "FROM " +
+                  table + " t") +
+              "\n";
+  }
+  return digest;
+}
+
+rapidjson::Document valid_json(const std::string& text, const char* schema) {
+  rapidjson::Document document;
+  document.Parse(text.c_str());
+  BOOST_REQUIRE_MESSAGE(!document.HasParseError(), "not JSON: " << text);
+  for (const auto& violation : host::schema_violations(document, schema)) {
+    BOOST_ERROR(schema << ": " << violation << "\n" << text);
+  }
+  return document;
+}
+
+bool mentions(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+}  // namespace stella::test

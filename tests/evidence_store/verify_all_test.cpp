@@ -1,0 +1,239 @@
+// `stella evidence verify-all`: a clean store passes with a report valid against its schema; each
+// kind of tampering done through SQL is caught (exit 1) and named: tenant, bundle, artifact, what
+// was expected and what was found.
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "evidence_store/evidence_store_fixture.hpp"
+
+using stella::test::EvidenceStore;
+using stella::test::mentions;
+using stella::test::valid_json;
+
+namespace {
+
+struct Anomaly {
+  std::string check;
+  std::string tenant;
+  std::string bundle;
+  std::string artifact;
+  std::string expected;
+  std::string found;
+};
+
+std::string text_or_empty(const rapidjson::Value& value) {
+  return value.IsString() ? value.GetString() : "";
+}
+
+/// Runs verify-all with a JSON report; returns its anomalies after checking exit code and schema.
+std::vector<Anomaly> verify(EvidenceStore& store, int expected_exit) {
+  const auto report_path = std::filesystem::temp_directory_path() /
+                           ("stella-verify-" + store.scalar("SELECT current_database()") + ".json");
+  const auto result = store.stella({"evidence", "verify-all", "--output", report_path.string()});
+  BOOST_TEST(result.exit_code == expected_exit, result.out << result.err);
+  std::ifstream in(report_path);
+  std::stringstream content;
+  content << in.rdbuf();
+  std::filesystem::remove(report_path);
+  const auto report = valid_json(content.str(), "verify-report.schema.json");
+  BOOST_TEST(report["result"].GetString() == std::string(expected_exit == 0 ? "pass" : "fail"));
+  std::vector<Anomaly> anomalies;
+  for (const auto& item : report["anomalies"].GetArray()) {
+    anomalies.push_back({item["check"].GetString(), text_or_empty(item["tenant"]),
+                         text_or_empty(item["bundle"]), text_or_empty(item["artifact"]),
+                         item["expected"].GetString(), item["found"].GetString()});
+  }
+  BOOST_TEST(report["anomalyCount"].GetInt64() == static_cast<std::int64_t>(anomalies.size()));
+  // The text summary names the same problems.
+  if (expected_exit != 0) {
+    BOOST_TEST(mentions(result.out, "verify-all: FAIL"));
+    for (const Anomaly& anomaly : anomalies) {
+      BOOST_TEST(mentions(result.out, "[" + anomaly.check + "]"));
+    }
+  }
+  return anomalies;
+}
+
+const Anomaly* find(const std::vector<Anomaly>& anomalies, const std::string& check,
+                    const std::string& bundle = {}, const std::string& artifact = {}) {
+  for (const Anomaly& anomaly : anomalies) {
+    if (anomaly.check == check && (bundle.empty() || anomaly.bundle == bundle) &&
+        (artifact.empty() || anomaly.artifact == artifact)) {
+      return &anomaly;
+    }
+  }
+  return nullptr;
+}
+
+std::string listed(const std::vector<Anomaly>& anomalies) {
+  std::string text;
+  for (const Anomaly& a : anomalies) {
+    text += a.check + " " + a.tenant + " " + a.bundle + " " + a.artifact + "; ";
+  }
+  return text;
+}
+
+/// A seeded store and the first bundle of tenant acme in Merkle order.
+struct TamperedStore {
+  EvidenceStore store;
+  std::string bundle;
+  explicit TamperedStore(const std::string& prefix) : store(prefix) {
+    store.init_and_seed();
+    BOOST_REQUIRE(store.stella({"evidence", "verify-all"}).exit_code == 0);
+    bundle = store.scalar(
+        "SELECT bundle_id FROM evidence.bundles WHERE tenant_id = 'acme' "
+        "ORDER BY sealed_at, bundle_id LIMIT 1");
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(evidence_verify_all)
+
+BOOST_AUTO_TEST_CASE(a_clean_store_passes_and_records_a_verification_event) {
+  EvidenceStore store("verify_clean");
+  store.init_and_seed();
+  BOOST_TEST(verify(store, 0).empty());
+  const auto text = store.stella({"evidence", "verify-all"});
+  BOOST_TEST(text.exit_code == 0);
+  BOOST_TEST(mentions(text.out, "verify-all: PASS"));
+  BOOST_TEST(mentions(text.out, "10 bundles, 40 artifacts"));
+  BOOST_TEST(mentions(text.out, "10 signatures"));
+  const auto json = store.stella({"evidence", "verify-all", "--format", "json"});
+  valid_json(json.out, "verify-report.schema.json");
+  BOOST_TEST(
+      store.scalar("SELECT count(*) FROM stella.audit_events WHERE event_type = 'verification' "
+                   "AND data->>'result' = 'pass'") == "3");
+}
+
+BOOST_AUTO_TEST_CASE(one_flipped_byte_in_an_artifact_is_named) {
+  TamperedStore t("verify_flip");
+  const std::string path = "sbom/cyclonedx.json";
+  const std::string stored =
+      t.store.scalar("SELECT digest FROM evidence.artifacts WHERE bundle_id = '" + t.bundle +
+                     "' AND path = '" + path + "'");
+  t.store.sql().exec(
+      "UPDATE evidence.artifacts SET content = set_byte(content, 10, get_byte(content, 10) # 1) "
+      "WHERE bundle_id = $1 AND path = $2",
+      {t.bundle, path});
+  const auto anomalies = verify(t.store, 1);
+  const Anomaly* digest = find(anomalies, "artifact_digest", t.bundle, path);
+  BOOST_REQUIRE_MESSAGE(digest != nullptr, listed(anomalies));
+  BOOST_TEST(digest->tenant == "acme");
+  BOOST_TEST(digest->expected == stored);
+  BOOST_TEST(digest->found != stored);
+  BOOST_TEST(digest->found.rfind("sha256:", 0) == 0U);
+  BOOST_TEST(anomalies.size() == 1U, listed(anomalies));
+}
+
+BOOST_AUTO_TEST_CASE(a_deleted_artifact_is_named) {
+  TamperedStore t("verify_delete");
+  const std::string path = "vex/openvex.json";
+  t.store.sql().exec("DELETE FROM evidence.artifacts WHERE bundle_id = $1 AND path = $2",
+                     {t.bundle, path});
+  const auto anomalies = verify(t.store, 1);
+  BOOST_TEST(find(anomalies, "bundle_root", t.bundle) != nullptr, listed(anomalies));
+  const Anomaly* subject = find(anomalies, "attestation_subject", t.bundle, path);
+  BOOST_REQUIRE_MESSAGE(subject != nullptr, listed(anomalies));
+  BOOST_TEST(subject->found == "no such artifact");
+  BOOST_TEST(find(anomalies, "tenant_counts") != nullptr, listed(anomalies));
+}
+
+BOOST_AUTO_TEST_CASE(two_artifacts_with_swapped_paths_are_named) {
+  TamperedStore t("verify_swap");
+  const std::string a = "policy/verdict.json";
+  const std::string b = "scans/vulnerabilities.json";
+  // Through a third name: the primary key (bundle_id, path) is checked row by row.
+  const auto rename = [&](const std::string& from, const std::string& to) {
+    t.store.sql().exec("UPDATE evidence.artifacts SET path = $3 WHERE bundle_id = $1 AND path = $2",
+                       {t.bundle, from, to});
+  };
+  rename(a, "swap/in-progress.json");
+  rename(b, a);
+  rename("swap/in-progress.json", b);
+  const auto anomalies = verify(t.store, 1);
+  BOOST_TEST(find(anomalies, "bundle_root", t.bundle) != nullptr, listed(anomalies));
+  BOOST_TEST(find(anomalies, "attestation_subject", t.bundle, a) != nullptr, listed(anomalies));
+  BOOST_TEST(find(anomalies, "attestation_subject", t.bundle, b) != nullptr, listed(anomalies));
+  BOOST_TEST(find(anomalies, "artifact_digest") == nullptr, listed(anomalies));
+}
+
+BOOST_AUTO_TEST_CASE(a_bundle_moved_to_another_tenant_is_named) {
+  TamperedStore t("verify_move");
+  t.store.sql().exec("UPDATE evidence.bundles SET tenant_id = 'globex' WHERE bundle_id = $1",
+                     {t.bundle});
+  const auto anomalies = verify(t.store, 1);
+  const Anomaly* moved = find(anomalies, "attestation_tenant", t.bundle);
+  BOOST_REQUIRE_MESSAGE(moved != nullptr, listed(anomalies));
+  BOOST_TEST(moved->tenant == "globex");
+  BOOST_TEST(moved->expected == "tenant acme");
+  BOOST_TEST(moved->found == "stored under tenant globex");
+  int tenant_roots = 0;
+  for (const Anomaly& anomaly : anomalies) {
+    tenant_roots += anomaly.check == "tenant_root" ? 1 : 0;
+  }
+  BOOST_TEST(tenant_roots == 2, listed(anomalies));
+}
+
+BOOST_AUTO_TEST_CASE(a_forged_attestation_signature_is_named) {
+  TamperedStore t("verify_forge");
+  // The signature of another bundle: well-formed, by the right key, over the wrong statement.
+  t.store.sql().exec(
+      "UPDATE evidence.bundles SET attestation = jsonb_set(attestation, '{signatures,0,sig}', "
+      "(SELECT attestation->'signatures'->0->'sig' FROM evidence.bundles WHERE bundle_id <> $1 "
+      "ORDER BY bundle_id LIMIT 1)) WHERE bundle_id = $1",
+      {t.bundle});
+  const auto anomalies = verify(t.store, 1);
+  const Anomaly* forged = find(anomalies, "attestation_signature", t.bundle);
+  BOOST_REQUIRE_MESSAGE(forged != nullptr, listed(anomalies));
+  BOOST_TEST(forged->tenant == "acme");
+  BOOST_TEST(anomalies.size() == 1U, listed(anomalies));
+}
+
+BOOST_AUTO_TEST_CASE(an_edited_tenant_root_is_named) {
+  TamperedStore t("verify_tenant_root");
+  const std::string original =
+      t.store.scalar("SELECT root FROM evidence.tenant_roots WHERE tenant_id = 'globex'");
+  const std::string edited = "sha256:" + std::string(64, 'a');
+  t.store.sql().exec("UPDATE evidence.tenant_roots SET root = $1 WHERE tenant_id = 'globex'",
+                     {edited});
+  const auto anomalies = verify(t.store, 1);
+  const Anomaly* root = find(anomalies, "tenant_root");
+  BOOST_REQUIRE_MESSAGE(root != nullptr, listed(anomalies));
+  BOOST_TEST(root->tenant == "globex");
+  BOOST_TEST(root->expected == edited);
+  BOOST_TEST(root->found == original);
+  // The global root was computed over the original tenant root, so it no longer matches either.
+  BOOST_TEST(find(anomalies, "global_root") != nullptr, listed(anomalies));
+}
+
+BOOST_AUTO_TEST_CASE(an_edited_global_root_is_named) {
+  TamperedStore t("verify_global_root");
+  const std::string original = t.store.scalar("SELECT root FROM evidence.store_root");
+  const std::string edited = "sha256:" + std::string(64, 'b');
+  t.store.sql().exec("UPDATE evidence.store_root SET root = $1", {edited});
+  const auto anomalies = verify(t.store, 1);
+  BOOST_REQUIRE_MESSAGE(anomalies.size() == 1U, listed(anomalies));
+  BOOST_TEST(anomalies[0].check == "global_root");
+  BOOST_TEST(anomalies[0].expected == edited);
+  BOOST_TEST(anomalies[0].found == original);
+  BOOST_TEST(anomalies[0].tenant.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_verification_is_recorded_with_its_anomalies) {
+  TamperedStore t("verify_audit");
+  t.store.sql().exec("UPDATE evidence.store_root SET root = $1",
+                     {"sha256:" + std::string(64, 'c')});
+  verify(t.store, 1);
+  BOOST_TEST(t.store.scalar("SELECT data->'anomalies'->0->>'check' FROM stella.audit_events "
+                            "WHERE event_type = 'verification' ORDER BY id DESC LIMIT 1") ==
+             "global_root");
+  BOOST_TEST(t.store.scalar("SELECT data->>'result' FROM stella.audit_events "
+                            "WHERE event_type = 'verification' ORDER BY id DESC LIMIT 1") ==
+             "fail");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
