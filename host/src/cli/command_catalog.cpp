@@ -10,6 +10,7 @@ CommandTable build_command_table() {
   register_db_commands(table);
   register_evidence_store_commands(table);
   register_audit_commands(table);
+  register_migration_commands(table);
   return table;
 }
 

@@ -17,4 +17,7 @@ void register_evidence_store_commands(CommandTable& table);
 /// stella evidence audit list|verify|prune (host/src/audit)
 void register_audit_commands(CommandTable& table);
 
+/// stella evidence migrate (host/src/migration)
+void register_migration_commands(CommandTable& table);
+
 }  // namespace stella::host

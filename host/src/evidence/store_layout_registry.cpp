@@ -14,6 +14,7 @@ using LayoutFactory = std::unique_ptr<StoreLayout> (*)();
 /// In ascending version order.
 constexpr std::pair<std::string_view, LayoutFactory> kLayouts[] = {
     {"1.0", &make_store_layout_1_0},
+    {"2.0", &make_store_layout_2_0},
 };
 
 std::string joined(const std::vector<std::string>& items) {

@@ -1,0 +1,97 @@
+#include "migration/run_reporter.hpp"
+
+#include <unistd.h>
+
+#include <ostream>
+
+#include "stella/host/migration/run_journal.hpp"
+
+namespace stella::host {
+
+std::string_view log_level_name(sdk::LogLevel level) {
+  switch (level) {
+    case sdk::LogLevel::debug:
+      return "debug";
+    case sdk::LogLevel::info:
+      return "info";
+    case sdk::LogLevel::warning:
+      return "warning";
+    case sdk::LogLevel::error:
+      return "error";
+  }
+  return "info";
+}
+
+RunReporter::RunReporter(std::ostream& err, const GlobalOptions& globals)
+    : err_(err),
+      globals_(globals),
+      bar_on_terminal_(!globals.quiet && globals.progress_format == "auto" &&
+                       ::isatty(STDERR_FILENO) == 1) {}
+
+void RunReporter::attach_run(PgConnection& connection, std::int64_t run_id) {
+  connection_ = &connection;
+  run_id_ = run_id;
+}
+
+void RunReporter::log(sdk::LogLevel level, std::optional<int> ordinal,
+                      std::string_view message) noexcept {
+  try {
+    const bool always = level == sdk::LogLevel::error || level == sdk::LogLevel::warning;
+    if (level != sdk::LogLevel::debug && (always || !globals_.quiet)) {
+      if (meter_ && bar_on_terminal_) {
+        err_ << '\n';  // the bar is redrawn below the line on its next update
+      }
+      err_ << "stella: ";
+      if (run_id_ != 0) {
+        err_ << "run " << run_id_ << ": ";
+      }
+      if (ordinal) {
+        err_ << "step " << *ordinal << ": ";
+      }
+      if (level != sdk::LogLevel::info) {
+        err_ << log_level_name(level) << ": ";
+      }
+      err_ << message << '\n' << std::flush;
+    }
+    if (connection_ != nullptr) {
+      log_run_line(*connection_, run_id_, ordinal, log_level_name(level), message);
+    }
+  } catch (const std::exception& e) {
+    try {
+      err_ << "stella: warning: could not write the run log: " << e.what() << '\n';
+    } catch (...) {
+      // Nothing more can be said.
+    }
+  } catch (...) {
+    // log() must not throw into plugin code.
+  }
+}
+
+void RunReporter::progress(const std::string& label, std::uint64_t done,
+                           std::uint64_t total) noexcept {
+  try {
+    if (!meter_ || label != meter_label_) {
+      finish_progress();
+      meter_ = std::make_unique<ProgressMeter>(err_, globals_, label, "rows",
+                                               static_cast<std::int64_t>(total));
+      meter_label_ = label;
+    }
+    meter_->update(static_cast<std::int64_t>(done));
+  } catch (...) {
+    // Progress is a courtesy; it never stops a run.
+  }
+}
+
+void RunReporter::finish_progress() noexcept {
+  try {
+    if (meter_) {
+      meter_->finish();
+      meter_.reset();
+      meter_label_.clear();
+    }
+  } catch (...) {
+    // See progress().
+  }
+}
+
+}  // namespace stella::host
