@@ -7,6 +7,12 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <utility>
 
 #include "evidence/evidence_documents.hpp"
 #include "evidence/seed_random.hpp"
@@ -249,6 +255,71 @@ class BundleFactory {
   const TreeHasher& hasher_;
 };
 
+/// One batch of bundles ready to load.
+struct SeedBatch {
+  std::vector<NewBundle> bundles;
+  std::vector<NewLegalHold> holds;
+  std::int64_t artifacts = 0;
+  std::int64_t bytes = 0;
+};
+
+/// Batches handed from the thread that makes bundles to the one that loads them; holds at most
+/// kBatchesAhead so memory stays flat.
+class BatchQueue {
+ public:
+  /// False when the consumer gave up (the producer should stop).
+  bool push(SeedBatch batch) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return ready_.size() < kBatchesAhead || cancelled_; });
+    if (cancelled_) {
+      return false;
+    }
+    ready_.push_back(std::move(batch));
+    changed_.notify_all();
+    return true;
+  }
+  /// The next batch; nullopt when the producer is done. Rethrows the producer's failure.
+  std::optional<SeedBatch> pop() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return !ready_.empty() || closed_; });
+    if (ready_.empty()) {
+      if (failure_) {
+        std::rethrow_exception(failure_);
+      }
+      return std::nullopt;
+    }
+    SeedBatch batch = std::move(ready_.front());
+    ready_.pop_front();
+    changed_.notify_all();
+    return batch;
+  }
+  void close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    changed_.notify_all();
+  }
+  void fail(std::exception_ptr failure) {
+    std::lock_guard lock(mutex_);
+    failure_ = std::move(failure);
+    closed_ = true;
+    changed_.notify_all();
+  }
+  void cancel() {
+    std::lock_guard lock(mutex_);
+    cancelled_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  static constexpr std::size_t kBatchesAhead = 2;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<SeedBatch> ready_;
+  bool closed_ = false;
+  bool cancelled_ = false;
+  std::exception_ptr failure_;
+};
+
 }  // namespace
 
 std::string seed_tenant_id(int index) {
@@ -273,46 +344,67 @@ SeedSummary seed_store(PgConnection& connection, const StoreLayout& layout,
                             SigningKeyRecord{signer.key_id, "ed25519", signer.key.public_pem()});
   const BundleFactory factory(options, signer, *hasher);
 
-  SeedSummary summary;
-  summary.key_id = signer.key_id;
-  std::vector<NewBundle> batch;
-  std::vector<NewLegalHold> holds;
-  const auto flush = [&] {
-    layout.load_bundles(connection, batch);
-    layout.load_legal_holds(connection, holds);
-    batch.clear();
-    holds.clear();
-    if (progress) {
-      progress(summary.bundles);
-    }
-  };
+  std::vector<std::pair<std::string, std::int64_t>> tenants;  // id, first new sequence number
   for (int t = 0; t < options.tenants; ++t) {
     const std::string tenant_id = seed_tenant_id(t);
     const std::string display_name = t < static_cast<int>(kTenants.size())
                                          ? kTenants[static_cast<std::size_t>(t)].name
                                          : "Tenant " + std::to_string(t + 1);
     layout.ensure_tenant(connection, tenant_id, display_name);
-    const std::int64_t first_sequence = layout.bundle_count(connection, tenant_id);
-    for (std::int64_t i = 0; i < options.bundles_per_tenant; ++i) {
-      SeededBundle seeded =
-          factory.make(tenant_id, first_sequence + i, i, options.bundles_per_tenant);
-      summary.artifacts += static_cast<std::int64_t>(seeded.bundle.artifacts.size());
-      summary.bytes += seeded.bytes;
-      ++summary.bundles;
-      if (seeded.hold) {
-        holds.push_back(std::move(*seeded.hold));
-        ++summary.legal_holds;
+    tenants.emplace_back(tenant_id, layout.bundle_count(connection, tenant_id));
+  }
+
+  // Bundles are made (documents, digests, roots, signatures) on a thread of their own while this
+  // one loads the previous batch: the server's work and ours overlap.
+  SeedSummary summary;
+  summary.key_id = signer.key_id;
+  BatchQueue queue;
+  std::thread producer([&] {
+    try {
+      SeedBatch batch;
+      for (const auto& [tenant_id, first_sequence] : tenants) {
+        for (std::int64_t i = 0; i < options.bundles_per_tenant; ++i) {
+          SeededBundle seeded =
+              factory.make(tenant_id, first_sequence + i, i, options.bundles_per_tenant);
+          batch.artifacts += static_cast<std::int64_t>(seeded.bundle.artifacts.size());
+          batch.bytes += seeded.bytes;
+          if (seeded.hold) {
+            batch.holds.push_back(std::move(*seeded.hold));
+          }
+          batch.bundles.push_back(std::move(seeded.bundle));
+          if (batch.bundles.size() >= kBundlesPerBatch &&
+              !queue.push(std::exchange(batch, SeedBatch{}))) {
+            return;
+          }
+        }
       }
-      batch.push_back(std::move(seeded.bundle));
-      if (batch.size() >= kBundlesPerBatch) {
-        flush();
+      if (!batch.bundles.empty()) {
+        queue.push(std::move(batch));
+      }
+      queue.close();
+    } catch (...) {
+      queue.fail(std::current_exception());
+    }
+  });
+  try {
+    while (auto batch = queue.pop()) {
+      layout.load_bundles(connection, batch->bundles);
+      layout.load_legal_holds(connection, batch->holds);
+      summary.bundles += static_cast<std::int64_t>(batch->bundles.size());
+      summary.artifacts += batch->artifacts;
+      summary.bytes += batch->bytes;
+      summary.legal_holds += static_cast<std::int64_t>(batch->holds.size());
+      if (progress) {
+        progress(summary.bundles);
       }
     }
-    ++summary.tenants;
+  } catch (...) {
+    queue.cancel();
+    producer.join();
+    throw;
   }
-  if (!batch.empty() || !holds.empty()) {
-    flush();
-  }
+  producer.join();
+  summary.tenants = static_cast<std::int64_t>(tenants.size());
   summary.roots = recompute_stored_roots(connection, layout, *hasher);
   return summary;
 }
