@@ -11,6 +11,7 @@ CommandTable build_command_table() {
   register_evidence_store_commands(table);
   register_audit_commands(table);
   register_migration_commands(table);
+  register_bundle_commands(table);
   return table;
 }
 

@@ -20,4 +20,7 @@ void register_audit_commands(CommandTable& table);
 /// stella evidence migrate (host/src/migration)
 void register_migration_commands(CommandTable& table);
 
+/// stella evidence export|import|verify-bundle (host/src/bundles)
+void register_bundle_commands(CommandTable& table);
+
 }  // namespace stella::host

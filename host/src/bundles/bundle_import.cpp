@@ -1,0 +1,501 @@
+// `stella evidence import`: verify every source completely, compare it with the store, then load
+// what is new in one transaction that also recomputes the roots and records the audit event.
+#include "stella/host/bundles/bundle_import.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "bundles/bundle_fingerprint.hpp"
+#include "bundles/canonical_json.hpp"
+#include "bundles/importer_selection.hpp"
+#include "bundles/loading_sink.hpp"
+#include "bundles/rfc3339_time.hpp"
+#include "stella/host/audit/audit_log.hpp"
+#include "stella/host/bundles/source_verification.hpp"
+#include "stella/host/evidence/store_init.hpp"
+#include "stella/host/evidence/store_roots.hpp"
+#include "stella/host/evidence/store_version.hpp"
+#include "stella/sdk/error.hpp"
+
+namespace stella::host {
+namespace {
+
+/// Serialises concurrent imports into one database ("stella" + "import").
+constexpr long long kImportLockKey = 0x7374656c6c610601;
+/// Bundle ids looked up in the store per query.
+constexpr std::size_t kLookupBatch = 1000;
+/// Problems or conflicts named in an error message; the rest are counted.
+constexpr std::size_t kNamedInMessage = 5;
+
+struct Source {
+  VerifiedSource verified;
+  /// The source's schema version from its manifest, when it has one.
+  std::string schema_version;
+};
+
+std::string problems_text(const SourceVerification& result) {
+  std::string text;
+  for (std::size_t i = 0; i < result.problems.size() && i < kNamedInMessage; ++i) {
+    const BundleProblem& p = result.problems[i];
+    text += "\n  " + p.check + ": " + p.message;
+    if (!p.file.empty()) {
+      text += " [" + p.file + "]";
+    } else if (!p.artifact.empty()) {
+      text += " [" + p.tenant + "/" + p.bundle + "/" + p.artifact + "]";
+    } else if (!p.bundle.empty()) {
+      text += " [" + p.tenant + "/" + p.bundle + "]";
+    }
+  }
+  if (result.problem_count > static_cast<std::int64_t>(kNamedInMessage)) {
+    text += "\n  ... and " + std::to_string(result.problem_count - kNamedInMessage) + " more";
+  }
+  return text;
+}
+
+std::string manifest_schema_version(const std::string& manifest_json) {
+  rapidjson::Document document;
+  document.Parse(manifest_json.data(), manifest_json.size());
+  if (document.HasParseError() || !document.IsObject() || !document.HasMember("source") ||
+      !document["source"].IsObject() || !document["source"].HasMember("schemaVersion") ||
+      !document["source"]["schemaVersion"].IsString()) {
+    return {};
+  }
+  return document["source"]["schemaVersion"].GetString();
+}
+
+std::string stored_fingerprint(const StoredBundle& stored) {
+  BundleIdentity identity;
+  identity.tenant = stored.bundle.tenant_id;
+  identity.bundle_id = stored.bundle.bundle_id;
+  identity.kind = stored.bundle.kind;
+  identity.status = stored.bundle.status;
+  identity.subject = stored.bundle.subject;
+  identity.created_at_unix_us = parse_rfc3339_utc_micros(stored.bundle.created_at).value_or(-1);
+  identity.sealed_at_unix_us = parse_rfc3339_utc_micros(stored.bundle.sealed_at).value_or(-1);
+  identity.root = stored.bundle.stored_root;
+  if (stored.bundle.attestation) {
+    identity.attestation = canonical_json(*stored.bundle.attestation);
+  }
+  for (const StoredArtifactRef& artifact : stored.artifacts) {
+    identity.artifacts.push_back({artifact.path, artifact.media_type, artifact.digest});
+  }
+  return bundle_fingerprint(std::move(identity));
+}
+
+/// What the store already holds of the sources.
+struct StoreComparison {
+  std::unordered_set<std::string> identical;
+  std::vector<std::string> conflicts;
+  std::map<std::string, std::int64_t> tenant_bundles;
+  std::set<std::string> keys_present;
+  std::vector<std::string> key_conflicts;
+  std::string global_root;
+  std::int64_t store_bundles = 0;
+};
+
+StoreComparison compare_with_store(PgConnection& connection, const StoreLayout& layout,
+                                   const std::vector<Source>& sources) {
+  StoreComparison comparison;
+  connection.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  try {
+    for (const TenantTotals& totals : layout.tenant_totals(connection)) {
+      comparison.tenant_bundles[totals.tenant_id] = totals.bundles;
+      comparison.store_bundles += totals.bundles;
+    }
+    const StoredRoots roots = layout.stored_roots(connection);
+    comparison.global_root = roots.global ? roots.global->root : std::string();
+    std::map<std::string, const SigningKeyRecord*> stored_keys;
+    const std::vector<SigningKeyRecord> keys = layout.signing_keys(connection);
+    for (const SigningKeyRecord& key : keys) {
+      stored_keys[key.key_id] = &key;
+    }
+    for (const Source& source : sources) {
+      for (const SigningKeyRecord& key : source.verified.result.signing_keys) {
+        const auto stored = stored_keys.find(key.key_id);
+        if (stored == stored_keys.end()) {
+          continue;
+        }
+        comparison.keys_present.insert(key.key_id);
+        if (stored->second->public_key_pem != key.public_key_pem) {
+          comparison.key_conflicts.push_back(key.key_id);
+        }
+      }
+      std::unordered_map<std::string, const VerifiedBundle*> by_id;
+      std::vector<std::string> ids;
+      for (const VerifiedBundle& bundle : source.verified.bundles) {
+        by_id[bundle.bundle_id] = &bundle;
+        ids.push_back(bundle.bundle_id);
+      }
+      for (std::size_t start = 0; start < ids.size(); start += kLookupBatch) {
+        const std::size_t count = std::min(kLookupBatch, ids.size() - start);
+        for (const StoredBundle& stored :
+             layout.find_bundles(connection, std::span(ids).subspan(start, count))) {
+          const VerifiedBundle& incoming = *by_id.at(stored.bundle.bundle_id);
+          if (stored_fingerprint(stored) == incoming.fingerprint) {
+            comparison.identical.insert(incoming.bundle_id);
+          } else {
+            comparison.conflicts.push_back(incoming.bundle_id + " (tenant " + incoming.tenant +
+                                           ", from " + source.verified.location + ")");
+          }
+        }
+      }
+    }
+  } catch (...) {
+    connection.exec("ROLLBACK");
+    throw;
+  }
+  connection.exec("ROLLBACK");
+  return comparison;
+}
+
+std::string listed(const std::vector<std::string>& items) {
+  std::string text;
+  for (std::size_t i = 0; i < items.size() && i < kNamedInMessage; ++i) {
+    text += (i == 0 ? "" : "; ") + items[i];
+  }
+  if (items.size() > kNamedInMessage) {
+    text += "; ... and " + std::to_string(items.size() - kNamedInMessage) + " more";
+  }
+  return text;
+}
+
+std::string import_event_data(const ImportSummary& summary) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("sources");
+  w.StartArray();
+  for (const ImportedSourceSummary& source : summary.sources) {
+    w.StartObject();
+    w.Key("path");
+    w.String(source.location);
+    w.Key("source_format");
+    w.String(source.source_format);
+    w.Key("plugin");
+    w.String(source.plugin_id);
+    w.Key("manifest_digest");
+    w.String(source.manifest_digest);
+    w.Key("declared_global_root");
+    w.String(source.declared_global_root);
+    w.Key("bundles");
+    w.Int64(source.bundles);
+    w.Key("artifacts");
+    w.Int64(source.artifacts);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("store_created");
+  w.Bool(summary.store_created);
+  w.Key("schema_version");
+  w.String(summary.schema_version);
+  w.Key("algorithm");
+  w.String(summary.algorithm);
+  w.Key("global_root_before");
+  w.String(summary.global_root_before);
+  w.Key("global_root_after");
+  w.String(summary.global_root_after);
+  w.Key("roots_equal_declared");
+  w.Bool(summary.roots_equal_declared);
+  w.Key("tenant_roots");
+  w.StartArray();
+  for (const StoredTenantRoot& tenant : summary.tenant_roots) {
+    w.StartObject();
+    w.Key("tenant");
+    w.String(tenant.tenant_id);
+    w.Key("root");
+    w.String(tenant.root);
+    w.Key("bundles");
+    w.Int64(tenant.bundle_count);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("counts");
+  w.StartObject();
+  w.Key("bundles_imported");
+  w.Int64(summary.bundles_imported);
+  w.Key("bundles_already_present");
+  w.Int64(summary.bundles_already_present);
+  w.Key("artifacts_imported");
+  w.Int64(summary.artifacts_imported);
+  w.Key("attestations_imported");
+  w.Int64(summary.attestations_imported);
+  w.Key("tenants_created");
+  w.Int64(summary.tenants_created);
+  w.Key("signing_keys_added");
+  w.Int64(summary.signing_keys_added);
+  w.EndObject();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string active_algorithm(PgConnection& connection, const StoreLayout& layout) {
+  for (const DigestGeneration& generation : layout.generations(connection)) {
+    if (generation.active) {
+      return generation.algorithm;
+    }
+  }
+  throw sdk::Error(sdk::ErrorCode::refused,
+                   "the store has no active digest generation; nothing was imported",
+                   "check the store with `stella evidence verify-all`");
+}
+
+void note(const ImportOptions& options, const std::string& line) {
+  if (options.note) {
+    options.note(line);
+  }
+}
+
+/// Records the import (in the caller's transaction) and fills the summary's roots.
+void finish_summary_roots(PgConnection& connection, const StoreLayout& layout,
+                          ImportSummary& summary, const std::set<std::string>& source_tenants) {
+  const StoredRoots roots = layout.stored_roots(connection);
+  summary.global_root_after = roots.global ? roots.global->root : std::string();
+  summary.tenant_roots.clear();
+  for (const StoredTenantRoot& tenant : roots.tenants) {
+    if (source_tenants.count(tenant.tenant_id) != 0) {
+      summary.tenant_roots.push_back(tenant);
+    }
+  }
+}
+
+}  // namespace
+
+ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& registry,
+                              const ImportOptions& options, sdk::HostContext& ctx) {
+  if (options.locations.empty()) {
+    throw sdk::Error(sdk::ErrorCode::invalid_input, "import needs at least one PATH",
+                     "for example: stella evidence import /backup/evidence-20260131/");
+  }
+  ImportSummary summary;
+
+  // 1. Verify every source completely; nothing is written before all of them passed.
+  std::vector<Source> sources;
+  for (const std::string& location : options.locations) {
+    note(options, "verifying " + location);
+    Source source{verify_source(registry, location, options.source_format, options.limits, ctx,
+                                UnreadableSource::refuse),
+                  ""};
+    const SourceVerification& result = source.verified.result;
+    if (!result.passed()) {
+      throw sdk::Error(sdk::ErrorCode::verification_failed,
+                       location + " does not verify (" + std::to_string(result.problem_count) +
+                           " problem" + (result.problem_count == 1 ? "" : "s") +
+                           "); nothing was imported:" + problems_text(result),
+                       "see every problem with `stella evidence verify-bundle " + location + "`");
+    }
+    source.schema_version = manifest_schema_version(result.manifest_json);
+    sources.push_back(std::move(source));
+  }
+  const std::string algorithm = sources.front().verified.result.algorithm;
+  std::unordered_map<std::string, std::pair<std::string, std::string>> seen;
+  std::set<std::string> source_tenants;
+  std::map<std::string, std::string> display_names;
+  for (const Source& source : sources) {
+    const SourceVerification& result = source.verified.result;
+    if (result.algorithm != algorithm) {
+      throw sdk::Error(sdk::ErrorCode::invalid_input,
+                       source.verified.location + " holds " + result.algorithm + " digests, " +
+                           sources.front().verified.location + " holds " + algorithm +
+                           "; nothing was imported",
+                       "import sources of one digest algorithm at a time");
+    }
+    for (const VerifiedBundle& bundle : source.verified.bundles) {
+      const auto [entry, inserted] = seen.emplace(
+          bundle.bundle_id, std::make_pair(bundle.fingerprint, source.verified.location));
+      if (!inserted && entry->second.first != bundle.fingerprint) {
+        throw sdk::Error(sdk::ErrorCode::invalid_input,
+                         "bundle " + bundle.bundle_id + " differs between " + entry->second.second +
+                             " and " + source.verified.location + "; nothing was imported",
+                         "two sources disagree about one sealed bundle: find out which is right "
+                         "before importing either");
+      }
+    }
+    for (const VerifiedTenant& tenant : result.tenants) {
+      source_tenants.insert(tenant.tenant);
+      if (!tenant.display_name.empty()) {
+        display_names[tenant.tenant] = tenant.display_name;
+      }
+    }
+    summary.sources.push_back({source.verified.location, source.verified.source_format,
+                               source.verified.plugin_id, result.manifest_digest,
+                               result.declared_global_root.value_or(""), result.bundles,
+                               result.artifacts});
+  }
+  summary.algorithm = algorithm;
+
+  // 2. Compare with the store (read-only).
+  const auto connection = PgConnection::connect(conninfo);
+  std::optional<std::string> existing = detect_store_version(*connection);
+  std::unique_ptr<StoreLayout> layout;
+  StoreComparison comparison;
+  if (existing) {
+    layout = open_store_layout(*connection);
+    const std::string store_algorithm = active_algorithm(*connection, *layout);
+    if (store_algorithm != algorithm) {
+      throw sdk::Error(sdk::ErrorCode::refused,
+                       "the store's active digests are " + store_algorithm + "; the source holds " +
+                           algorithm + " digests; nothing was imported",
+                       "import into a store whose active generation is " + algorithm +
+                           " (or an empty database, where import creates one)");
+    }
+    comparison = compare_with_store(*connection, *layout, sources);
+    if (!comparison.conflicts.empty()) {
+      throw sdk::Error(sdk::ErrorCode::refused,
+                       std::to_string(comparison.conflicts.size()) +
+                           " bundle(s) are already in the store with different content: " +
+                           listed(comparison.conflicts) + "; nothing was imported",
+                       "a sealed bundle must never change: compare the store "
+                       "(`stella evidence verify-all`) and the source "
+                       "(`stella evidence verify-bundle`) to find out which one is wrong");
+    }
+    if (!comparison.key_conflicts.empty()) {
+      throw sdk::Error(sdk::ErrorCode::refused,
+                       "signing key(s) " + listed(comparison.key_conflicts) +
+                           " are in the store with another public key; nothing was imported",
+                       "the store and the source disagree about who signed the evidence: "
+                       "investigate before importing");
+    }
+  }
+  std::int64_t incoming = 0;
+  std::int64_t keys_new = 0;
+  std::set<std::string> key_ids;
+  for (const Source& source : sources) {
+    incoming += static_cast<std::int64_t>(source.verified.bundles.size());
+    for (const SigningKeyRecord& key : source.verified.result.signing_keys) {
+      if (comparison.keys_present.count(key.key_id) == 0 && key_ids.insert(key.key_id).second) {
+        ++keys_new;
+      }
+    }
+  }
+  std::int64_t tenants_new = 0;
+  for (const std::string& tenant : source_tenants) {
+    tenants_new += comparison.tenant_bundles.count(tenant) == 0 ? 1 : 0;
+  }
+  summary.bundles_already_present = static_cast<std::int64_t>(comparison.identical.size());
+
+  // 3. A database without a store gets one, at the version the source came from.
+  if (!existing) {
+    std::string version = options.schema_version.value_or("");
+    for (const Source& source : sources) {
+      if (version.empty()) {
+        version = source.schema_version;
+      }
+    }
+    if (version.empty()) {
+      version = kDefaultSchemaVersion;
+    }
+    note(options, "creating an evidence store at schema " + version);
+    init_store(*connection, version, options.operator_name);
+    summary.store_created = true;
+    layout = open_store_layout(*connection);
+    const std::string store_algorithm = active_algorithm(*connection, *layout);
+    if (store_algorithm != algorithm) {
+      throw sdk::Error(sdk::ErrorCode::refused,
+                       "a new store at schema " + version + " holds " + store_algorithm +
+                           " digests; the source holds " + algorithm +
+                           " digests; nothing was imported (the new store stays empty)",
+                       "import into a store that was reindexed to " + algorithm);
+    }
+    const StoredRoots roots = layout->stored_roots(*connection);
+    comparison.global_root = roots.global ? roots.global->root : std::string();
+  }
+  summary.schema_version = layout->schema_version();
+  summary.global_root_before = comparison.global_root;
+
+  // 4. Load, recompute, check, record, commit — or nothing.
+  PgTransaction transaction(*connection);
+  connection->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kImportLockKey)});
+  const bool nothing_new = existing &&
+                           static_cast<std::int64_t>(comparison.identical.size()) == incoming &&
+                           tenants_new == 0 && keys_new == 0;
+  if (!nothing_new) {
+    for (const std::string& tenant : source_tenants) {
+      const auto name = display_names.find(tenant);
+      layout->ensure_tenant(*connection, tenant,
+                            name != display_names.end() ? name->second : tenant);
+    }
+    for (const Source& source : sources) {
+      for (const SigningKeyRecord& key : source.verified.result.signing_keys) {
+        layout->ensure_signing_key(*connection, key);
+      }
+    }
+    std::unordered_set<std::string> skip = comparison.identical;
+    for (const Source& source : sources) {
+      note(options, "loading " + source.verified.location);
+      LoadingSink sink(*connection, *layout, skip);
+      SelectedImporter selected =
+          select_importer(registry, source.verified.location, source.verified.source_format);
+      selected.importer->read(source.verified.location, options.limits, sink, ctx);
+      sink.finish();
+      const SourceVerification& again = sink.verifier().result();
+      if (!again.passed() || again.stream_digest != source.verified.result.stream_digest) {
+        throw sdk::Error(sdk::ErrorCode::refused,
+                         source.verified.location +
+                             " changed between its verification and its loading; nothing was "
+                             "imported",
+                         "do not change a source while it is imported; run the import again");
+      }
+      summary.bundles_imported += sink.bundles_loaded();
+      summary.artifacts_imported += sink.artifacts_loaded();
+      summary.attestations_imported += sink.attestations_loaded();
+      // A bundle in two sources is loaded once.
+      for (const VerifiedBundle& bundle : source.verified.bundles) {
+        skip.insert(bundle.bundle_id);
+      }
+    }
+    const auto hasher = make_evp_hasher(algorithm);
+    recompute_stored_roots(*connection, *layout, *hasher);
+  }
+  summary.tenants_created = tenants_new;
+  summary.signing_keys_added = keys_new;
+  finish_summary_roots(*connection, *layout, summary, source_tenants);
+
+  // The roots must come out as the sources declared wherever the store held nothing else.
+  bool equal = true;
+  for (const Source& source : sources) {
+    const SourceVerification& result = source.verified.result;
+    for (const VerifiedTenant& tenant : result.tenants) {
+      const auto before = comparison.tenant_bundles.find(tenant.tenant);
+      const bool was_empty = before == comparison.tenant_bundles.end() || before->second == 0;
+      const auto after = std::find_if(summary.tenant_roots.begin(), summary.tenant_roots.end(),
+                                      [&](const auto& r) { return r.tenant_id == tenant.tenant; });
+      const std::string after_root = after != summary.tenant_roots.end() ? after->root : "";
+      if (after_root != tenant.computed_root) {
+        equal = false;
+        if (was_empty && sources.size() == 1) {
+          throw sdk::Error(sdk::ErrorCode::verification_failed,
+                           "after loading, tenant " + tenant.tenant + "'s root is " + after_root +
+                               ", not " + tenant.computed_root +
+                               " as the source recomputes; nothing was imported",
+                           "this is a bug: report it with the source and `stella evidence "
+                           "verify-bundle` output");
+        }
+      }
+    }
+    if (comparison.store_bundles == 0 && sources.size() == 1 && result.global_root_recomputed &&
+        result.declared_global_root && summary.global_root_after != *result.declared_global_root) {
+      throw sdk::Error(sdk::ErrorCode::verification_failed,
+                       "after loading into an empty store, the global root is " +
+                           summary.global_root_after + ", not " + *result.declared_global_root +
+                           " as the source declares; nothing was imported",
+                       "this is a bug: report it with the source and `stella evidence "
+                       "verify-bundle` output");
+    }
+  }
+  summary.roots_equal_declared = equal;
+
+  ensure_state_schema(*connection);
+  summary.audit_event_id = append_audit_event(*connection, audit_type::kImport,
+                                              options.operator_name, import_event_data(summary));
+  transaction.commit();
+  return summary;
+}
+
+}  // namespace stella::host

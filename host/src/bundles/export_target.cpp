@@ -1,0 +1,118 @@
+#include "bundles/export_target.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <system_error>
+
+#include "stella/sdk/error.hpp"
+
+namespace stella::host {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::filesystem::path sibling(const fs::path& target, const char* role) {
+  static std::atomic<int> counter{0};
+  return target.parent_path() / ("." + target.filename().string() + ".stella-" + role + "-" +
+                                 std::to_string(::getpid()) + "-" + std::to_string(++counter));
+}
+
+bool is_empty_directory(const fs::path& path) {
+  std::error_code error;
+  return fs::is_directory(path, error) && fs::is_empty(path, error) && !error;
+}
+
+}  // namespace
+
+ExportTarget::ExportTarget(const std::string& requested, bool portable, bool force)
+    : portable_(portable) {
+  if (requested.empty()) {
+    throw sdk::Error(sdk::ErrorCode::invalid_input, "--output is empty",
+                     "name the directory (or with --portable the .tar.gz file) to write");
+  }
+  fs::path path = fs::absolute(fs::path(requested)).lexically_normal();
+  const bool names_directory = !path.has_filename();
+  if (names_directory) {
+    path = path.parent_path();
+  }
+  if (portable && names_directory) {
+    throw sdk::Error(sdk::ErrorCode::invalid_input,
+                     "--output " + requested + " names a directory; --portable writes one file",
+                     "name the archive, e.g. --output /media/airgap-evidence.tar.gz");
+  }
+  target_ = path;
+  std::error_code error;
+  const fs::file_status status = fs::symlink_status(target_, error);
+  if (fs::exists(status)) {
+    if (portable && fs::is_directory(status)) {
+      throw sdk::Error(
+          sdk::ErrorCode::invalid_input,
+          "--output " + target_.string() + " is a directory; --portable writes one file",
+          "name the archive file, e.g. " + (target_ / "evidence.tar.gz").string());
+    }
+    if (!portable && !fs::is_directory(status)) {
+      throw sdk::Error(sdk::ErrorCode::invalid_input,
+                       "--output " + target_.string() + " exists and is not a directory",
+                       "name a new or empty directory");
+    }
+    if (!force && !is_empty_directory(target_)) {
+      throw sdk::Error(sdk::ErrorCode::invalid_input,
+                       "--output " + target_.string() + " is not empty; refusing to overwrite it",
+                       "name a new or empty " + std::string(portable ? "file" : "directory") +
+                           ", or add --force to replace it");
+    }
+  }
+  fs::create_directories(target_.parent_path(), error);
+  if (error) {
+    throw sdk::Error(sdk::ErrorCode::invalid_input,
+                     target_.parent_path().string() + ": cannot create: " + error.message(),
+                     "check the --output path and its permissions");
+  }
+  staging_ = sibling(target_, "export");
+  if (!portable) {
+    fs::create_directory(staging_, error);
+    if (error) {
+      throw sdk::Error(sdk::ErrorCode::invalid_input,
+                       staging_.string() + ": cannot create: " + error.message(),
+                       "check the permissions of " + target_.parent_path().string());
+    }
+  }
+}
+
+ExportTarget::~ExportTarget() {
+  if (!committed_) {
+    std::error_code ignored;
+    fs::remove_all(staging_, ignored);
+  }
+}
+
+void ExportTarget::commit() {
+  std::error_code error;
+  fs::path replaced;
+  if (!portable_ && fs::exists(fs::symlink_status(target_, error)) &&
+      !is_empty_directory(target_)) {
+    // rename(2) replaces only an empty directory: move the old one aside first (--force).
+    replaced = sibling(target_, "replaced");
+    fs::rename(target_, replaced, error);
+    if (error) {
+      throw sdk::Error(sdk::ErrorCode::internal,
+                       target_.string() + ": cannot move the old export aside: " + error.message(),
+                       "remove it by hand and export again");
+    }
+  }
+  fs::rename(staging_, target_, error);
+  if (error) {
+    throw sdk::Error(
+        sdk::ErrorCode::internal,
+        staging_.string() + " -> " + target_.string() + ": cannot rename: " + error.message(),
+        "check the permissions of " + target_.parent_path().string());
+  }
+  committed_ = true;
+  if (!replaced.empty()) {
+    fs::remove_all(replaced, error);
+  }
+}
+
+}  // namespace stella::host

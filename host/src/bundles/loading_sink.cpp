@@ -1,0 +1,111 @@
+#include "bundles/loading_sink.hpp"
+
+#include "bundles/rfc3339_time.hpp"
+#include "stella/sdk/error.hpp"
+
+namespace stella::host {
+
+LoadingSink::LoadingSink(PgConnection& connection, const StoreLayout& layout,
+                         const std::unordered_set<std::string>& skip)
+    : connection_(connection), layout_(layout), skip_(skip) {}
+
+void LoadingSink::source_manifest(const std::string& manifest_json) {
+  verifier_.source_manifest(manifest_json);
+}
+void LoadingSink::tenant(const sdk::ImportedTenant& tenant) {
+  verifier_.tenant(tenant);
+}
+void LoadingSink::signing_key(const sdk::ImportedSigningKey& key) {
+  verifier_.signing_key(key);
+}
+void LoadingSink::declared_root(const sdk::DeclaredRoot& root) {
+  verifier_.declared_root(root);
+}
+void LoadingSink::problem(const sdk::SourceProblem& problem) {
+  verifier_.problem(problem);
+}
+
+void LoadingSink::proof(const sdk::ImportedProof& proof) {
+  verifier_.proof(proof);
+  complete_pending();
+}
+
+void LoadingSink::bundle(const sdk::ImportedBundle& bundle) {
+  // The verifier closes the previous bundle first, so its recomputed root is known below.
+  verifier_.bundle(bundle);
+  complete_pending();
+  if (skip_.count(bundle.bundle_id) != 0) {
+    return;
+  }
+  current_ = NewBundle{};
+  current_.tenant_id = bundle.tenant;
+  current_.bundle_id = bundle.bundle_id;
+  current_.kind = bundle.kind;
+  current_.status = bundle.status;
+  current_.subject = bundle.subject;
+  current_.created_at_unix_us = parse_rfc3339_utc_micros(bundle.created_at).value_or(0);
+  current_.sealed_at_unix_us = parse_rfc3339_utc_micros(bundle.sealed_at).value_or(0);
+  pending_ = true;
+}
+
+void LoadingSink::artifact(const sdk::ImportedArtifact& artifact) {
+  verifier_.artifact(artifact);
+  if (!pending_) {
+    return;
+  }
+  NewArtifact loaded;
+  loaded.path = artifact.path;
+  loaded.media_type = artifact.media_type;
+  loaded.digest = artifact.declared_digest;
+  loaded.content.assign(reinterpret_cast<const char*>(artifact.bytes.data()),
+                        artifact.bytes.size());
+  batch_bytes_ += loaded.content.size();
+  current_.artifacts.push_back(std::move(loaded));
+}
+
+void LoadingSink::attestation(const sdk::ImportedAttestation& attestation) {
+  verifier_.attestation(attestation);
+  if (pending_) {
+    current_.attestation = attestation.envelope_json;
+  }
+}
+
+void LoadingSink::complete_pending() {
+  if (!pending_) {
+    return;
+  }
+  const VerifiedBundle* verified = verifier_.find_bundle(current_.bundle_id);
+  if (verified == nullptr) {
+    // Not closed yet (its artifacts are still coming) or a duplicate the verifier reported.
+    return;
+  }
+  pending_ = false;
+  current_.bundle_root = verified->root;
+  batch_.push_back(std::move(current_));
+  current_ = NewBundle{};
+  if (batch_bytes_ >= kBatchBytes || batch_.size() >= kBatchBundles) {
+    flush();
+  }
+}
+
+void LoadingSink::flush() {
+  if (batch_.empty()) {
+    return;
+  }
+  layout_.load_bundles(connection_, batch_);
+  for (const NewBundle& bundle : batch_) {
+    ++bundles_loaded_;
+    artifacts_loaded_ += static_cast<std::int64_t>(bundle.artifacts.size());
+    attestations_loaded_ += bundle.attestation.empty() ? 0 : 1;
+  }
+  batch_.clear();
+  batch_bytes_ = 0;
+}
+
+void LoadingSink::finish() {
+  verifier_.finish();
+  complete_pending();
+  flush();
+}
+
+}  // namespace stella::host

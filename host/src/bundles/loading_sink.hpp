@@ -1,0 +1,64 @@
+// The import's second pass: an ImportSink that verifies everything again (through its own
+// ContentVerifier, so the stream can be compared with the first pass) and loads each new bundle
+// into the store in batches, inside the caller's transaction.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "stella/host/bundles/content_verifier.hpp"
+#include "stella/host/evidence/store_layout.hpp"
+
+namespace stella::host {
+
+/// Ownership: borrows the connection, the layout and the skip set. Thread-safety: one thread.
+/// Failure: what ContentVerifier and StoreLayout::load_bundles throw.
+class LoadingSink final : public sdk::ImportSink {
+ public:
+  /// Bytes of artifact content buffered before a batch is written (binary COPY).
+  static constexpr std::size_t kBatchBytes = std::size_t{32} << 20;
+  /// Bundles buffered before a batch is written.
+  static constexpr std::size_t kBatchBundles = 2000;
+
+  /// `skip`: ids of bundles the store already holds with identical content.
+  LoadingSink(PgConnection& connection, const StoreLayout& layout,
+              const std::unordered_set<std::string>& skip);
+
+  void source_manifest(const std::string& manifest_json) override;
+  void tenant(const sdk::ImportedTenant& tenant) override;
+  void signing_key(const sdk::ImportedSigningKey& key) override;
+  void bundle(const sdk::ImportedBundle& bundle) override;
+  void artifact(const sdk::ImportedArtifact& artifact) override;
+  void attestation(const sdk::ImportedAttestation& attestation) override;
+  void declared_root(const sdk::DeclaredRoot& root) override;
+  void proof(const sdk::ImportedProof& proof) override;
+  void problem(const sdk::SourceProblem& problem) override;
+
+  /// Loads what is still buffered and finishes the verification.
+  void finish();
+  const ContentVerifier& verifier() const { return verifier_; }
+  std::int64_t bundles_loaded() const { return bundles_loaded_; }
+  std::int64_t artifacts_loaded() const { return artifacts_loaded_; }
+  std::int64_t attestations_loaded() const { return attestations_loaded_; }
+
+ private:
+  /// Completes the pending bundle with its recomputed root and queues it.
+  void complete_pending();
+  void flush();
+
+  PgConnection& connection_;
+  const StoreLayout& layout_;
+  const std::unordered_set<std::string>& skip_;
+  ContentVerifier verifier_;
+  bool pending_ = false;
+  NewBundle current_;
+  std::vector<NewBundle> batch_;
+  std::size_t batch_bytes_ = 0;
+  std::int64_t bundles_loaded_ = 0;
+  std::int64_t artifacts_loaded_ = 0;
+  std::int64_t attestations_loaded_ = 0;
+};
+
+}  // namespace stella::host

@@ -1,0 +1,213 @@
+// Storage importer "bundle-dir": an evidence bundle directory (docs/bundle-format.md).
+//
+// The directory is walked once first, refusing links, devices and anything over the limits before
+// a byte of content is read. Then checksums.sha256 is read line by line — it lists every other
+// file in the order the export wrote them — and each listed file is opened (one path segment at a
+// time, never through a link), hashed, compared with its line and handed to the bundle format
+// reader. Files the walk found but the list does not name are reported as extra. Memory: one file
+// and 16 bytes per file of the directory.
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "bundle_format_reader.hpp"
+#include "checksum_line.hpp"
+#include "import_budget.hpp"
+#include "line_splitter.hpp"
+#include "safe_path.hpp"
+#include "secure_tree.hpp"
+#include "sha256_hasher.hpp"
+#include "stella/sdk/sdk.hpp"
+
+namespace stella_importer {
+namespace {
+
+namespace sdk = stella::sdk;
+
+/// A line holds 64 hex digits, two separator bytes and a path.
+constexpr std::size_t kMaxChecksumLineBytes = kMaxPathBytes + kSha256HexDigits + 2;
+constexpr std::size_t kReadChunk = std::size_t{1} << 16;
+/// How much of manifest.json recognizes() reads to see the format name.
+constexpr std::size_t kSniffBytes = 4096;
+/// Bytes of a path's SHA-256 kept per file to tell listed files from extra ones.
+constexpr std::size_t kPathKeyBytes = 16;
+
+using PathKey = std::array<char, 2 * kPathKeyBytes>;
+
+PathKey path_key(std::string_view path) {
+  const std::string hex = sha256_hex(path);
+  PathKey key{};
+  std::copy_n(hex.begin(), key.size(), key.begin());
+  return key;
+}
+
+class BundleDirImporter final : public sdk::StorageImporter {
+ public:
+  std::string source_format() const override { return STELLA_IMPORTER_SOURCE_FORMAT; }
+
+  bool recognizes(const std::string& location) const override {
+    try {
+      sdk::ImportLimits limits;
+      limits.max_entries = 1;
+      limits.max_json_bytes = kSniffBytes;
+      ImportBudget budget(limits, location);
+      SecureTree tree(location, budget);
+      if (!tree.exists(bundle_format::kChecksumsFile)) {
+        return false;
+      }
+      const int fd = tree.open_file(bundle_format::kManifestFile);
+      if (fd < 0) {
+        return false;
+      }
+      std::string head(kSniffBytes, '\0');
+      const ssize_t got = ::read(fd, head.data(), head.size());
+      ::close(fd);
+      return got > 0 && head.find(bundle_format::kFormatName) != std::string::npos;
+    } catch (...) {
+      // Anything unreadable or unsafe is not recognized; read() names the problem when asked.
+      return false;
+    }
+  }
+
+  void read(const std::string& location, const sdk::ImportLimits& limits, sdk::ImportSink& sink,
+            sdk::HostContext& ctx) override {
+    ImportBudget budget(limits, location);
+    SecureTree tree(location, budget);
+
+    std::vector<PathKey> present;
+    bool checksums_present = false;
+    tree.walk([&](const std::string& path, std::uint64_t) {
+      if (path == bundle_format::kChecksumsFile) {
+        checksums_present = true;
+      } else {
+        present.push_back(path_key(path));
+      }
+    });
+    if (!checksums_present) {
+      throw sdk::Error(sdk::ErrorCode::invalid_input,
+                       location + ": no " + bundle_format::kChecksumsFile +
+                           "; a bundle directory lists and checksums its files there, and nothing "
+                           "can be checked without it",
+                       "nothing was imported; restore checksums.sha256 from the original export, "
+                       "or export again");
+    }
+    std::sort(present.begin(), present.end());
+    std::vector<bool> listed(present.size(), false);
+    const std::uint64_t total_files = present.size();
+    std::uint64_t done = 0;
+
+    BundleFormatReader reader(sink, budget);
+    std::string content;
+    std::uint64_t line_number = 0;
+    auto on_line = [&](std::string_view text) {
+      ++line_number;
+      const std::string where =
+          std::string(bundle_format::kChecksumsFile) + " line " + std::to_string(line_number);
+      std::string why;
+      const auto line = parse_checksum_line(text, why);
+      if (!line) {
+        sink.problem({"checksum_format", bundle_format::kChecksumsFile, "<sha256>  <path>",
+                      std::string(text.substr(0, kSha256HexDigits + 2)), where + ": " + why});
+        return;
+      }
+      require_safe_path(line->path, location + ": " + where);
+      if (line->path == bundle_format::kChecksumsFile) {
+        sink.problem({"checksum_format", bundle_format::kChecksumsFile, "every other file",
+                      line->path, where + ": the list names itself"});
+        return;
+      }
+      const PathKey key = path_key(line->path);
+      const auto found = std::lower_bound(present.begin(), present.end(), key);
+      if (found != present.end() && *found == key) {
+        listed[static_cast<std::size_t>(found - present.begin())] = true;
+      }
+      if (!tree.read(line->path, BundleFormatReader::file_class(line->path), content)) {
+        sink.problem({"missing_file", line->path, "sha256:" + line->hex, "no such file",
+                      "checksums.sha256 lists a file the directory does not hold"});
+        return;
+      }
+      const std::string actual = sha256_hex(content);
+      if (actual != line->hex) {
+        sink.problem({"checksum", line->path, "sha256:" + line->hex, "sha256:" + actual,
+                      "the file's SHA-256 differs from checksums.sha256"});
+      }
+      reader.file(line->path, content);
+      ctx.progress(++done, total_files);
+      if (ctx.cancelled()) {
+        throw sdk::Error(sdk::ErrorCode::cancelled, location + ": reading was cancelled");
+      }
+    };
+    LineSplitter splitter(location + ": " + bundle_format::kChecksumsFile, kMaxChecksumLineBytes,
+                          on_line);
+    const int fd = tree.open_file(bundle_format::kChecksumsFile);
+    if (fd < 0) {
+      throw sdk::Error(sdk::ErrorCode::invalid_input,
+                       location + ": " + bundle_format::kChecksumsFile + " disappeared",
+                       "nothing was imported; do not change the source while it is imported");
+    }
+    struct Closer {
+      int fd;
+      ~Closer() { ::close(fd); }
+    } closer{fd};
+    std::string chunk(kReadChunk, '\0');
+    while (true) {
+      const ssize_t got = ::read(fd, chunk.data(), chunk.size());
+      if (got < 0) {
+        throw sdk::Error(sdk::ErrorCode::internal,
+                         location + ": reading checksums.sha256: " + std::strerror(errno));
+      }
+      if (got == 0) {
+        break;
+      }
+      splitter.feed(std::string_view(chunk.data(), static_cast<std::size_t>(got)));
+    }
+    splitter.finish();
+    reader.finish();
+
+    if (std::find(listed.begin(), listed.end(), false) != listed.end()) {
+      report_extra_files(location, limits, present, listed, sink);
+    }
+  }
+
+ private:
+  /// Walks again (only when some file is not listed) to name the files checksums.sha256 omits.
+  static void report_extra_files(const std::string& location, const sdk::ImportLimits& limits,
+                                 const std::vector<PathKey>& present,
+                                 const std::vector<bool>& listed, sdk::ImportSink& sink) {
+    ImportBudget budget(limits, location);
+    SecureTree tree(location, budget);
+    tree.walk([&](const std::string& path, std::uint64_t) {
+      if (path == bundle_format::kChecksumsFile) {
+        return;
+      }
+      const PathKey key = path_key(path);
+      const auto found = std::lower_bound(present.begin(), present.end(), key);
+      if (found != present.end() && *found == key &&
+          !listed[static_cast<std::size_t>(found - present.begin())]) {
+        sink.problem({"extra_file", path, "only files listed in checksums.sha256",
+                      "an unlisted file",
+                      "the directory holds a file checksums.sha256 does not list"});
+      }
+    });
+  }
+};
+
+sdk::Plugin* create() {
+  return new BundleDirImporter();
+}
+
+const sdk::PluginDescriptor& describe() {
+  static const sdk::PluginDescriptor descriptor{sdk::kAbiVersion, STELLA_IMPORTER_PLUGIN_ID,
+                                                STELLA_IMPORTER_PLUGIN_VERSION,
+                                                sdk::PluginKind::storage_importer, &create};
+  return descriptor;
+}
+
+}  // namespace
+}  // namespace stella_importer
+
+STELLA_PLUGIN_EXPORT(stella_importer::describe)

@@ -1,0 +1,315 @@
+#include "secure_tree.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "safe_path.hpp"
+#include "stella/sdk/error.hpp"
+
+namespace stella_importer {
+namespace {
+
+namespace sdk = stella::sdk;
+
+constexpr int kDirectoryFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+/// O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+constexpr int kFileFlags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+constexpr std::size_t kReadChunk = std::size_t{1} << 20;
+
+std::string join(const std::string& prefix, std::string_view name) {
+  return prefix.empty() ? std::string(name) : prefix + "/" + std::string(name);
+}
+
+std::string kind_of(mode_t mode) {
+  if (S_ISLNK(mode)) {
+    return "a symbolic link";
+  }
+  if (S_ISCHR(mode)) {
+    return "a character device";
+  }
+  if (S_ISBLK(mode)) {
+    return "a block device";
+  }
+  if (S_ISFIFO(mode)) {
+    return "a FIFO";
+  }
+  if (S_ISSOCK(mode)) {
+    return "a socket";
+  }
+  return "not a regular file or directory";
+}
+
+[[noreturn]] void io_failed(const std::string& what, int error) {
+  throw sdk::Error(sdk::ErrorCode::internal, what + ": " + std::strerror(error),
+                   "check that the source is readable");
+}
+
+struct DirCloser {
+  void operator()(DIR* dir) const { ::closedir(dir); }
+};
+
+}  // namespace
+
+SecureTree::SecureTree(const std::string& root, ImportBudget& budget)
+    : root_(root), budget_(budget) {
+  root_fd_ = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd_ < 0) {
+    throw sdk::Error(sdk::ErrorCode::invalid_input,
+                     root + ": cannot open as a directory: " + std::strerror(errno),
+                     "name the directory that holds the source");
+  }
+}
+
+SecureTree::~SecureTree() {
+  if (cached_fd_ >= 0) {
+    ::close(cached_fd_);
+  }
+  ::close(root_fd_);
+}
+
+void SecureTree::refuse(const std::string& path, const std::string& what) const {
+  throw sdk::Error(sdk::ErrorCode::invalid_input,
+                   budget_.source() + ": " + printable(path) + " is " + what +
+                       "; a source may hold only regular files and directories",
+                   "nothing was imported; remove it, or recreate the source with `stella "
+                   "evidence export`");
+}
+
+void SecureTree::walk(
+    const std::function<void(const std::string& path, std::uint64_t size)>& on_file) {
+  const int fd = ::dup(root_fd_);
+  if (fd < 0) {
+    io_failed(root_ + ": dup", errno);
+  }
+  walk_directory(fd, "", 0, on_file);
+}
+
+void SecureTree::walk_directory(
+    int fd, const std::string& prefix, int depth,
+    const std::function<void(const std::string&, std::uint64_t)>& on_file) {
+  std::unique_ptr<DIR, DirCloser> dir(::fdopendir(fd));
+  if (!dir) {
+    const int error = errno;
+    ::close(fd);
+    io_failed(root_ + "/" + prefix + ": opendir", error);
+  }
+  std::vector<std::string> names;
+  errno = 0;
+  while (const dirent* entry = ::readdir(dir.get())) {
+    const std::string_view name = entry->d_name;
+    if (name != "." && name != "..") {
+      names.emplace_back(name);
+    }
+  }
+  std::sort(names.begin(), names.end());
+  for (const std::string& name : names) {
+    const std::string path = join(prefix, name);
+    budget_.count_entry(path);
+    if (const auto reason = unsafe_path_reason(path)) {
+      throw sdk::Error(sdk::ErrorCode::invalid_input,
+                       budget_.source() + ": unsafe name " + printable(path) + ": " + *reason,
+                       "nothing was imported; rename or remove it");
+    }
+    struct stat status {};
+    if (::fstatat(::dirfd(dir.get()), name.c_str(), &status, AT_SYMLINK_NOFOLLOW) != 0) {
+      io_failed(root_ + "/" + path + ": stat", errno);
+    }
+    if (S_ISDIR(status.st_mode)) {
+      if (depth + 1 >= kMaxTreeDepth) {
+        refuse(path, "nested more than " + std::to_string(kMaxTreeDepth) + " directories deep");
+      }
+      const int child = ::openat(::dirfd(dir.get()), name.c_str(), kDirectoryFlags);
+      if (child < 0) {
+        io_failed(root_ + "/" + path + ": open", errno);
+      }
+      walk_directory(child, path, depth + 1, on_file);
+    } else if (S_ISREG(status.st_mode)) {
+      if (status.st_nlink > 1) {
+        refuse(path, "a hard link (" + std::to_string(status.st_nlink) + " names share the file)");
+      }
+      const auto size = static_cast<std::uint64_t>(status.st_size);
+      budget_.count_bytes(path, size);
+      on_file(path, size);
+    } else {
+      refuse(path, kind_of(status.st_mode));
+    }
+  }
+}
+
+int SecureTree::directory(std::string_view path) {
+  if (path.empty()) {
+    return root_fd_;
+  }
+  if (cached_fd_ >= 0 && cached_path_ == path) {
+    return cached_fd_;
+  }
+  int fd = ::dup(root_fd_);
+  if (fd < 0) {
+    io_failed(root_ + ": dup", errno);
+  }
+  std::string walked;
+  for (const std::string_view segment : path_segments(path)) {
+    walked = join(walked, segment);
+    const int next = ::openat(fd, std::string(segment).c_str(), kDirectoryFlags);
+    const int error = errno;
+    ::close(fd);
+    if (next < 0) {
+      if (error == ENOENT || error == ENOTDIR) {
+        struct stat status {};
+        // ENOTDIR also reports a symbolic link opened with O_NOFOLLOW | O_DIRECTORY.
+        if (error == ENOTDIR &&
+            ::fstatat(root_fd_, walked.c_str(), &status, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISLNK(status.st_mode)) {
+          refuse(walked, "a symbolic link");
+        }
+        return -1;
+      }
+      if (error == ELOOP) {
+        refuse(walked, "a symbolic link");
+      }
+      io_failed(root_ + "/" + walked + ": open", error);
+    }
+    fd = next;
+  }
+  if (cached_fd_ >= 0) {
+    ::close(cached_fd_);
+  }
+  cached_fd_ = fd;
+  cached_path_ = std::string(path);
+  return fd;
+}
+
+std::optional<std::vector<TreeEntry>> SecureTree::list(std::string_view path) {
+  const int fd = directory(path);
+  if (fd < 0) {
+    return std::nullopt;
+  }
+  const int own = ::openat(fd, ".", kDirectoryFlags);
+  if (own < 0) {
+    io_failed(root_ + "/" + std::string(path) + ": open", errno);
+  }
+  std::unique_ptr<DIR, DirCloser> dir(::fdopendir(own));
+  if (!dir) {
+    const int error = errno;
+    ::close(own);
+    io_failed(root_ + "/" + std::string(path) + ": opendir", error);
+  }
+  std::vector<TreeEntry> entries;
+  while (const dirent* entry = ::readdir(dir.get())) {
+    const std::string_view name = entry->d_name;
+    if (name == "." || name == "..") {
+      continue;
+    }
+    const std::string full = join(std::string(path), name);
+    if (const auto reason = unsafe_path_reason(full)) {
+      throw sdk::Error(sdk::ErrorCode::invalid_input,
+                       budget_.source() + ": unsafe name " + printable(full) + ": " + *reason,
+                       "nothing was imported; rename or remove it");
+    }
+    struct stat status {};
+    if (::fstatat(::dirfd(dir.get()), entry->d_name, &status, AT_SYMLINK_NOFOLLOW) != 0) {
+      io_failed(root_ + "/" + full + ": stat", errno);
+    }
+    if (!S_ISDIR(status.st_mode) && !S_ISREG(status.st_mode)) {
+      refuse(full, kind_of(status.st_mode));
+    }
+    if (S_ISREG(status.st_mode) && status.st_nlink > 1) {
+      refuse(full, "a hard link (" + std::to_string(status.st_nlink) + " names share the file)");
+    }
+    entries.push_back(
+        {std::string(name), S_ISDIR(status.st_mode), static_cast<std::uint64_t>(status.st_size)});
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const TreeEntry& a, const TreeEntry& b) { return a.name < b.name; });
+  return entries;
+}
+
+bool SecureTree::exists(std::string_view path) {
+  struct stat status {};
+  return ::fstatat(root_fd_, std::string(path).c_str(), &status, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+int SecureTree::open_file(std::string_view path) {
+  const std::size_t slash = path.rfind('/');
+  const std::string_view parent = slash == std::string_view::npos ? "" : path.substr(0, slash);
+  const std::string name(slash == std::string_view::npos ? path : path.substr(slash + 1));
+  const int dir = directory(parent);
+  if (dir < 0) {
+    return -1;
+  }
+  const int fd = ::openat(dir, name.c_str(), kFileFlags);
+  if (fd < 0) {
+    const int error = errno;
+    if (error == ENOENT) {
+      return -1;
+    }
+    if (error == ELOOP) {
+      refuse(std::string(path), "a symbolic link");
+    }
+    io_failed(root_ + "/" + std::string(path) + ": open", error);
+  }
+  struct stat status {};
+  if (::fstat(fd, &status) != 0) {
+    const int error = errno;
+    ::close(fd);
+    io_failed(root_ + "/" + std::string(path) + ": stat", error);
+  }
+  if (S_ISDIR(status.st_mode)) {
+    ::close(fd);
+    return -1;
+  }
+  if (!S_ISREG(status.st_mode)) {
+    ::close(fd);
+    refuse(std::string(path), kind_of(status.st_mode));
+  }
+  if (status.st_nlink > 1) {
+    ::close(fd);
+    refuse(std::string(path),
+           "a hard link (" + std::to_string(status.st_nlink) + " names share the file)");
+  }
+  return fd;
+}
+
+bool SecureTree::read(std::string_view path, FileClass file_class, std::string& out) {
+  const int fd = open_file(path);
+  if (fd < 0) {
+    return false;
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat status {};
+  if (::fstat(fd, &status) != 0) {
+    io_failed(root_ + "/" + std::string(path) + ": stat", errno);
+  }
+  const auto size = static_cast<std::uint64_t>(status.st_size);
+  budget_.check_file_size(path, size, file_class);
+  out.resize(static_cast<std::size_t>(size));
+  std::size_t done = 0;
+  while (done < out.size()) {
+    const ssize_t got = ::read(fd, out.data() + done, std::min(kReadChunk, out.size() - done));
+    if (got < 0) {
+      if (errno == EINTR || errno == EAGAIN) {
+        continue;
+      }
+      io_failed(root_ + "/" + std::string(path) + ": read", errno);
+    }
+    if (got == 0) {
+      throw sdk::Error(sdk::ErrorCode::invalid_input,
+                       budget_.source() + ": " + printable(path) + " shrank while it was read",
+                       "nothing was imported; do not change the source while it is imported");
+    }
+    done += static_cast<std::size_t>(got);
+  }
+  return true;
+}
+
+}  // namespace stella_importer

@@ -1,0 +1,76 @@
+// Reading a directory tree from an untrusted source without ever following a link out of it.
+//
+// The root is opened once; every file is then opened relative to it one path segment at a time
+// with O_NOFOLLOW, so a symbolic link anywhere on the way is refused even if it appeared after the
+// tree was walked. Hard-linked files (which may alias files outside the source), devices, FIFOs
+// and sockets are refused too, and FIFOs are opened non-blocking so that one cannot stall a read.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "import_budget.hpp"
+
+namespace stella_importer {
+
+/// Deepest directory nesting accepted in a source (a bundle needs about eight levels plus its
+/// artifacts' own; each level holds a directory handle open while the walk is inside it).
+inline constexpr int kMaxTreeDepth = 64;
+
+struct TreeEntry {
+  std::string name;
+  bool is_directory = false;
+  std::uint64_t size = 0;
+};
+
+/// Ownership: owns the root's file descriptor and one cached directory descriptor.
+/// Thread-safety: one thread at a time.
+/// Failure: throws stella::sdk::Error(invalid_input) naming the path and what it is (a link, a
+/// device...) for anything unsafe; stella::sdk::Error(internal) for I/O errors.
+class SecureTree {
+ public:
+  /// Opens the directory `root` (the operator named it, so a link *to* the root is followed).
+  SecureTree(const std::string& root, ImportBudget& budget);
+  ~SecureTree();
+  SecureTree(const SecureTree&) = delete;
+  SecureTree& operator=(const SecureTree&) = delete;
+
+  /// Visits every entry below the root, depth first with names sorted bytewise, counting each
+  /// against the budget (entries, and the bytes of regular files) and refusing anything unsafe.
+  /// Calls `on_file(relative path, size)` for each regular file.
+  void walk(const std::function<void(const std::string& path, std::uint64_t size)>& on_file);
+
+  /// The entries of directory `path` ("" for the root), sorted by name; nullopt when it does not
+  /// exist. Refuses unsafe entries as walk() does (without counting them).
+  std::optional<std::vector<TreeEntry>> list(std::string_view path);
+
+  /// Reads the regular file `path` into `out`, refusing it unread when it is larger than the
+  /// budget allows for `file_class`. Returns false when it does not exist.
+  bool read(std::string_view path, FileClass file_class, std::string& out);
+
+  /// Opens the regular file `path` for streaming (the caller closes the descriptor); -1 when it
+  /// does not exist. Refuses what read() refuses, except that no size limit applies.
+  int open_file(std::string_view path);
+
+  /// True when `path` exists (as anything) without following a final link.
+  bool exists(std::string_view path);
+
+ private:
+  /// Descriptor of directory `path` ("" for the root), or -1 when it does not exist; cached.
+  int directory(std::string_view path);
+  void walk_directory(int fd, const std::string& prefix, int depth,
+                      const std::function<void(const std::string&, std::uint64_t)>& on_file);
+  [[noreturn]] void refuse(const std::string& path, const std::string& what) const;
+
+  std::string root_;
+  ImportBudget& budget_;
+  int root_fd_ = -1;
+  std::string cached_path_;
+  int cached_fd_ = -1;
+};
+
+}  // namespace stella_importer

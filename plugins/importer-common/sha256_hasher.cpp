@@ -1,0 +1,68 @@
+#include "sha256_hasher.hpp"
+
+#include <array>
+
+#include <openssl/evp.h>
+
+#include "stella/sdk/error.hpp"
+
+namespace stella_importer {
+namespace {
+
+constexpr std::size_t kSha256Bytes = 32;
+
+[[noreturn]] void openssl_failed(const char* call) {
+  throw stella::sdk::Error(stella::sdk::ErrorCode::internal,
+                           std::string("SHA-256: OpenSSL ") + call + " failed",
+                           "check the OpenSSL installation (openssl version)");
+}
+
+}  // namespace
+
+Sha256Hasher::Sha256Hasher() : ctx_(EVP_MD_CTX_new()) {
+  if (ctx_ == nullptr) {
+    openssl_failed("EVP_MD_CTX_new");
+  }
+  restart();
+}
+
+Sha256Hasher::~Sha256Hasher() {
+  EVP_MD_CTX_free(ctx_);
+}
+
+void Sha256Hasher::restart() {
+  if (EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1) {
+    openssl_failed("EVP_DigestInit_ex");
+  }
+}
+
+void Sha256Hasher::update(std::string_view bytes) {
+  if (EVP_DigestUpdate(ctx_, bytes.data(), bytes.size()) != 1) {
+    openssl_failed("EVP_DigestUpdate");
+  }
+}
+
+std::string Sha256Hasher::finish_hex() {
+  std::array<unsigned char, kSha256Bytes> digest{};
+  unsigned int length = 0;
+  if (EVP_DigestFinal_ex(ctx_, digest.data(), &length) != 1 || length != kSha256Bytes) {
+    openssl_failed("EVP_DigestFinal_ex");
+  }
+  restart();
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(2 * kSha256Bytes);
+  for (const unsigned char byte : digest) {
+    hex += kHex[byte >> 4];
+    hex += kHex[byte & 0x0f];
+  }
+  return hex;
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  Sha256Hasher hasher;
+  hasher.update(bytes);
+  return hasher.finish_hex();
+}
+
+}  // namespace stella_importer

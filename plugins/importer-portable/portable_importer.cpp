@@ -1,0 +1,367 @@
+// Storage importer "portable-tar-gz": a portable evidence archive (docs/bundle-format.md).
+//
+// The archive is read once, entry by entry, straight from the compressed stream (nothing is
+// extracted to disk): every entry must be a regular file (or a directory) at a safe path; links,
+// devices and FIFOs are refused; entry count, sizes and the expansion ratio are bounded. Each
+// file is hashed and its "<sha256>  <path>" line spooled to a private temporary file; the last
+// entry, checksums.sha256, is then compared line by line with the spool. Memory: one file and one
+// line at a time (a map of the unmatched rest only when the lists disagree).
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "bundle_format_reader.hpp"
+#include "checksum_line.hpp"
+#include "import_budget.hpp"
+#include "line_splitter.hpp"
+#include "safe_path.hpp"
+#include "sha256_hasher.hpp"
+#include "stella/sdk/sdk.hpp"
+
+namespace stella_importer {
+namespace {
+
+namespace sdk = stella::sdk;
+
+constexpr std::size_t kMaxChecksumLineBytes = kMaxPathBytes + kSha256HexDigits + 2;
+constexpr std::size_t kReadBlock = std::size_t{1} << 16;
+constexpr unsigned char kGzipMagic0 = 0x1f;
+constexpr unsigned char kGzipMagic1 = 0x8b;
+/// recognizes() looks at no more than this many leading directory entries for manifest.json.
+constexpr int kSniffEntries = 4;
+
+struct ArchiveCloser {
+  void operator()(archive* a) const { archive_read_free(a); }
+};
+using ArchiveHandle = std::unique_ptr<archive, ArchiveCloser>;
+
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+
+/// "./manifest.json" (as `tar -C dir .` writes) is "manifest.json"; "dir/" is "dir".
+std::string normalized(std::string path) {
+  while (path.rfind("./", 0) == 0) {
+    path.erase(0, 2);
+  }
+  while (!path.empty() && path.back() == '/') {
+    path.pop_back();
+  }
+  return path;
+}
+
+ArchiveHandle open_archive(const std::string& location) {
+  ArchiveHandle a(archive_read_new());
+  if (!a) {
+    throw sdk::Error(sdk::ErrorCode::internal, "libarchive: archive_read_new failed");
+  }
+  // Only gzip-compressed tar: no other filter or format is ever tried on untrusted input.
+  archive_read_support_filter_gzip(a.get());
+  archive_read_support_format_tar(a.get());
+  if (archive_read_open_filename(a.get(), location.c_str(), kReadBlock) != ARCHIVE_OK) {
+    throw sdk::Error(
+        sdk::ErrorCode::invalid_input,
+        location + ": not a gzip-compressed tar archive: " + archive_error_string(a.get()),
+        "name a .tar.gz written by `stella evidence export --portable`");
+  }
+  return a;
+}
+
+std::string entry_kind(const archive_entry* entry) {
+  if (archive_entry_hardlink(const_cast<archive_entry*>(entry)) != nullptr) {
+    return "a hard link";
+  }
+  switch (archive_entry_filetype(const_cast<archive_entry*>(entry))) {
+    case AE_IFLNK:
+      return "a symbolic link";
+    case AE_IFCHR:
+      return "a character device";
+    case AE_IFBLK:
+      return "a block device";
+    case AE_IFIFO:
+      return "a FIFO";
+    case AE_IFSOCK:
+      return "a socket";
+    default:
+      return "not a regular file or directory";
+  }
+}
+
+class PortableReader {
+ public:
+  PortableReader(const std::string& location, const sdk::ImportLimits& limits,
+                 sdk::ImportSink& sink, sdk::HostContext& ctx)
+      : location_(location),
+        sink_(sink),
+        ctx_(ctx),
+        budget_(limits, location),
+        reader_(sink, budget_),
+        archive_(open_archive(location)),
+        spool_(std::tmpfile()) {
+    if (!spool_) {
+      throw sdk::Error(sdk::ErrorCode::internal,
+                       "cannot create a temporary file for the checksum spool",
+                       "check that $TMPDIR (or /tmp) is writable");
+    }
+  }
+
+  void run() {
+    archive_entry* entry = nullptr;
+    while (true) {
+      const int status = archive_read_next_header(archive_.get(), &entry);
+      if (status == ARCHIVE_EOF) {
+        break;
+      }
+      if (status != ARCHIVE_OK) {
+        fail_reading("after " + (last_path_.empty() ? std::string("the start")
+                                                    : "entry " + printable(last_path_)));
+      }
+      const std::string path = normalized(archive_entry_pathname(entry));
+      if (path.empty()) {
+        continue;  // the "./" entry of `tar -C dir .`
+      }
+      budget_.count_entry(path);
+      require_safe_path(path, location_);
+      last_path_ = path;
+      const bool hard_link = archive_entry_hardlink(entry) != nullptr;
+      const auto type = archive_entry_filetype(entry);
+      if (type == AE_IFDIR && !hard_link) {
+        continue;
+      }
+      if (type != AE_IFREG || hard_link) {
+        throw sdk::Error(sdk::ErrorCode::invalid_input,
+                         location_ + ": entry " + printable(path) + " is " + entry_kind(entry) +
+                             "; a portable archive holds only regular files",
+                         "nothing was imported; recreate the archive with `stella evidence export "
+                         "--portable`");
+      }
+      if (checksums_seen_) {
+        sink_.problem({"extra_file", path, "nothing after checksums.sha256", path,
+                       "the archive has an entry after checksums.sha256, which comes last"});
+        archive_read_data_skip(archive_.get());
+        continue;
+      }
+      if (path == bundle_format::kChecksumsFile) {
+        checksums_seen_ = true;
+        compare_checksums();
+        continue;
+      }
+      read_entry(path, entry);
+      reader_.file(path, content_);
+      ctx_.progress(++files_, 0);
+      if (ctx_.cancelled()) {
+        throw sdk::Error(sdk::ErrorCode::cancelled, location_ + ": reading was cancelled");
+      }
+    }
+    if (!checksums_seen_) {
+      sink_.problem({"missing_file", bundle_format::kChecksumsFile, "the archive's last entry",
+                     "no such entry", "the archive has no checksums.sha256 (was it cut short?)"});
+    }
+    reader_.finish();
+  }
+
+ private:
+  [[noreturn]] void fail_reading(const std::string& where) {
+    const char* reason = archive_error_string(archive_.get());
+    throw sdk::Error(sdk::ErrorCode::invalid_input,
+                     location_ + ": the archive is truncated or damaged " + where + ": " +
+                         (reason != nullptr ? reason : "unknown libarchive error"),
+                     "nothing was imported; copy the archive again and compare it with its "
+                     "checksum (sha256sum -c)");
+  }
+
+  void check_expansion() {
+    budget_.check_expansion(static_cast<std::uint64_t>(archive_filter_bytes(archive_.get(), -1)),
+                            static_cast<std::uint64_t>(archive_filter_bytes(archive_.get(), 0)),
+                            last_path_);
+  }
+
+  void read_entry(const std::string& path, archive_entry* entry) {
+    if (!archive_entry_size_is_set(entry) || archive_entry_size(entry) < 0) {
+      throw sdk::Error(sdk::ErrorCode::invalid_input,
+                       location_ + ": entry " + printable(path) + " has no size",
+                       "nothing was imported; recreate the archive with `stella evidence export "
+                       "--portable`");
+    }
+    const auto size = static_cast<std::uint64_t>(archive_entry_size(entry));
+    budget_.admit_file(path, size, BundleFormatReader::file_class(path));
+    content_.resize(static_cast<std::size_t>(size));
+    std::size_t done = 0;
+    while (done < content_.size()) {
+      const la_ssize_t got = archive_read_data(archive_.get(), content_.data() + done,
+                                               std::min(kReadBlock, content_.size() - done));
+      if (got < 0) {
+        fail_reading("in entry " + printable(path));
+      }
+      if (got == 0) {
+        fail_reading("in entry " + printable(path) + " (it ends early)");
+      }
+      done += static_cast<std::size_t>(got);
+      check_expansion();
+    }
+    const std::string line = checksum_line_text(sha256_hex(content_), path);
+    if (std::fwrite(line.data(), 1, line.size(), spool_.get()) != line.size()) {
+      throw sdk::Error(sdk::ErrorCode::internal, "cannot write the checksum spool",
+                       "check the free space of $TMPDIR (or /tmp)");
+    }
+  }
+
+  /// Reads the next line of the spool (without '\n'); false at its end.
+  bool next_spool_line(std::string& line) {
+    line.clear();
+    int c = 0;
+    while ((c = std::fgetc(spool_.get())) != EOF && c != '\n') {
+      line += static_cast<char>(c);
+    }
+    return c != EOF || !line.empty();
+  }
+
+  void compare_checksums() {
+    std::fflush(spool_.get());
+    std::rewind(spool_.get());
+    std::string spooled;
+    bool diverged = false;
+    // Once the lists disagree, the rest of checksums.sha256 is kept by path to name each
+    // difference.
+    std::unordered_map<std::string, std::string> listed_rest;
+    LineSplitter splitter(
+        location_ + ": " + bundle_format::kChecksumsFile, kMaxChecksumLineBytes,
+        [&](std::string_view text) {
+          if (!diverged) {
+            if (next_spool_line(spooled) && text == spooled) {
+              return;
+            }
+            diverged = true;
+            if (!spooled.empty()) {
+              pending_spool_line_ = spooled;
+            }
+          }
+          std::string why;
+          const auto line = parse_checksum_line(text, why);
+          if (!line) {
+            sink_.problem({"checksum_format", bundle_format::kChecksumsFile, "<sha256>  <path>",
+                           std::string(text.substr(0, 80)), why});
+            return;
+          }
+          listed_rest[line->path] = line->hex;
+        });
+    char block[kReadBlock];
+    while (true) {
+      const la_ssize_t got = archive_read_data(archive_.get(), block, sizeof block);
+      if (got < 0) {
+        fail_reading("in entry checksums.sha256");
+      }
+      if (got == 0) {
+        break;
+      }
+      budget_.count_bytes(bundle_format::kChecksumsFile, static_cast<std::uint64_t>(got));
+      check_expansion();
+      splitter.feed(std::string_view(block, static_cast<std::size_t>(got)));
+    }
+    splitter.finish();
+    if (!diverged) {
+      if (next_spool_line(spooled)) {
+        diverged = true;
+        pending_spool_line_ = spooled;
+      } else {
+        return;
+      }
+    }
+    report_differences(listed_rest);
+  }
+
+  void report_differences(std::unordered_map<std::string, std::string>& listed_rest) {
+    std::string text = pending_spool_line_;
+    bool have = !text.empty();
+    std::string why;
+    while (have) {
+      if (const auto line = parse_checksum_line(text, why)) {
+        const auto listed = listed_rest.find(line->path);
+        if (listed == listed_rest.end()) {
+          sink_.problem({"extra_file", line->path, "only files listed in checksums.sha256",
+                         "an unlisted entry",
+                         "the archive holds an entry checksums.sha256 does not list"});
+        } else {
+          if (listed->second != line->hex) {
+            sink_.problem({"checksum", line->path, "sha256:" + listed->second,
+                           "sha256:" + line->hex,
+                           "the entry's SHA-256 differs from checksums.sha256"});
+          }
+          listed_rest.erase(listed);
+        }
+      }
+      have = next_spool_line(text);
+    }
+    for (const auto& [path, hex] : listed_rest) {
+      sink_.problem({"missing_file", path, "sha256:" + hex, "no such entry",
+                     "checksums.sha256 lists an entry the archive does not hold"});
+    }
+  }
+
+  std::string location_;
+  sdk::ImportSink& sink_;
+  sdk::HostContext& ctx_;
+  ImportBudget budget_;
+  BundleFormatReader reader_;
+  ArchiveHandle archive_;
+  std::unique_ptr<std::FILE, FileCloser> spool_;
+  std::string content_;
+  std::string last_path_;
+  std::string pending_spool_line_;
+  bool checksums_seen_ = false;
+  std::uint64_t files_ = 0;
+};
+
+class PortableImporter final : public sdk::StorageImporter {
+ public:
+  std::string source_format() const override { return STELLA_IMPORTER_SOURCE_FORMAT; }
+
+  bool recognizes(const std::string& location) const override {
+    try {
+      std::unique_ptr<std::FILE, FileCloser> file(std::fopen(location.c_str(), "rb"));
+      if (!file || std::fgetc(file.get()) != kGzipMagic0 || std::fgetc(file.get()) != kGzipMagic1) {
+        return false;
+      }
+      ArchiveHandle a = open_archive(location);
+      archive_entry* entry = nullptr;
+      for (int i = 0; i < kSniffEntries; ++i) {
+        if (archive_read_next_header(a.get(), &entry) != ARCHIVE_OK) {
+          return false;
+        }
+        const std::string path = normalized(archive_entry_pathname(entry));
+        if (archive_entry_filetype(entry) != AE_IFDIR) {
+          return path == bundle_format::kManifestFile;
+        }
+      }
+      return false;
+    } catch (...) {
+      // Unreadable input is simply not recognized; read() names the problem when asked.
+      return false;
+    }
+  }
+
+  void read(const std::string& location, const sdk::ImportLimits& limits, sdk::ImportSink& sink,
+            sdk::HostContext& ctx) override {
+    PortableReader(location, limits, sink, ctx).run();
+  }
+};
+
+sdk::Plugin* create() {
+  return new PortableImporter();
+}
+
+const sdk::PluginDescriptor& describe() {
+  static const sdk::PluginDescriptor descriptor{sdk::kAbiVersion, STELLA_IMPORTER_PLUGIN_ID,
+                                                STELLA_IMPORTER_PLUGIN_VERSION,
+                                                sdk::PluginKind::storage_importer, &create};
+  return descriptor;
+}
+
+}  // namespace
+}  // namespace stella_importer
+
+STELLA_PLUGIN_EXPORT(stella_importer::describe)
