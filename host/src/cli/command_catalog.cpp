@@ -12,6 +12,7 @@ CommandTable build_command_table() {
   register_audit_commands(table);
   register_migration_commands(table);
   register_bundle_commands(table);
+  register_diagnostics_commands(table);
   return table;
 }
 

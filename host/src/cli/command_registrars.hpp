@@ -23,4 +23,7 @@ void register_migration_commands(CommandTable& table);
 /// stella evidence export|import|verify-bundle (host/src/bundles)
 void register_bundle_commands(CommandTable& table);
 
+/// stella evidence integrity-check|orphans|reconcile (host/src/diagnostics)
+void register_diagnostics_commands(CommandTable& table);
+
 }  // namespace stella::host
