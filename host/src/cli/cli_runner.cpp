@@ -8,6 +8,7 @@
 #include "stella/host/cli/command.hpp"
 #include "stella/host/cli/did_you_mean.hpp"
 #include "stella/host/cli/exit_codes.hpp"
+#include "stella/host/packs/plugin_trust.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace po = boost::program_options;
@@ -34,7 +35,7 @@ po::options_description global_options_description(GlobalOptions& globals) {
       ("quiet,q", po::bool_switch(&globals.quiet), "no progress or informational messages")
       ("progress-format", po::value<std::string>(&globals.progress_format), "progress on stderr: auto, plain or json")
       ("trusted-keys", po::value<std::string>(), "directory of public keys trusted for plugin packs (env STELLA_TRUSTED_KEYS)")
-      ("allow-unsigned", po::bool_switch(&globals.allow_unsigned), "load plugins that come from no signed pack (plugin development)")
+      ("allow-unsigned", po::bool_switch(&globals.allow_unsigned), "load plugins that come from no signed pack (plugin development; env STELLA_ALLOW_UNSIGNED=1)")
       ("help,h", "show help");
   return desc;
 }
@@ -72,6 +73,12 @@ void resolve_globals(const po::variables_map& vm, GlobalOptions& globals) {
   } else if (const char* env = std::getenv("STELLA_TRUSTED_KEYS"); env != nullptr && *env != '\0') {
     globals.trusted_keys = env;
   }
+  // The environment twin of --allow-unsigned, for plugin development shells and test harnesses.
+  if (const char* env = std::getenv("STELLA_ALLOW_UNSIGNED"); env != nullptr &&
+                                                              std::string(env) == "1") {
+    globals.allow_unsigned = true;
+  }
+  set_command_line_plugin_trust(globals.trusted_keys, globals.allow_unsigned);
   const std::set<std::string> progress_formats = {"auto", "plain", "json"};
   if (!progress_formats.count(globals.progress_format)) {
     throw sdk::Error(sdk::ErrorCode::invalid_input,

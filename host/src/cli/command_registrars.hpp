@@ -8,6 +8,9 @@ namespace stella::host {
 /// stella plugins list|inspect|... (host/src/plugins)
 void register_plugin_commands(CommandTable& table);
 
+/// stella plugins keygen|pack|verify|install|matrix (host/src/packs)
+void register_pack_commands(CommandTable& table);
+
 /// stella db status|start|stop|url|env (host/src/store)
 void register_db_commands(CommandTable& table);
 

@@ -6,6 +6,7 @@
 #include "plugins/file_sha256.hpp"
 #include "plugins/library_file_checks.hpp"
 #include "plugins/manifest_reader.hpp"
+#include "stella/host/packs/plugin_trust.hpp"
 #include "stella/host/plugins/plugin_registry.hpp"
 
 namespace stella::host {
@@ -143,6 +144,8 @@ PluginRegistry PluginRegistry::discover(const PluginSearchPath& path) {
     const std::size_t first = registry.records_.size();
     for (const auto& plugin_dir : plugin_directories(search_dir)) {
       registry.records_.push_back(read_plugin(search_dir, plugin_dir));
+      // Trust is decided here, before anything can be loaded (host/src/packs/).
+      apply_plugin_trust(registry.records_.back(), path.trust);
     }
     mark_duplicates(registry.records_, first);
     mark_shadowed(registry.records_, first);

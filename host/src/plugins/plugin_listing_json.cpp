@@ -64,6 +64,12 @@ rapidjson::Value record_json(const PluginRecord& record, Allocator& allocator) {
   object.AddMember("directory", text(record.directory.string(), allocator), allocator);
   object.AddMember("searchDirectory", text(record.search_directory.string(), allocator), allocator);
   object.AddMember("factoryChecked", record.factory_checked, allocator);
+  object.AddMember("trust",
+                   record.origin ? text(std::string(plugin_origin_name(*record.origin)), allocator)
+                                 : rapidjson::Value(rapidjson::kNullType),
+                   allocator);
+  object.AddMember("pack", text_or_null(record.pack_id, allocator), allocator);
+  object.AddMember("signer", text_or_null(record.signer_key_id, allocator), allocator);
   return object;
 }
 

@@ -36,7 +36,8 @@ Row row_of(const PluginRecord& record) {
           record.manifest_valid ? std::string(plugin_kind_name(manifest.kind)) : kMissing,
           record.manifest_valid ? std::to_string(manifest.abi) : kMissing,
           or_missing(describe_provides(manifest)),
-          std::string(plugin_status_name(record.status)),
+          std::string(plugin_status_name(record.status)) +
+              (record.origin == PluginOrigin::unsigned_plugin ? " (unsigned)" : ""),
           or_missing(record.library_path.empty() ? record.manifest_path.string()
                                                  : record.library_path.string())};
 }
@@ -113,6 +114,12 @@ void print_plugin_details(const PluginRecord& record,
     print_field(out, "what to do", record.remedy);
   }
   print_field(out, "factory checked", record.factory_checked ? "yes" : "no");
+  if (record.origin) {
+    print_field(out, "trust",
+                std::string(plugin_origin_name(*record.origin)) +
+                    (record.pack_id.empty() ? "" : " (pack " + record.pack_id + ")") +
+                    (record.signer_key_id.empty() ? "" : ", signer " + record.signer_key_id));
+  }
   if (record.descriptor != nullptr) {
     print_field(out, "descriptor",
                 "abi " + std::to_string(record.descriptor->abi_version) + ", id " +

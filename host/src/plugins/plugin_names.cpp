@@ -38,6 +38,18 @@ std::string_view plugin_status_name(PluginStatus status) {
   return "unknown-status";
 }
 
+std::string_view plugin_origin_name(PluginOrigin origin) {
+  switch (origin) {
+    case PluginOrigin::shipped:
+      return "shipped";
+    case PluginOrigin::signed_pack:
+      return "signed-pack";
+    case PluginOrigin::unsigned_plugin:
+      return "unsigned";
+  }
+  return "unknown-origin";
+}
+
 std::string describe_provides(const PluginManifest& manifest) {
   std::string text;
   const auto append = [&text](const std::string& item) {

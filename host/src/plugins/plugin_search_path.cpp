@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <system_error>
 
+#include "stella/host/packs/plugin_trust.hpp"
 #include "stella/host/plugins/plugin_registry.hpp"
 
 namespace stella::host {
@@ -52,6 +53,10 @@ PluginSearchPath plugin_search_path(const std::vector<std::string>& plugin_dirs,
     }
   }
   append_once(path, plugin_install_directory());
+  // Plugins shipped next to the executable share its trust; all others need a signed pack or
+  // --allow-unsigned (docs/plugin-packs.md).
+  path.trust = command_line_plugin_trust();
+  path.trust.shipped_directories = {plugin_install_directory()};
   return path;
 }
 

@@ -18,6 +18,9 @@ std::optional<sdk::PluginKind> parse_plugin_kind(std::string_view name);
 /// "discovered", "loaded", "broken" or "shadowed".
 std::string_view plugin_status_name(PluginStatus status);
 
+/// "shipped", "signed-pack" or "unsigned" (docs/plugin-packs.md).
+std::string_view plugin_origin_name(PluginOrigin origin);
+
 /// What a plugin provides, for a person: "1.0→1.1", "sha256", "bundle-dir"; several joined by ", ".
 std::string describe_provides(const PluginManifest& manifest);
 

@@ -47,6 +47,27 @@ enum class PluginStatus {
   shadowed = 4,
 };
 
+/// Whose word a plugin's files rest on (docs/plugin-packs.md). Zero is not a valid value.
+enum class PluginOrigin {
+  /// In the install directory next to the stella executable: trusted as shipped with it.
+  shipped = 1,
+  /// Installed from a pack whose signature and digests were checked against the trusted keys.
+  signed_pack = 2,
+  /// From no pack: loads only with --allow-unsigned (plugin development).
+  unsigned_plugin = 3,
+};
+
+/// How discovery decides, before any dlopen, whether a plugin's files may be trusted.
+struct PluginTrustPolicy {
+  /// Search directories whose pack-less plugins have the trust of the stella executable itself
+  /// (the install directory); plugins there that came from a pack are still checked against it.
+  std::vector<std::filesystem::path> shipped_directories;
+  /// Directory of *.pem public keys trusted to sign packs (--trusted-keys / STELLA_TRUSTED_KEYS).
+  std::optional<std::filesystem::path> trusted_keys_directory;
+  /// --allow-unsigned: plugins from no pack load (marked unsigned) instead of being refused.
+  bool allow_unsigned = false;
+};
+
 /// One plugin found on the search path.
 struct PluginRecord {
   /// The search-path entry it was found under (--plugin-dir, STELLA_PLUGIN_PATH or install dir).
@@ -71,11 +92,18 @@ struct PluginRecord {
   const sdk::PluginDescriptor* descriptor = nullptr;
   /// The factory created an object of the manifest's kind that agrees with the manifest.
   bool factory_checked = false;
+  /// Where its trust comes from; unset when discovery stopped before the trust check.
+  std::optional<PluginOrigin> origin;
+  /// For origin signed_pack: the pack id and the key id of its signer.
+  std::string pack_id;
+  std::string signer_key_id;
 };
 
 /// Where to look for plugins, in order: the first plugin of an id wins.
 struct PluginSearchPath {
   std::vector<std::filesystem::path> directories;
+  /// Checked for every plugin before it can be loaded (host/src/packs/plugin_trust_check.cpp).
+  PluginTrustPolicy trust;
 };
 
 /// The host's ABI compatibility rule, in one place: a plugin is loadable exactly when its ABI
@@ -88,7 +116,9 @@ std::optional<std::string> abi_incompatibility(std::uint32_t plugin_abi, std::ui
 std::filesystem::path plugin_install_directory();
 
 /// The search path: every --plugin-dir in order, then STELLA_PLUGIN_PATH's entries, then the
-/// install directory; made absolute, repeated directories kept once (first place counts).
+/// install directory; made absolute, repeated directories kept once (first place counts). Its trust
+/// policy treats the install directory as shipped and takes the trusted keys and --allow-unsigned
+/// from command_line_plugin_trust() (stella/host/packs/plugin_trust.hpp).
 /// Throws stella::sdk::Error(invalid_input) when a --plugin-dir is not a directory (a typo there
 /// must not silently fall back to other plugins); missing STELLA_PLUGIN_PATH entries are skipped.
 PluginSearchPath plugin_search_path(const std::vector<std::string>& plugin_dirs,
