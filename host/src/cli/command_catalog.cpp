@@ -12,6 +12,8 @@ CommandTable build_command_table() {
   register_evidence_store_commands(table);
   register_audit_commands(table);
   register_migration_commands(table);
+  register_reindex_commands(table);
+  register_continuity_commands(table);
   register_bundle_commands(table);
   register_diagnostics_commands(table);
   return table;

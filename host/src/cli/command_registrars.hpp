@@ -20,6 +20,12 @@ void register_evidence_store_commands(CommandTable& table);
 /// stella evidence audit list|verify|prune (host/src/audit)
 void register_audit_commands(CommandTable& table);
 
+/// stella evidence reindex, stella evidence config get|set (host/src/reindex)
+void register_reindex_commands(CommandTable& table);
+
+/// stella evidence verify-continuity (host/src/continuity)
+void register_continuity_commands(CommandTable& table);
+
 /// stella evidence migrate (host/src/migration)
 void register_migration_commands(CommandTable& table);
 

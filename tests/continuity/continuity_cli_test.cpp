@@ -1,0 +1,237 @@
+// `stella evidence verify-continuity` through the real CLI on a store reindexed sha256 -> sha512:
+// clean (text, JSON against its schema, HTML without "FAIL"), and tampered in each way the report
+// must catch and name — a byte of an artifact, an old digest, a new digest, a missing new digest,
+// an extra record, a wrong old root given.
+#include <fstream>
+#include <sstream>
+
+#include <boost/test/unit_test.hpp>
+
+#include "reindex/generation_store.hpp"
+#include "reindex/reindex_test_support.hpp"
+
+namespace {
+
+using stella::test::GenerationStore;
+using stella::test::IngestOptions;
+using stella::test::mentions;
+using stella::test::ProcessResult;
+using stella::test::valid_json;
+
+/// A store of three tenants, reindexed to sha512; remembers both global roots.
+struct SealedStore {
+  explicit SealedStore(const std::string& prefix) : store(prefix) {
+    IngestOptions options;
+    options.tenants = 3;
+    options.bundles_per_tenant = 3;
+    options.artifacts_per_bundle = 4;
+    store.ingest(options);
+    old_root = store.global_root(1);
+    const ProcessResult run = store.stella({"evidence", "reindex", "--algorithm", "sha512"});
+    BOOST_TEST_REQUIRE(run.exit_code == 0, run.err);
+    new_root = store.global_root(2);
+  }
+
+  ProcessResult verify(const std::string& format, const std::string& old_given = {}) {
+    return store.stella({"evidence", "verify-continuity", "--old-root",
+                         old_given.empty() ? old_root : old_given, "--new-root", new_root,
+                         "--format", format});
+  }
+
+  GenerationStore store;
+  std::string old_root;
+  std::string new_root;
+};
+
+/// The failures of the JSON report, each as "check tenant bundle path".
+std::vector<std::string> failures_of(const rapidjson::Document& report) {
+  std::vector<std::string> named;
+  const auto collect = [&](const rapidjson::Value& list) {
+    for (const auto& failure : list.GetArray()) {
+      const auto text = [&](const char* key) {
+        return failure[key].IsNull() ? std::string("-") : std::string(failure[key].GetString());
+      };
+      named.push_back(text("check") + " " + text("tenant") + " " + text("bundle") + " " +
+                      text("path"));
+    }
+  };
+  collect(report["storeWide"]["failures"]);
+  for (const auto& tenant : report["tenants"].GetArray()) {
+    collect(tenant["failures"]);
+  }
+  return named;
+}
+
+bool named(const std::vector<std::string>& failures, const std::string& expected) {
+  return std::find(failures.begin(), failures.end(), expected) != failures.end();
+}
+
+std::string all(const std::vector<std::string>& failures) {
+  std::string text;
+  for (const auto& failure : failures) {
+    text += failure + "\n";
+  }
+  return text;
+}
+
+/// A tampered store: verify-continuity exits 1, the JSON report fails and names `expected`, and
+/// the HTML report says FAIL.
+void expect_caught(SealedStore& sealed, const std::vector<std::string>& expected,
+                   const std::string& old_given = {}) {
+  const ProcessResult json = sealed.verify("json", old_given);
+  BOOST_TEST(json.exit_code == 1, json.err);
+  const rapidjson::Document report = valid_json(json.out, "continuity-report.schema.json");
+  BOOST_TEST(std::string(report["result"].GetString()) == "fail");
+  const std::vector<std::string> failures = failures_of(report);
+  for (const std::string& item : expected) {
+    BOOST_TEST(named(failures, item), "expected failure '" << item << "' among:\n"
+                                                           << all(failures));
+  }
+  const ProcessResult html = sealed.verify("html", old_given);
+  BOOST_TEST(html.exit_code == 1);
+  BOOST_TEST(mentions(html.out, "FAIL"));
+  BOOST_TEST(sealed.store.scalar("SELECT data->>'result' FROM stella.audit_events WHERE "
+                                 "event_type = 'verification' ORDER BY id DESC LIMIT 1") == "fail");
+}
+
+constexpr const char* kBundle = "globex-a-1001";
+constexpr const char* kPath = "scan/result.json";
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(clean)
+
+BOOST_AUTO_TEST_CASE(a_clean_transition_passes_in_every_format_and_is_audited) {
+  SealedStore sealed("cont_clean");
+  const ProcessResult text = sealed.verify("text");
+  BOOST_TEST_REQUIRE(text.exit_code == 0, text.err + text.out);
+  BOOST_TEST(mentions(text.out, "PASS"));
+  BOOST_TEST(!mentions(text.out, "FAIL"), text.out);
+
+  const ProcessResult json = sealed.verify("json");
+  BOOST_TEST_REQUIRE(json.exit_code == 0, json.err);
+  const rapidjson::Document report = valid_json(json.out, "continuity-report.schema.json");
+  BOOST_TEST(std::string(report["result"].GetString()) == "pass");
+  BOOST_TEST(report["summary"]["tenants"].GetInt64() == 3);
+  BOOST_TEST(report["summary"]["bundles"].GetInt64() == 9);
+  BOOST_TEST(report["summary"]["artifacts"].GetInt64() == 36);
+  BOOST_TEST(std::string(report["oldRoot"]["recomputed"].GetString()) == sealed.old_root);
+  BOOST_TEST(std::string(report["newRoot"]["recomputed"].GetString()) == sealed.new_root);
+  for (const auto& check : report["checks"].GetArray()) {
+    BOOST_TEST(check["checked"].GetInt64() > 0, check["id"].GetString());
+  }
+  BOOST_TEST(report["tenants"].Size() == 3U);
+
+  const std::string path = "/tmp/cont-clean-report.html";
+  const ProcessResult html =
+      sealed.store.stella({"evidence", "verify-continuity", "--old-root", sealed.old_root,
+                           "--new-root", sealed.new_root, "--output", path, "--format", "html"});
+  BOOST_TEST_REQUIRE(html.exit_code == 0, html.err);
+  std::ifstream file(path);
+  std::stringstream page;
+  page << file.rdbuf();
+  BOOST_TEST(!mentions(page.str(), "FAIL"));
+  BOOST_TEST(mentions(page.str(), "<!DOCTYPE html>"));
+  BOOST_TEST(mentions(page.str(), "PASS"));
+  BOOST_TEST(mentions(page.str(), sealed.new_root));
+  // Self-contained: no link, script or image from anywhere.
+  BOOST_TEST(!mentions(page.str(), "<script"));
+  BOOST_TEST(!mentions(page.str(), "<link"));
+  BOOST_TEST(!mentions(page.str(), "src="));
+
+  BOOST_TEST(sealed.store.scalar(
+                 "SELECT data->>'result' || ' ' || jsonb_array_length(data->'anomalies') || ' ' "
+                 "|| (data ? 'started_at') || ' ' || (data ? 'finished_at') FROM "
+                 "stella.audit_events WHERE event_type = 'verification' ORDER BY id DESC "
+                 "LIMIT 1") == "pass 0 true true");
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_or_malformed_root_is_bad_input) {
+  SealedStore sealed("cont_args");
+  BOOST_TEST(sealed.store
+                 .stella({"evidence", "verify-continuity", "--old-root", "", "--new-root",
+                          sealed.new_root})
+                 .exit_code == 2);
+  BOOST_TEST(sealed.store
+                 .stella({"evidence", "verify-continuity", "--old-root", "sha256:XYZ", "--new-root",
+                          sealed.new_root})
+                 .exit_code == 2);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(tampered)
+
+BOOST_AUTO_TEST_CASE(a_byte_of_an_artifact) {
+  SealedStore sealed("cont_byte");
+  sealed.store.connection().exec(
+      "UPDATE evidence.contents SET content = overlay(content placing '\\x58'::bytea from 3) "
+      "WHERE content_address = (SELECT content_address FROM evidence.artifacts "
+      "WHERE bundle_id = $1 AND path = $2)",
+      {std::string(kBundle), std::string(kPath)});
+  expect_caught(sealed, {std::string("old-digests globex ") + kBundle + " " + kPath,
+                         std::string("new-digests globex ") + kBundle + " " + kPath});
+}
+
+BOOST_AUTO_TEST_CASE(an_old_digest) {
+  SealedStore sealed("cont_olddigest");
+  sealed.store.connection().exec(
+      "UPDATE evidence.artifact_digests SET digest = 'sha256:' || repeat('0', 64) "
+      "WHERE generation = 1 AND bundle_id = $1 AND path = $2",
+      {std::string(kBundle), std::string(kPath)});
+  expect_caught(sealed, {std::string("old-digests globex ") + kBundle + " " + kPath,
+                         std::string("old-root globex ") + kBundle + " -"});
+}
+
+BOOST_AUTO_TEST_CASE(a_new_digest) {
+  SealedStore sealed("cont_newdigest");
+  sealed.store.connection().exec(
+      "UPDATE evidence.artifact_digests SET digest = 'sha512:' || repeat('ab', 64) "
+      "WHERE generation = 2 AND bundle_id = $1 AND path = $2",
+      {std::string(kBundle), std::string(kPath)});
+  expect_caught(sealed, {std::string("new-digests globex ") + kBundle + " " + kPath,
+                         std::string("new-root globex ") + kBundle + " -",
+                         std::string("transition globex ") + kBundle + " -"});
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_new_digest) {
+  SealedStore sealed("cont_missing");
+  sealed.store.connection().exec(
+      "DELETE FROM evidence.artifact_digests WHERE generation = 2 AND bundle_id = $1 AND path = $2",
+      {std::string(kBundle), std::string(kPath)});
+  expect_caught(sealed, {std::string("coverage globex ") + kBundle + " " + kPath});
+}
+
+BOOST_AUTO_TEST_CASE(an_extra_record) {
+  SealedStore sealed("cont_extra");
+  auto& connection = sealed.store.connection();
+  const std::string content = "{\"injected\":true}";
+  connection.exec(
+      "INSERT INTO evidence.contents (content_address, size_bytes, content) VALUES "
+      "('sha256:' || encode(sha256(convert_to($1, 'UTF8')), 'hex'), length($1), "
+      "convert_to($1, 'UTF8'))",
+      {content});
+  connection.exec(
+      "INSERT INTO evidence.artifacts (bundle_id, path, tenant_id, media_type, size_bytes, "
+      "content_address) VALUES ($1, 'extra/injected.json', 'globex', 'application/json', "
+      "length($2), 'sha256:' || encode(sha256(convert_to($2, 'UTF8')), 'hex'))",
+      {std::string(kBundle), content});
+  connection.exec(
+      "INSERT INTO evidence.artifact_digests (bundle_id, path, generation, digest) VALUES "
+      "($1, 'extra/injected.json', 2, 'sha512:' || encode(sha512(convert_to($2, 'UTF8')), "
+      "'hex'))",
+      {std::string(kBundle), content});
+  expect_caught(sealed, {std::string("coverage globex ") + kBundle + " extra/injected.json",
+                         std::string("new-root globex ") + kBundle + " -"});
+}
+
+BOOST_AUTO_TEST_CASE(a_wrong_old_root_given) {
+  SealedStore sealed("cont_wrongroot");
+  const std::string wrong = "sha256:" + std::string(64, 'a');
+  expect_caught(sealed, {"transition - - -", "old-root - - -"}, wrong);
+  const ProcessResult text = sealed.verify("text", wrong);
+  BOOST_TEST(mentions(text.out, wrong));
+  BOOST_TEST(mentions(text.out, sealed.old_root));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,193 @@
+// Reindex as an operator runs it on a live store: killed with SIGKILL mid-run and resumed, joined
+// by a second process that shares the batches, and run while evidence keeps arriving.
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include <boost/test/unit_test.hpp>
+
+#include "reindex/background_stella.hpp"
+#include "reindex/generation_store.hpp"
+#include "reindex/reindex_test_support.hpp"
+
+namespace {
+
+using stella::test::BackgroundStella;
+using stella::test::check_generation;
+using stella::test::GenerationStore;
+using stella::test::IngestGenerations;
+using stella::test::IngestOptions;
+using stella::test::mentions;
+using stella::test::ProcessResult;
+
+/// Test-only hook (docs/reindex.md): each worker pauses this long after every batch, so a run
+/// lasts long enough to be killed, joined or fed while it runs.
+const std::map<std::string, std::string> kSlowBatches = {
+    {"STELLA_TEST_REINDEX_BATCH_DELAY_MS", "150"}};
+
+constexpr auto kPoll = std::chrono::milliseconds(50);
+constexpr auto kPatience = std::chrono::seconds(120);
+
+IngestOptions medium_store() {
+  IngestOptions options;
+  options.tenants = 3;
+  options.bundles_per_tenant = 8;
+  options.artifacts_per_bundle = 3;
+  return options;
+}
+
+std::int64_t batches_done(GenerationStore& store) {
+  const std::string count =
+      store.scalar("SELECT count(*) FROM stella.reindex_batches WHERE state = 'done'");
+  return count.empty() ? 0 : std::stoll(count);
+}
+
+/// Waits until `done()` holds; fails the test when it takes unreasonably long.
+template <typename Condition>
+void wait_until(Condition done, const char* what) {
+  const auto deadline = std::chrono::steady_clock::now() + kPatience;
+  while (!done()) {
+    const bool in_time = std::chrono::steady_clock::now() < deadline;
+    BOOST_REQUIRE_MESSAGE(in_time, "timed out waiting: " << what);
+    std::this_thread::sleep_for(kPoll);
+  }
+}
+
+std::vector<std::string> reindex_args(const GenerationStore& store,
+                                      std::vector<std::string> extra) {
+  std::vector<std::string> args = {"--database", store.conninfo(), "evidence",
+                                   "reindex",    "--algorithm",    "sha512"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(crash_and_share)
+
+BOOST_AUTO_TEST_CASE(sigkill_mid_run_then_resume_gives_the_roots_of_an_uninterrupted_run) {
+  GenerationStore reference("rx_ref");
+  reference.ingest(medium_store());
+  BOOST_TEST_REQUIRE(reference.stella({"evidence", "reindex", "--algorithm", "sha512"}).exit_code ==
+                     0);
+  const std::string expected = reference.global_root(2);
+
+  GenerationStore store("rx_kill");
+  store.ingest(medium_store());
+  {
+    BackgroundStella victim(reindex_args(store, {"--batch-size", "3"}), kSlowBatches);
+    wait_until([&] { return batches_done(store) >= 3; }, "three batches done");
+    victim.kill_hard();
+    BOOST_TEST(victim.wait().exit_code == 128 + 9);
+  }
+  BOOST_TEST(store.scalar("SELECT state FROM evidence.digest_generations WHERE generation = 2") ==
+             "building");
+  BOOST_TEST(store.scalar("SELECT generation FROM evidence.digest_generations WHERE active") ==
+             "1");
+  const std::int64_t kept = batches_done(store);
+  BOOST_TEST(kept >= 3);
+
+  // The killed worker's heartbeat goes stale; --progress calls the run interrupted.
+  wait_until(
+      [&] {
+        return mentions(store.stella({"evidence", "reindex", "--progress"}).out, "interrupted");
+      },
+      "--progress to report the run interrupted");
+
+  const ProcessResult resumed = store.stella({"evidence", "reindex", "--resume"});
+  BOOST_TEST_REQUIRE(resumed.exit_code == 0, resumed.err);
+  BOOST_TEST(mentions(resumed.out, "sealed and active"), resumed.out);
+  BOOST_TEST(mentions(resumed.out, "(joined)"), resumed.out);
+  BOOST_TEST(store.global_root(2) == expected);
+  BOOST_TEST(check_generation(store.connection(), 2).clean());
+  // Batches done before the kill were not done again.
+  BOOST_TEST(store.scalar("SELECT count(*) FROM stella.reindex_batches") ==
+             store.scalar("SELECT count(*) FROM stella.reindex_batches WHERE state = 'done'"));
+  BOOST_TEST(store.scalar("SELECT count(*) FROM stella.reindex_runs") == "1");
+
+  const ProcessResult nothing = store.stella({"evidence", "reindex", "--resume"});
+  BOOST_TEST(nothing.exit_code == 0);
+  BOOST_TEST(mentions(nothing.out, "nothing to resume"), nothing.out);
+}
+
+BOOST_AUTO_TEST_CASE(a_second_process_joins_the_run_and_both_claim_batches) {
+  GenerationStore store("rx_share");
+  store.ingest(medium_store());
+  BackgroundStella first(reindex_args(store, {"--batch-size", "3"}), kSlowBatches);
+  wait_until([&] { return batches_done(store) >= 1; }, "the first process to start");
+  BackgroundStella second(reindex_args(store, {"--batch-size", "3"}), kSlowBatches);
+  const ProcessResult one = first.wait();
+  const ProcessResult two = second.wait();
+  BOOST_TEST_REQUIRE(one.exit_code == 0, one.err);
+  BOOST_TEST_REQUIRE(two.exit_code == 0, two.err);
+  BOOST_TEST(mentions(two.err, "joined run"), two.err);
+  BOOST_TEST(store.scalar("SELECT count(DISTINCT done_by) FROM stella.reindex_batches") == "2");
+  BOOST_TEST(store.scalar("SELECT count(*) FROM stella.reindex_runs") == "1");
+  BOOST_TEST(store.scalar("SELECT count(*) FROM evidence.root_transitions") == "1");
+  BOOST_TEST(check_generation(store.connection(), 2).clean());
+  // One of them sealed, the other saw it sealed.
+  BOOST_TEST((mentions(one.out + two.out, "sealed and active") &&
+              mentions(one.out + two.out, "sealed by another worker")),
+             one.out + two.out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(online)
+
+BOOST_AUTO_TEST_CASE(evidence_keeps_arriving_while_reindex_runs_and_every_record_is_covered) {
+  GenerationStore store("rx_online");
+  store.ingest(medium_store());
+  std::atomic<bool> stop{false};
+  std::atomic<int> rounds{0};
+  std::string ingest_error;
+  std::thread ingest([&] {
+    try {
+      const auto connection = stella::host::PgConnection::connect(store.conninfo());
+      while (!stop) {
+        IngestOptions more;
+        more.tenants = 4;  // a tenant the store did not have before arrives too
+        more.bundles_per_tenant = 1;
+        more.artifacts_per_bundle = 2;
+        more.batch_label = "live" + std::to_string(rounds.load());
+        more.created_from = "2026-03-01T00:00:00Z";
+        // Half of the arrivals come from a service that writes only the active generation: the
+        // reindex must cover those itself.
+        more.generations =
+            rounds % 2 == 0 ? IngestGenerations::every_live : IngestGenerations::active_only;
+        GenerationStore::ingest_on(*connection, more);
+        ++rounds;
+        std::this_thread::sleep_for(std::chrono::milliseconds(40));
+      }
+    } catch (const std::exception& e) {
+      ingest_error = e.what();
+    }
+  });
+  BackgroundStella reindex(reindex_args(store, {"--batch-size", "2", "--parallel", "2"}),
+                           kSlowBatches);
+  const ProcessResult result = reindex.wait();
+  // Arrivals after the seal follow the store's contract (every live generation), so both
+  // generations keep covering everything.
+  stop = true;
+  ingest.join();
+  BOOST_TEST_REQUIRE(ingest_error.empty(), ingest_error);
+  BOOST_TEST_REQUIRE(result.exit_code == 0, result.err);
+  BOOST_TEST(rounds.load() > 2);
+  BOOST_TEST(mentions(result.out, "sealed and active"), result.out);
+
+  // One more arrival after the seal, through the contract path.
+  IngestOptions after;
+  after.batch_label = "after";
+  store.ingest(after);
+
+  const auto old_generation = check_generation(store.connection(), 1);
+  const auto new_generation = check_generation(store.connection(), 2);
+  BOOST_TEST(old_generation.clean());
+  BOOST_TEST(new_generation.clean());
+  BOOST_TEST(new_generation.artifacts == old_generation.artifacts);
+  BOOST_TEST(store.scalar("SELECT count(*) FROM evidence.artifacts a WHERE NOT EXISTS (SELECT 1 "
+                          "FROM evidence.artifact_digests d WHERE d.generation = 2 AND "
+                          "d.bundle_id = a.bundle_id AND d.path = a.path)") == "0");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
