@@ -256,8 +256,11 @@ class AttestorImporter final : public sdk::StorageImporter {
     in.read(start.data(), static_cast<std::streamsize>(start.size()));
     start.resize(static_cast<std::size_t>(in.gcount()));
     const std::string first_line = start.substr(0, start.find('\n'));
-    return first_line.find("\"record\":\"header\"") != std::string::npos &&
-           first_line.find(std::string("\"") + std::string(kFormat) + "\"") != std::string::npos;
+    rapidjson::Document header;
+    header.Parse(first_line.data(), first_line.size());
+    return !header.HasParseError() && header.IsObject() && header.HasMember("record") &&
+           header["record"] == "header" && header.HasMember("format") &&
+           header["format"].IsString() && kFormat == header["format"].GetString();
   }
 
   void read(const std::string& location, const sdk::ImportLimits& limits, sdk::ImportSink& sink,

@@ -105,7 +105,12 @@ BOOST_AUTO_TEST_CASE(edited_and_deleted_audit_events_are_named) {
   EvidenceStore store("integrity_audit");
   store.init_and_seed();
   const std::string first = store.scalar("SELECT min(id) FROM stella.audit_events");
+  // The audit trail refuses changes through its triggers; a tamperer with the rights to turn them
+  // off (as a replica session does) is what the chain exists to expose.
+  store.sql().exec("BEGIN");
+  store.sql().exec("SET LOCAL session_replication_role = replica");
   store.sql().exec("UPDATE stella.audit_events SET operator = 'mallory' WHERE id = $1", {first});
+  store.sql().exec("COMMIT");
   auto report = json_run(store, {"evidence", "integrity-check"}, 1, kSchema);
   BOOST_TEST(has_item(report["problems"], {{"area", "audit"}, {"check", "audit_chain.altered"}}));
   bool named = false;
@@ -120,7 +125,10 @@ BOOST_AUTO_TEST_CASE(edited_and_deleted_audit_events_are_named) {
   second.init_and_seed();
   const std::string seed_event =
       second.scalar("SELECT id FROM stella.audit_events WHERE event_type = 'seed'");
+  second.sql().exec("BEGIN");
+  second.sql().exec("SET LOCAL session_replication_role = replica");
   second.sql().exec("DELETE FROM stella.audit_events WHERE id = $1", {seed_event});
+  second.sql().exec("COMMIT");
   report = json_run(second, {"evidence", "integrity-check"}, 1, kSchema);
   BOOST_TEST(has_item(report["problems"], {{"area", "audit"}, {"check", "audit_chain.missing"}}));
 }

@@ -187,9 +187,15 @@ void check_stored_roots(const std::string& conninfo, PluginRegistry& registry,
   const auto layout = open_store_layout(*lookup);
   const StoredRoots stored = layout->stored_roots(*lookup);
   const OwnedHasher hasher = verifying_hasher(registry, stored.algorithm);
-  RootsWalk walk(*layout, *lookup, hasher.hasher(), stored, collector);
+  // The walk's findings are kept aside until it finishes: a walk cut short leaves tenants half
+  // visited, whose "problems" would only be artefacts of the interruption.
+  IntegrityReport walk_findings;
+  IntegrityCollector walk_collector(walk_findings);
+  walk_collector.begin_area(integrity_area::kRoots, "");
+  RootsWalk walk(*layout, *lookup, hasher.hasher(), stored, walk_collector);
   try {
     layout->stream_bundle_roots(*walker, walk);
+    walk.finish(stored);
   } catch (const sdk::Error& error) {
     if (error.code() != sdk::ErrorCode::internal) {
       throw;
@@ -200,7 +206,10 @@ void check_stored_roots(const std::string& conninfo, PluginRegistry& registry,
                        "; run `stella evidence orphans --list`"});
     return;
   }
-  walk.finish(stored);
+  collector.count_checked(walk_findings.areas.front().checked);
+  for (IntegrityProblem& problem : walk_findings.problems) {
+    collector.add(std::move(problem));
+  }
   walker->exec("COMMIT");
   lookup->exec("COMMIT");
 }
