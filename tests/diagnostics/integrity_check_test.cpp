@@ -94,9 +94,10 @@ BOOST_AUTO_TEST_CASE(edited_stored_roots_are_named) {
   store.sql().exec("UPDATE evidence.tenant_roots SET root = $1 WHERE tenant_id = 'globex'",
                    {kZeroDigest});
   const auto report = json_run(store, {"evidence", "integrity-check"}, 1, kSchema);
-  BOOST_TEST(has_item(
-      report["problems"],
-      {{"area", "roots"}, {"check", "tenant_root"}, {"tenant", "globex"}, {"found", kZeroDigest}}));
+  BOOST_TEST(has_item(report["problems"], {{"area", "roots"},
+                                           {"check", "tenant_root"},
+                                           {"tenant", "globex"},
+                                           {"expected", kZeroDigest}}));
   // The global root commits to the tenant roots as stored: it no longer matches either.
   BOOST_TEST(has_item(report["problems"], {{"area", "roots"}, {"check", "global_root"}}));
 }

@@ -2,7 +2,8 @@
 // reading no artifact bytes. Bundle roots are recomputed from the stored artifact digests, tenant
 // roots from the stored bundle roots, the global root from the stored tenant roots — so a problem
 // names the one level that disagrees with the level below it. Two connections share one snapshot:
-// one walks the bundles in Merkle order, the other fetches each batch's artifact digests.
+// one walks the bundles in Merkle order, the other fetches each batch's artifact digests. As in
+// verify-all, a problem's "expected" is what the store records, "found" what its parts give.
 #include <map>
 #include <optional>
 
@@ -52,24 +53,24 @@ class RootsWalk final : public EvidenceVisitor {
     total_artifacts_ += tenant_artifacts_;
     const auto stored = stored_tenants_.find(tenant_id_);
     if (stored == stored_tenants_.end()) {
-      collector_.add({"", integrity_check_name::kTenantRoot, "", tenant_id_, "", "", 0, computed,
-                      "no stored root",
+      collector_.add({"", integrity_check_name::kTenantRoot, "", tenant_id_, "", "", 0,
+                      "no stored root", computed,
                       "tenant " + tenant_id_ + " has no stored root; its " +
                           std::to_string(bundles) + " bundles are covered by no root"});
     } else {
       const StoredTenantRoot& root = stored->second;
       if (root.root != computed) {
-        collector_.add({"", integrity_check_name::kTenantRoot, "", tenant_id_, "", "", 0, computed,
-                        root.root,
+        collector_.add({"", integrity_check_name::kTenantRoot, "", tenant_id_, "", "", 0, root.root,
+                        computed,
                         "the stored root of tenant " + tenant_id_ +
                             " does not match the root over its stored bundle roots"});
       }
       if (root.bundle_count != bundles || root.artifact_count != tenant_artifacts_) {
         collector_.add({"", integrity_check_name::kTenantCounts, "", tenant_id_, "", "", 0,
-                        std::to_string(bundles) + " bundles, " + std::to_string(tenant_artifacts_) +
-                            " artifacts",
                         std::to_string(root.bundle_count) + " bundles, " +
                             std::to_string(root.artifact_count) + " artifacts",
+                        std::to_string(bundles) + " bundles, " + std::to_string(tenant_artifacts_) +
+                            " artifacts",
                         "the stored root of tenant " + tenant_id_ +
                             " was computed over other counts than the store holds"});
       }
@@ -85,19 +86,19 @@ class RootsWalk final : public EvidenceVisitor {
   void finish(const StoredRoots& stored) {
     flush();
     for (const auto& [tenant, root] : stored_tenants_) {
-      collector_.add({"", integrity_check_name::kTenantRoot, "", tenant, "", "", 0, "no tenant",
-                      root.root,
+      collector_.add({"", integrity_check_name::kTenantRoot, "", tenant, "", "", 0, root.root,
+                      "no tenant",
                       "a root is stored for tenant " + tenant + ", which the store does not hold"});
     }
     const std::string computed = format_digest(hasher_.algorithm_id(), global_.root());
     if (!stored.global) {
-      collector_.add({"", integrity_check_name::kGlobalRoot, "", "", "", "", 0, computed,
-                      "no stored global root", "the store holds no global root"});
+      collector_.add({"", integrity_check_name::kGlobalRoot, "", "", "", "", 0,
+                      "no stored global root", computed, "the store holds no global root"});
       return;
     }
     if (stored.global->root != computed) {
-      collector_.add({"", integrity_check_name::kGlobalRoot, "", "", "", "", 0, computed,
-                      stored.global->root,
+      collector_.add({"", integrity_check_name::kGlobalRoot, "", "", "", "", 0, stored.global->root,
+                      computed,
                       "the stored global root does not match the root over the stored tenant "
                       "roots"});
     }
@@ -106,11 +107,11 @@ class RootsWalk final : public EvidenceVisitor {
         stored.global->artifact_count != total_artifacts_) {
       collector_.add(
           {"", integrity_check_name::kGlobalCounts, "", "", "", "", 0,
-           std::to_string(tenants) + " tenants, " + std::to_string(total_bundles_) + " bundles, " +
-               std::to_string(total_artifacts_) + " artifacts",
            std::to_string(stored.global->tenant_count) + " tenants, " +
                std::to_string(stored.global->bundle_count) + " bundles, " +
                std::to_string(stored.global->artifact_count) + " artifacts",
+           std::to_string(tenants) + " tenants, " + std::to_string(total_bundles_) + " bundles, " +
+               std::to_string(total_artifacts_) + " artifacts",
            "the stored global root was computed over other counts than the store holds"});
     }
   }
@@ -147,7 +148,7 @@ class RootsWalk final : public EvidenceVisitor {
       const std::string computed = format_digest(hasher_.algorithm_id(), tree.root());
       if (computed != bundle.stored_root) {
         collector_.add({"", integrity_check_name::kBundleRoot, "", bundle.tenant, bundle.bundle, "",
-                        0, computed, bundle.stored_root,
+                        0, bundle.stored_root, computed,
                         "the stored root of bundle " + bundle.bundle +
                             " does not match the root over its stored artifact digests"});
       }
