@@ -58,11 +58,21 @@ class AnomalyLog {
   std::vector<std::pair<std::uint64_t, VerifyAnomaly>> entries_;
 };
 
+/// The algorithm of the subjects DSSE attestations sign (evidence_statement.hpp).
+constexpr const char* kAttestedAlgorithm = "sha256";
+
 class VerifyingVisitor final : public EvidenceVisitor {
  public:
   VerifyingVisitor(const TreeHasher& hasher, AnomalyLog& log, VerifyCounts& counts,
                    const VerifyOptions& options)
-      : hasher_(hasher), log_(log), counts_(counts), options_(options), global_(hasher) {}
+      : hasher_(hasher),
+        log_(log),
+        counts_(counts),
+        options_(options),
+        global_(hasher),
+        attestation_hasher_(hasher.algorithm_id() == kAttestedAlgorithm
+                                ? nullptr
+                                : make_evp_hasher(kAttestedAlgorithm)) {}
 
   void begin_walk(const EvidenceSnapshot& snapshot) override {
     stored_global_ = snapshot.global_root;
@@ -110,7 +120,13 @@ class VerifyingVisitor final : public EvidenceVisitor {
                    "the artifact's recorded size differs from its stored bytes");
     }
     bundle_tree_->add_leaf_hash(artifact_leaf_hash(hasher_, artifact.path, artifact.stored_digest));
-    job_.artifacts.emplace_back(std::string(artifact.path), std::string(artifact.stored_digest));
+    // Attestations sign sha256 subjects. After a reindex the walked generation uses another
+    // algorithm, so the attested digest is recomputed from the same bytes in sha256.
+    job_.artifacts.emplace_back(
+        std::string(artifact.path),
+        attestation_hasher_
+            ? format_digest(kAttestedAlgorithm, attestation_hasher_->digest(artifact.content))
+            : std::string(artifact.stored_digest));
     if (options_.progress && counts_.artifacts % kProgressEvery == 0) {
       options_.progress(counts_.artifacts, total_);
     }
@@ -225,6 +241,8 @@ class VerifyingVisitor final : public EvidenceVisitor {
   AttestationJob job_;
   std::string bundle_stored_root_;
   std::uint64_t event_ = 0;
+  /// Null when the walked generation already is sha256 (its stored digests are checked above).
+  std::unique_ptr<TreeHasher> attestation_hasher_;
 };
 
 }  // namespace
