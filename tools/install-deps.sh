@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config
   libboost-dev libboost-program-options-dev libboost-test-dev
   libssl-dev openssl
-  libpq-dev postgresql-15 postgresql-contrib-15 postgresql-client-15
+  libpq-dev postgresql-15 postgresql-contrib postgresql-client-15
   rapidjson-dev libarchive-dev
   jq time python3
 )
