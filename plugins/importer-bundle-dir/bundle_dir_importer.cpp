@@ -31,8 +31,6 @@ namespace sdk = stella::sdk;
 /// A line holds 64 hex digits, two separator bytes and a path.
 constexpr std::size_t kMaxChecksumLineBytes = kMaxPathBytes + kSha256HexDigits + 2;
 constexpr std::size_t kReadChunk = std::size_t{1} << 16;
-/// How much of manifest.json recognizes() reads to see the format name.
-constexpr std::size_t kSniffBytes = 4096;
 /// Bytes of a path's SHA-256 kept per file to tell listed files from extra ones.
 constexpr std::size_t kPathKeyBytes = 16;
 
@@ -51,22 +49,17 @@ class BundleDirImporter final : public sdk::StorageImporter {
 
   bool recognizes(const std::string& location) const override {
     try {
+      // A directory with both files of the format is claimed; whether they hold a valid bundle is
+      // for read() to say, naming what is wrong (a damaged manifest is still this format's).
       sdk::ImportLimits limits;
-      limits.max_entries = 1;
-      limits.max_json_bytes = kSniffBytes;
       ImportBudget budget(limits, location);
       SecureTree tree(location, budget);
-      if (!tree.exists(bundle_format::kChecksumsFile)) {
-        return false;
-      }
       const int fd = tree.open_file(bundle_format::kManifestFile);
       if (fd < 0) {
         return false;
       }
-      std::string head(kSniffBytes, '\0');
-      const ssize_t got = ::read(fd, head.data(), head.size());
       ::close(fd);
-      return got > 0 && head.find(bundle_format::kFormatName) != std::string::npos;
+      return tree.exists(bundle_format::kChecksumsFile);
     } catch (...) {
       // Anything unreadable or unsafe is not recognized; read() names the problem when asked.
       return false;

@@ -21,6 +21,7 @@
 #include "safe_path.hpp"
 #include "sha256_hasher.hpp"
 #include "stella/sdk/sdk.hpp"
+#include "utf8_conversion_scope.hpp"
 
 namespace stella_importer {
 namespace {
@@ -42,6 +43,17 @@ using ArchiveHandle = std::unique_ptr<archive, ArchiveCloser>;
 struct FileCloser {
   void operator()(std::FILE* file) const { std::fclose(file); }
 };
+
+/// The entry's name as UTF-8; empty when the archive holds none it can give.
+std::string entry_name(archive_entry* entry) {
+  if (const char* utf8 = archive_entry_pathname_utf8(entry)) {
+    return utf8;
+  }
+  if (const char* native = archive_entry_pathname(entry)) {
+    return native;
+  }
+  return {};
+}
 
 /// "./manifest.json" (as `tar -C dir .` writes) is "manifest.json"; "dir/" is "dir".
 std::string normalized(std::string path) {
@@ -111,6 +123,7 @@ class PortableReader {
 
   void run() {
     archive_entry* entry = nullptr;
+    const Utf8ConversionScope utf8;
     while (true) {
       const int status = archive_read_next_header(archive_.get(), &entry);
       if (status == ARCHIVE_EOF) {
@@ -120,7 +133,11 @@ class PortableReader {
         fail_reading("after " + (last_path_.empty() ? std::string("the start")
                                                     : "entry " + printable(last_path_)));
       }
-      const std::string path = normalized(archive_entry_pathname(entry));
+      const std::string raw_name = entry_name(entry);
+      if (raw_name.empty()) {
+        fail_reading("at an entry without a readable name");
+      }
+      const std::string path = normalized(raw_name);
       if (path.empty()) {
         continue;  // the "./" entry of `tar -C dir .`
       }
@@ -326,13 +343,14 @@ class PortableImporter final : public sdk::StorageImporter {
       if (!file || std::fgetc(file.get()) != kGzipMagic0 || std::fgetc(file.get()) != kGzipMagic1) {
         return false;
       }
+      const Utf8ConversionScope utf8;
       ArchiveHandle a = open_archive(location);
       archive_entry* entry = nullptr;
       for (int i = 0; i < kSniffEntries; ++i) {
         if (archive_read_next_header(a.get(), &entry) != ARCHIVE_OK) {
           return false;
         }
-        const std::string path = normalized(archive_entry_pathname(entry));
+        const std::string path = normalized(entry_name(entry));
         if (archive_entry_filetype(entry) != AE_IFDIR) {
           return path == bundle_format::kManifestFile;
         }

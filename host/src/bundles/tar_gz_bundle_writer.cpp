@@ -7,6 +7,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,6 +25,30 @@ constexpr mode_t kArchiveFileMode = 0644;
 /// zlib's default level: the same trade of size for speed `pg_dump -Fc` makes.
 constexpr const char* kGzipLevel = "6";
 constexpr std::size_t kCopyChunk = std::size_t{1} << 16;
+
+/// Makes this thread's character conversions UTF-8 while it lives. libarchive converts names
+/// through the thread's locale when it writes pax headers; in the "C" locale a name that is not
+/// ASCII cannot be converted (libarchive 3.6 then crashes), while canonical paths are UTF-8.
+class Utf8ConversionScope {
+ public:
+  Utf8ConversionScope() : utf8_(newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0))) {
+    if (utf8_ != static_cast<locale_t>(0)) {
+      previous_ = uselocale(utf8_);
+    }
+  }
+  ~Utf8ConversionScope() {
+    if (utf8_ != static_cast<locale_t>(0)) {
+      uselocale(previous_);
+      freelocale(utf8_);
+    }
+  }
+  Utf8ConversionScope(const Utf8ConversionScope&) = delete;
+  Utf8ConversionScope& operator=(const Utf8ConversionScope&) = delete;
+
+ private:
+  locale_t utf8_;
+  locale_t previous_ = static_cast<locale_t>(0);
+};
 
 class TarGzBundleWriter final : public BundleFileWriter {
  public:
@@ -111,6 +136,7 @@ class TarGzBundleWriter final : public BundleFileWriter {
   }
 
   void begin_entry(std::string_view path, std::uint64_t size) {
+    const Utf8ConversionScope utf8;
     archive_entry* entry = archive_entry_new();
     const std::string name(path);
     archive_entry_set_pathname_utf8(entry, name.c_str());

@@ -1,0 +1,146 @@
+// `stella evidence import`: an export comes back with the same roots and passes verify-all; a
+// second import adds nothing and says so; a bundle the store holds with other content is refused
+// and named; a source that does not verify is refused with nothing written.
+#include <boost/test/unit_test.hpp>
+
+#include "bundles/bundle_test_support.hpp"
+
+namespace stella::test {
+namespace {
+
+/// tenant -> root of roots-export's JSON.
+std::map<std::string, std::string> tenant_roots(const rapidjson::Document& roots) {
+  std::map<std::string, std::string> result;
+  for (const auto& tenant : roots["tenants"].GetArray()) {
+    result[tenant["tenant"].GetString()] = tenant["root"].GetString();
+  }
+  return result;
+}
+
+void require_verify_all_passes(BundleStore& store) {
+  const ProcessResult verified = store.stella({"evidence", "verify-all"});
+  BOOST_CHECK_MESSAGE(verified.exit_code == 0, "verify-all: " << verified.out << verified.err);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(import_verb)
+
+BOOST_AUTO_TEST_CASE(an_export_imported_into_an_empty_database_has_the_same_roots) {
+  BundleStore& source = shared_source_store();
+  ScratchDir dir;
+  export_to(source, dir.path() / "backup", {"--all", "--include-proofs"});
+  BundleStore target("bundles_import_target");
+  BOOST_REQUIRE(!target.has_store());
+  const ProcessResult imported =
+      target.stella({"--operator", "ops-alice", "evidence", "import", "--format", "json",
+                     (dir.path() / "backup").string()});
+  BOOST_REQUIRE_MESSAGE(imported.exit_code == 0, imported.err);
+  const auto summary = valid_json(imported.out, "import-summary.schema.json");
+  BOOST_CHECK(summary["storeCreated"].GetBool());
+  BOOST_CHECK_EQUAL(summary["schemaVersion"].GetString(), std::string("1.0"));
+  BOOST_CHECK_EQUAL(summary["counts"]["bundlesImported"].GetInt64(), 12);
+  BOOST_CHECK_EQUAL(summary["counts"]["artifactsImported"].GetInt64(), 36);
+  BOOST_CHECK_EQUAL(summary["counts"]["attestationsImported"].GetInt64(), 12);
+  BOOST_CHECK(summary["rootsEqualDeclared"].GetBool());
+
+  const auto before = source.roots();
+  const auto after = target.roots();
+  BOOST_CHECK_EQUAL(after["globalRoot"].GetString(), std::string(before["globalRoot"].GetString()));
+  BOOST_CHECK(tenant_roots(after) == tenant_roots(before));
+  require_verify_all_passes(target);
+
+  // The import event names the operator, the path, the manifest's digest, the roots, the counts.
+  const ProcessResult events =
+      target.stella({"evidence", "audit", "list", "--type", "import", "--format", "json"});
+  BOOST_CHECK(mentions(events.out, "\"operator\":\"ops-alice\""));
+  BOOST_CHECK(mentions(events.out, (dir.path() / "backup").string()));
+  BOOST_CHECK(mentions(events.out, summary["sources"][0]["manifestDigest"].GetString()));
+  BOOST_CHECK(mentions(events.out, before["globalRoot"].GetString()));
+  BOOST_CHECK(mentions(events.out, "\"bundles_imported\":12"));
+}
+
+BOOST_AUTO_TEST_CASE(a_second_import_adds_nothing_and_says_so) {
+  ScratchDir dir;
+  export_to(shared_source_store(), dir.path() / "backup", {"--all"});
+  BundleStore target("bundles_import_twice");
+  BOOST_REQUIRE_EQUAL(
+      target.stella({"evidence", "import", (dir.path() / "backup").string()}).exit_code, 0);
+  const std::string evidence = target.digest_of_evidence_rows();
+  const ProcessResult again =
+      target.stella({"evidence", "import", (dir.path() / "backup").string()});
+  BOOST_CHECK_EQUAL(again.exit_code, 0);
+  BOOST_CHECK_MESSAGE(
+      mentions(again.out, "nothing to import: 12 bundles already present and identical"),
+      again.out);
+  BOOST_CHECK_EQUAL(target.digest_of_evidence_rows(), evidence);
+}
+
+BOOST_AUTO_TEST_CASE(a_bundle_present_with_other_content_is_refused_and_named) {
+  ScratchDir dir;
+  export_to(shared_source_store(), dir.path() / "backup", {"--all"});
+  BundleStore target("bundles_import_conflict");
+  BOOST_REQUIRE_EQUAL(
+      target.stella({"evidence", "import", (dir.path() / "backup").string()}).exit_code, 0);
+  const std::string changed = target.scalar("SELECT min(bundle_id) FROM evidence.bundles");
+  target.sql().exec(
+      "UPDATE evidence.bundles SET subject = subject || ' (edited)' WHERE bundle_id = $1",
+      {changed});
+  const std::string everything = target.digest_of_all_rows();
+  const ProcessResult refused =
+      target.stella({"evidence", "import", (dir.path() / "backup").string()});
+  BOOST_CHECK_EQUAL(refused.exit_code, 3);
+  BOOST_CHECK(mentions(refused.err, "already in the store with different content: " + changed));
+  BOOST_CHECK_EQUAL(target.digest_of_all_rows(), everything);
+}
+
+BOOST_AUTO_TEST_CASE(a_portable_archive_imports_with_the_same_roots) {
+  ScratchDir dir;
+  const fs::path archive = dir.path() / "airgap-evidence.tar.gz";
+  export_to(shared_source_store(), archive, {"--all", "--portable", "--include-schemas"});
+  BundleStore target("bundles_import_portable");
+  const ProcessResult imported =
+      target.stella({"evidence", "import", "--portable", archive.string()});
+  BOOST_REQUIRE_MESSAGE(imported.exit_code == 0, imported.err);
+  BOOST_CHECK_EQUAL(target.roots()["globalRoot"].GetString(),
+                    std::string(shared_source_store().roots()["globalRoot"].GetString()));
+  require_verify_all_passes(target);
+  // --portable names the format: a directory is not one.
+  const ProcessResult wrong =
+      target.stella({"evidence", "import", "--portable", dir.path().string()});
+  BOOST_CHECK_EQUAL(wrong.exit_code, 2);
+  BOOST_CHECK(mentions(wrong.err, "is not a portable-tar-gz source"));
+}
+
+BOOST_AUTO_TEST_CASE(partial_exports_import_together_and_tenant_roots_come_back) {
+  ScratchDir dir;
+  BundleStore& source = shared_source_store();
+  export_to(source, dir.path() / "acme", {"--tenant", "acme"});
+  export_to(source, dir.path() / "rest", {"--tenant", "globex", "--tenant", "initech"});
+  BundleStore target("bundles_import_partial");
+  const ProcessResult imported = target.stella(
+      {"evidence", "import", (dir.path() / "acme").string(), (dir.path() / "rest").string()});
+  BOOST_REQUIRE_MESSAGE(imported.exit_code == 0, imported.err);
+  BOOST_CHECK(tenant_roots(target.roots()) == tenant_roots(source.roots()));
+  BOOST_CHECK_EQUAL(target.roots()["globalRoot"].GetString(),
+                    std::string(source.roots()["globalRoot"].GetString()));
+  require_verify_all_passes(target);
+}
+
+BOOST_AUTO_TEST_CASE(a_source_that_does_not_verify_is_refused_with_nothing_written) {
+  ScratchDir dir;
+  const fs::path bundle = dir.path() / "backup";
+  export_to(shared_source_store(), bundle, {"--all"});
+  const std::string file = first_file(bundle, "/artifacts/");
+  write_text(bundle / file, read_text(bundle / file) + "tampered");
+  BundleStore target("bundles_import_tampered");
+  const ProcessResult refused = target.stella({"evidence", "import", bundle.string()});
+  BOOST_CHECK_EQUAL(refused.exit_code, 1);
+  BOOST_CHECK(mentions(refused.err, "does not verify"));
+  BOOST_CHECK(mentions(refused.err, file));
+  BOOST_CHECK(!target.has_store());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace stella::test

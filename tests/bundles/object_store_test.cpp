@@ -1,0 +1,134 @@
+// The filesystem object-store layout (docs/bundle-format.md): a sample made from an export — as an
+// evidence service would keep the same bundles on disk — verifies, imports with the same tenant
+// roots, and is refused when it holds a link or a changed payload.
+#include <boost/test/unit_test.hpp>
+
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include "bundles/bundle_test_support.hpp"
+
+namespace stella::test {
+namespace {
+
+std::string pretty(const rapidjson::Value& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
+  value.Accept(writer);
+  return buffer.GetString();
+}
+
+/// Lays the bundles of an export directory out as an object store under `store`.
+void object_store_from_export(const fs::path& bundle, const fs::path& store) {
+  rapidjson::Document keys;
+  keys.Parse(read_text(bundle / "keys/signing-keys.json").c_str());
+  for (const auto& key : keys["keys"].GetArray()) {
+    write_text(store / "keys" / (std::string(key["keyId"].GetString()) + ".json"), pretty(key));
+  }
+  for (const auto& [path, hex] : checksum_lines(bundle)) {
+    if (path.size() < 12 || path.substr(path.size() - 12) != "/bundle.json") {
+      continue;
+    }
+    const fs::path directory = fs::path(path).parent_path();
+    rapidjson::Document record;
+    record.Parse(read_text(bundle / path).c_str());
+    rapidjson::Document manifest(rapidjson::kObjectType);
+    auto& a = manifest.GetAllocator();
+    manifest.AddMember("apiVersion", "evidence-locker/v1", a);
+    manifest.AddMember("bundleId", rapidjson::Value(record["bundleId"], a), a);
+    manifest.AddMember("tenantId", rapidjson::Value(record["tenant"], a), a);
+    for (const char* field : {"kind", "status", "subject", "createdAt", "sealedAt"}) {
+      manifest.AddMember(rapidjson::StringRef(field), rapidjson::Value(record[field], a), a);
+    }
+    manifest.AddMember("rootHash", rapidjson::Value(record["root"], a), a);
+    rapidjson::Value entries(rapidjson::kArrayType);
+    for (const auto& artifact : record["artifacts"].GetArray()) {
+      rapidjson::Value entry(rapidjson::kObjectType);
+      entry.AddMember("path", rapidjson::Value(artifact["path"], a), a);
+      entry.AddMember("mediaType", rapidjson::Value(artifact["mediaType"], a), a);
+      entry.AddMember("sizeBytes", rapidjson::Value(artifact["size"], a), a);
+      entry.AddMember("digest", rapidjson::Value(artifact["digest"], a), a);
+      entries.PushBack(entry, a);
+      const std::string artifact_path = artifact["path"].GetString();
+      write_text(store / directory / "payload" / artifact_path,
+                 read_text(bundle / directory / "artifacts" / artifact_path));
+    }
+    manifest.AddMember("entries", entries, a);
+    if (std::string(record["attestation"].GetString()) == "included") {
+      manifest.AddMember("attestation", "attestation.dsse.json", a);
+      write_text(store / directory / "attestation.dsse.json",
+                 read_text(bundle / directory / "attestation.dsse.json"));
+    }
+    write_text(store / directory / "manifest.json", pretty(manifest));
+  }
+}
+
+struct ObjectStoreSample {
+  ScratchDir dir;
+  fs::path store = dir.path() / "locker";
+  ObjectStoreSample() {
+    export_to(shared_source_store(), dir.path() / "export", {"--all"});
+    object_store_from_export(dir.path() / "export", store);
+  }
+  std::string first_payload() const {
+    const ProcessResult found =
+        run_shell("find tenants -path '*/payload/*' -type f | sort | head -1", {}, store.string());
+    return found.out.substr(0, found.out.size() - 1);
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(object_store_importer)
+
+BOOST_AUTO_TEST_CASE(an_object_store_verifies_and_imports_with_the_same_tenant_roots) {
+  ObjectStoreSample sample;
+  const ProcessResult verified =
+      run_stella({"evidence", "verify-bundle", "--format", "json", sample.store.string()});
+  BOOST_CHECK_MESSAGE(verified.exit_code == 0, verified.out << verified.err);
+  const auto report = valid_json(verified.out, "verify-bundle-report.schema.json");
+  BOOST_CHECK_EQUAL(report["bundles"][0]["sourceFormat"].GetString(), std::string("object-store"));
+  BOOST_CHECK_EQUAL(report["bundles"][0]["counts"]["signaturesVerified"].GetInt64(), 12);
+
+  BundleStore target("bundles_object_store");
+  const ProcessResult imported =
+      target.stella({"evidence", "import", "--format", "json", sample.store.string()});
+  BOOST_REQUIRE_MESSAGE(imported.exit_code == 0, imported.err);
+  const auto summary = valid_json(imported.out, "import-summary.schema.json");
+  BOOST_CHECK_EQUAL(summary["sources"][0]["plugin"].GetString(),
+                    std::string("importer-object-store"));
+  // An object store declares bundle roots only; the tenant and global roots it rebuilds are the
+  // source store's, because they are the same bundles.
+  BOOST_CHECK_EQUAL(target.roots()["globalRoot"].GetString(),
+                    std::string(shared_source_store().roots()["globalRoot"].GetString()));
+  const ProcessResult verify_all = target.stella({"evidence", "verify-all"});
+  BOOST_CHECK_MESSAGE(verify_all.exit_code == 0, verify_all.out << verify_all.err);
+}
+
+BOOST_AUTO_TEST_CASE(a_changed_payload_is_refused_and_named) {
+  ObjectStoreSample sample;
+  const std::string payload = sample.first_payload();
+  write_text(sample.store / payload, read_text(sample.store / payload) + " ");
+  BundleStore target("bundles_object_store_changed");
+  const ProcessResult refused = target.stella({"evidence", "import", sample.store.string()});
+  BOOST_CHECK_EQUAL(refused.exit_code, 1);
+  BOOST_CHECK(mentions(refused.err, "artifact_size"));
+  BOOST_CHECK(mentions(refused.err, payload));
+  BOOST_CHECK(!target.has_store());
+}
+
+BOOST_AUTO_TEST_CASE(a_link_in_an_object_store_is_refused) {
+  ObjectStoreSample sample;
+  const std::string payload = sample.first_payload();
+  fs::remove(sample.store / payload);
+  fs::create_symlink("/etc/passwd", sample.store / payload);
+  BundleStore target("bundles_object_store_link");
+  const ProcessResult refused = target.stella({"evidence", "import", sample.store.string()});
+  BOOST_CHECK_EQUAL(refused.exit_code, 2);
+  BOOST_CHECK(mentions(refused.err, payload + "' is a symbolic link"));
+  BOOST_CHECK(!target.has_store());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace stella::test

@@ -1,0 +1,212 @@
+// `stella evidence verify-bundle`: offline, with no database, each kind of damage is caught and
+// named — a flipped byte, a deleted file, an added file, an edited manifest, two artifacts
+// swapped, a proof altered, a truncated archive — and a sound bundle passes.
+#include <boost/test/unit_test.hpp>
+
+#include "bundles/bundle_test_support.hpp"
+#include "bundles/hostile_archive.hpp"
+
+namespace stella::test {
+namespace {
+
+/// A fresh export (directory, with proofs) of the shared store in its own scratch directory.
+struct ExportCopy {
+  ScratchDir dir;
+  fs::path bundle = dir.path() / "evidence";
+  ExportCopy() { export_to(shared_source_store(), bundle, {"--all", "--include-proofs"}); }
+};
+
+/// verify-bundle on `paths` with no database reachable: the report, checked against its schema.
+rapidjson::Document verify(const std::vector<std::string>& paths, int expected_exit) {
+  std::vector<std::string> args = {"--database", "host=/nonexistent dbname=none",
+                                   "evidence",   "verify-bundle",
+                                   "--format",   "json"};
+  args.insert(args.end(), paths.begin(), paths.end());
+  const ProcessResult result = run_stella(args);
+  BOOST_CHECK_MESSAGE(result.exit_code == expected_exit, "exit " << result.exit_code << "\n"
+                                                                 << result.out << result.err);
+  return valid_json(result.out, "verify-bundle-report.schema.json");
+}
+
+/// The problems of the first bundle in the report with check `check` naming `where` (in file,
+/// artifact or bundle).
+int problems_named(const rapidjson::Document& report, const std::string& check,
+                   const std::string& where) {
+  int found = 0;
+  for (const auto& problem : report["bundles"][0]["problems"].GetArray()) {
+    const bool named = where.empty() || mentions(problem["file"].GetString(), where) ||
+                       mentions(problem["artifact"].GetString(), where) ||
+                       mentions(problem["bundle"].GetString(), where) ||
+                       mentions(problem["tenant"].GetString(), where);
+    if (problem["check"].GetString() == check && named) {
+      ++found;
+    }
+  }
+  return found;
+}
+
+std::string describe(const rapidjson::Document& report) {
+  std::string text;
+  for (const auto& problem : report["bundles"][0]["problems"].GetArray()) {
+    text += std::string(problem["check"].GetString()) + " " + problem["file"].GetString() + " " +
+            problem["artifact"].GetString() + ": " + problem["message"].GetString() + "\n";
+  }
+  return text;
+}
+
+/// The bundle directory and artifact path of the first artifact file of the export.
+std::pair<std::string, std::string> first_artifact(const fs::path& bundle) {
+  const std::string file = first_file(bundle, "/artifacts/");
+  const std::size_t at = file.find("/artifacts/");
+  return {file.substr(0, at), file.substr(at + std::string("/artifacts/").size())};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(verify_bundle_verb)
+
+BOOST_AUTO_TEST_CASE(a_sound_bundle_passes_offline) {
+  ExportCopy copy;
+  const auto report = verify({copy.bundle.string()}, 0);
+  BOOST_CHECK_EQUAL(report["result"].GetString(), std::string("pass"));
+  const auto& bundle = report["bundles"][0];
+  BOOST_CHECK_EQUAL(bundle["counts"]["bundles"].GetInt64(), 12);
+  BOOST_CHECK_EQUAL(bundle["counts"]["proofsVerified"].GetInt64(), 15);
+  BOOST_CHECK_EQUAL(bundle["counts"]["signaturesVerified"].GetInt64(), 12);
+  BOOST_CHECK_EQUAL(std::string(bundle["recomputedGlobalRoot"].GetString()),
+                    bundle["declaredGlobalRoot"].GetString());
+}
+
+BOOST_AUTO_TEST_CASE(a_flipped_byte_is_named) {
+  ExportCopy copy;
+  const auto [directory, artifact] = first_artifact(copy.bundle);
+  const fs::path file = copy.bundle / (directory + "/artifacts/" + artifact);
+  std::string content = read_text(file);
+  content[content.size() / 2] ^= 0x01;
+  write_text(file, content);
+  const auto report = verify({copy.bundle.string()}, 1);
+  BOOST_CHECK_MESSAGE(problems_named(report, "checksum", directory + "/artifacts/" + artifact) == 1,
+                      describe(report));
+  BOOST_CHECK_EQUAL(problems_named(report, "artifact_digest", artifact), 1);
+  BOOST_CHECK_EQUAL(problems_named(report, "bundle_root", ""), 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_deleted_file_is_named) {
+  ExportCopy copy;
+  const auto [directory, artifact] = first_artifact(copy.bundle);
+  const std::string file = directory + "/artifacts/" + artifact;
+  fs::remove(copy.bundle / file);
+  const auto report = verify({copy.bundle.string()}, 1);
+  BOOST_CHECK_MESSAGE(problems_named(report, "missing_file", file) >= 1, describe(report));
+}
+
+BOOST_AUTO_TEST_CASE(an_added_file_is_named) {
+  ExportCopy copy;
+  write_text(copy.bundle / "tenants/acme/planted.json", "{}");
+  const auto report = verify({copy.bundle.string()}, 1);
+  BOOST_CHECK_MESSAGE(problems_named(report, "extra_file", "tenants/acme/planted.json") == 1,
+                      describe(report));
+}
+
+BOOST_AUTO_TEST_CASE(an_edited_manifest_is_named) {
+  ExportCopy copy;
+  std::string manifest = read_text(copy.bundle / "manifest.json");
+  const auto document = valid_json(manifest, "bundle-manifest.schema.json");
+  const std::string root = document["tenants"][0]["root"].GetString();
+  std::string forged = root;
+  forged.back() = forged.back() == '0' ? '1' : '0';
+  manifest.replace(manifest.find(root), root.size(), forged);
+  write_text(copy.bundle / "manifest.json", manifest);
+  const auto report = verify({copy.bundle.string()}, 1);
+  BOOST_CHECK_MESSAGE(problems_named(report, "checksum", "manifest.json") == 1, describe(report));
+  BOOST_CHECK_EQUAL(
+      problems_named(report, "tenant_root", document["tenants"][0]["tenant"].GetString()), 1);
+}
+
+BOOST_AUTO_TEST_CASE(two_swapped_artifacts_are_named) {
+  ExportCopy copy;
+  const auto [directory, first] = first_artifact(copy.bundle);
+  std::vector<std::string> files;
+  for (const auto& [path, hex] : checksum_lines(copy.bundle)) {
+    if (path.rfind(directory + "/artifacts/", 0) == 0) {
+      files.push_back(path);
+    }
+  }
+  BOOST_REQUIRE_GE(files.size(), 2u);
+  const std::string a = read_text(copy.bundle / files[0]);
+  const std::string b = read_text(copy.bundle / files[1]);
+  write_text(copy.bundle / files[0], b);
+  write_text(copy.bundle / files[1], a);
+  const auto report = verify({copy.bundle.string()}, 1);
+  BOOST_CHECK_MESSAGE(problems_named(report, "checksum", files[0]) == 1, describe(report));
+  BOOST_CHECK_EQUAL(problems_named(report, "checksum", files[1]), 1);
+  BOOST_CHECK_EQUAL(problems_named(report, "artifact_digest", ""), 2);
+  BOOST_CHECK_EQUAL(problems_named(report, "bundle_root", ""), 1);
+}
+
+BOOST_AUTO_TEST_CASE(an_altered_proof_is_named) {
+  ExportCopy copy;
+  const std::string file = first_file(copy.bundle, "proofs/bundles/");
+  std::string proof = read_text(copy.bundle / file);
+  const auto document = valid_json(proof, "bundle-proof.schema.json");
+  BOOST_REQUIRE_GT(document["path"].Size(), 0u);
+  const std::string step = document["path"][0].GetString();
+  std::string forged = step;
+  forged.back() = forged.back() == 'a' ? 'b' : 'a';
+  proof.replace(proof.find(step), step.size(), forged);
+  write_text(copy.bundle / file, proof);
+  const auto report = verify({copy.bundle.string()}, 1);
+  BOOST_CHECK_MESSAGE(problems_named(report, "checksum", file) == 1, describe(report));
+  BOOST_CHECK_EQUAL(problems_named(report, "bundle_proof", document["bundleId"].GetString()), 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_truncated_archive_is_named) {
+  ScratchDir dir;
+  const fs::path archive = dir.path() / "evidence.tar.gz";
+  export_to(shared_source_store(), archive, {"--all", "--portable"});
+  const std::string bytes = read_text(archive);
+  write_text(archive, bytes.substr(0, bytes.size() / 2));
+  const auto report = verify({archive.string()}, 1);
+  BOOST_CHECK_MESSAGE(problems_named(report, "unreadable", "") == 1, describe(report));
+  BOOST_CHECK(mentions(describe(report), "truncated or damaged"));
+}
+
+BOOST_AUTO_TEST_CASE(a_changed_entry_in_a_portable_archive_is_named) {
+  ExportCopy copy;
+  std::vector<ArchiveEntrySpec> entries = entries_of_export(copy.bundle);
+  std::string changed;
+  for (ArchiveEntrySpec& entry : entries) {
+    if (entry.path.find("/artifacts/") != std::string::npos) {
+      entry.content += " ";
+      changed = entry.path;
+      break;
+    }
+  }
+  const fs::path archive = copy.dir.path() / "changed.tar.gz";
+  write_tar_gz(archive, entries);
+  const auto report = verify({archive.string()}, 1);
+  BOOST_CHECK_MESSAGE(problems_named(report, "checksum", changed) == 1, describe(report));
+  BOOST_CHECK_EQUAL(problems_named(report, "artifact_size", changed), 1);
+}
+
+BOOST_AUTO_TEST_CASE(several_paths_are_each_reported_and_one_failure_fails_the_run) {
+  ExportCopy good;
+  ExportCopy bad;
+  fs::remove(bad.bundle / first_file(bad.bundle, "/artifacts/"));
+  const auto report = verify({good.bundle.string(), bad.bundle.string()}, 1);
+  BOOST_REQUIRE_EQUAL(report["bundles"].Size(), 2u);
+  BOOST_CHECK_EQUAL(report["bundles"][0]["result"].GetString(), std::string("pass"));
+  BOOST_CHECK_EQUAL(report["bundles"][1]["result"].GetString(), std::string("fail"));
+
+  const ProcessResult text = run_stella({"evidence", "verify-bundle", bad.bundle.string()});
+  BOOST_CHECK_EQUAL(text.exit_code, 1);
+  BOOST_CHECK(mentions(text.out, "FAILED"));
+  BOOST_CHECK(mentions(text.out, "missing_file"));
+  const ProcessResult missing = run_stella({"evidence", "verify-bundle", "/nonexistent/bundle"});
+  BOOST_CHECK_EQUAL(missing.exit_code, 2);
+  BOOST_CHECK(mentions(missing.err, "/nonexistent/bundle: no such file or directory"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace stella::test
