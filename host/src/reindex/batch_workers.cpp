@@ -32,6 +32,8 @@ std::unique_ptr<PgConnection> worker_connection(const std::string& conninfo) {
   // crash can forget the last few committed batches, which are then simply done again (the work
   // is deterministic); it can never leave half a batch. Sealing commits synchronously.
   connection->exec("SET synchronous_commit = off");
+  // Batch statements are small and many: compiling them with JIT costs more than it saves.
+  connection->exec("SET jit = off");
   connection->exec(std::string("SET idle_in_transaction_session_timeout = '") + kBatchLease + "'");
   // Over TCP, a worker host that vanishes is noticed by keepalives and its batch released.
   connection->exec("SET tcp_keepalives_idle = 30");

@@ -26,12 +26,16 @@ enum Column : int {
   kPath = 1,
   kContentAddress = 2,
   kContent = 3,
-  kExistingDigest = 4,
 };
 
 /// One query for the whole selection, in bundle then path order (bytewise: the columns are
-/// COLLATE "C"). Bundles without artifacts come back as one row with a NULL path. The payload is
-/// read only for artifacts that have no digest in the generation yet.
+/// COLLATE "C"). Bundles without artifacts come back as one row with a NULL path. A bundle's
+/// digests and its root in a generation are always written in one transaction (here, and by an
+/// ingest that writes every live generation), so a bundle without a root has no digest in the
+/// generation either: only the root is looked up. "OFFSET 0" keeps that look-up a primary-key
+/// probe per bundle: pulled up into a join, the planner — whose statistics say the new generation
+/// is empty while it fills — scans every root of the generation for each bundle, and a run grows
+/// quadratically slow.
 constexpr const char* kDeclareSql =
     "DECLARE reindex_bundles NO SCROLL CURSOR FOR "
     "WITH chosen AS ("
@@ -40,15 +44,13 @@ constexpr const char* kDeclareSql =
     "    AND ($3::text IS NULL OR b.bundle_id < $3::text)"
     "    AND ($4::timestamptz IS NULL OR b.created_at >= $4::timestamptz)"
     "    AND NOT EXISTS (SELECT 1 FROM evidence.bundle_roots r"
-    "                    WHERE r.generation = $1::integer AND r.bundle_id = b.bundle_id)"
+    "                    WHERE r.generation = $1::integer AND r.bundle_id = b.bundle_id"
+    "                    OFFSET 0)"
     "  ORDER BY b.bundle_id LIMIT $5::bigint) "
-    "SELECT ch.bundle_id, a.path, a.content_address,"
-    "       CASE WHEN d.digest IS NULL THEN c.content END, d.digest "
+    "SELECT ch.bundle_id, a.path, a.content_address, c.content "
     "FROM chosen ch "
     "LEFT JOIN evidence.artifacts a ON a.bundle_id = ch.bundle_id "
     "LEFT JOIN evidence.contents c ON c.content_address = a.content_address "
-    "LEFT JOIN evidence.artifact_digests d"
-    "  ON d.generation = $1::integer AND d.bundle_id = a.bundle_id AND d.path = a.path "
     "ORDER BY ch.bundle_id, a.path";
 
 PgParam text_param(const std::optional<std::string>& value) {
@@ -62,30 +64,24 @@ class BundleAccumulator {
       : hasher_(hasher), generation_text_(std::to_string(generation)) {}
 
   void artifact_row(std::string_view bundle_id, std::string_view path,
-                    std::string_view content_address, std::optional<std::string_view> content,
-                    std::optional<std::string_view> existing_digest) {
+                    std::string_view content_address, std::optional<std::string_view> content) {
     switch_bundle(bundle_id);
-    std::string digest;
-    if (existing_digest) {
-      digest = *existing_digest;
-    } else {
-      if (!content) {
-        throw sdk::Error(sdk::ErrorCode::internal,
-                         "artifact " + std::string(bundle_id) + "/" + std::string(path) +
-                             " references content " + std::string(content_address) +
-                             ", which evidence.contents does not hold",
-                         "the store is damaged; run `stella evidence orphans --list` and "
-                         "`stella evidence integrity-check --deep`");
-      }
-      digest = digest_of(content_address, *content);
-      append_copy_field(digests_, bundle_id, true);
-      append_copy_field(digests_, path, false);
-      append_copy_field(digests_, generation_text_, false);
-      append_copy_field(digests_, digest, false);
-      end_copy_row(digests_);
-      ++counts_.hashed;
-      counts_.bytes += static_cast<std::int64_t>(content->size());
+    if (!content) {
+      throw sdk::Error(sdk::ErrorCode::internal,
+                       "artifact " + std::string(bundle_id) + "/" + std::string(path) +
+                           " references content " + std::string(content_address) +
+                           ", which evidence.contents does not hold",
+                       "the store is damaged; run `stella evidence orphans --list` and "
+                       "`stella evidence integrity-check --deep`");
     }
+    const std::string digest = digest_of(content_address, *content);
+    append_copy_field(digests_, bundle_id, true);
+    append_copy_field(digests_, path, false);
+    append_copy_field(digests_, generation_text_, false);
+    append_copy_field(digests_, digest, false);
+    end_copy_row(digests_);
+    ++counts_.hashed;
+    counts_.bytes += static_cast<std::int64_t>(content->size());
     tree_->add_leaf_hash(artifact_leaf_hash(hasher_, path, digest));
     ++counts_.artifacts;
   }
@@ -203,8 +199,7 @@ DigestCounts digest_bundles(PgConnection& connection, const TreeHasher& hasher, 
         continue;
       }
       accumulator.artifact_row(bundle_id, rows.get(r, kPath), rows.get(r, kContentAddress),
-                               optional_field(rows, r, kContent),
-                               optional_field(rows, r, kExistingDigest));
+                               optional_field(rows, r, kContent));
     }
     if (rows.rows() < kFetchRows) {
       break;

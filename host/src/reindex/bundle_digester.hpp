@@ -26,7 +26,8 @@ struct DigestCounts {
   std::int64_t bundles = 0;
   /// Artifacts of those bundles (each now has a digest in the generation).
   std::int64_t artifacts = 0;
-  /// Artifacts hashed here (the others already had a digest in the generation, written by ingest).
+  /// Artifacts hashed here (each distinct content once per batch; shared contents count once per
+  /// artifact).
   std::int64_t hashed = 0;
   /// Bytes hashed here.
   std::int64_t bytes = 0;
@@ -41,7 +42,7 @@ struct DigestTables {
   std::string roots = "evidence.bundle_roots";
 };
 
-/// Reads the selected bundles' artifacts (bytes only where a digest is missing), hashes them with
+/// Reads the selected bundles' artifacts with their bytes, hashes them with
 /// `hasher`, and writes their digests (evidence.artifact_digests) and each bundle's root
 /// (evidence.bundle_roots, docs/merkle.md) for `generation`. Payloads and other generations are
 /// only read. Runs inside the caller's open transaction (throws sdk::Error(internal) when none is

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "reindex/copy_text.hpp"
 #include "stella/host/merkle/evidence_leaves.hpp"
 #include "stella/host/merkle/merkle_tree.hpp"
 #include "stella/sdk/error.hpp"
@@ -119,7 +120,8 @@ std::optional<std::string_view> optional_field(const PgResult& rows, int row, in
 }  // namespace
 
 GenerationRootPair compute_generation_roots(PgConnection& connection, GenerationHasher old_side,
-                                            GenerationHasher new_side) {
+                                            GenerationHasher new_side,
+                                            const std::optional<std::string>& bundle_links_table) {
   std::vector<std::string> tenant_ids;
   const PgResult tenants =
       connection.exec("SELECT tenant_id FROM evidence.tenants ORDER BY tenant_id");
@@ -135,20 +137,34 @@ GenerationRootPair compute_generation_roots(PgConnection& connection, Generation
   RootFolder folder(old_side, new_side, std::move(tenant_ids), std::move(artifacts));
   connection.exec(
       "DECLARE reindex_roots NO SCROLL CURSOR FOR "
-      "SELECT b.tenant_id, b.bundle_id, o.root, n.root FROM evidence.bundles b "
-      "LEFT JOIN evidence.bundle_roots o ON o.generation = $1::integer "
-      "  AND o.bundle_id = b.bundle_id "
-      "LEFT JOIN evidence.bundle_roots n ON n.generation = $2::integer "
-      "  AND n.bundle_id = b.bundle_id "
-      "ORDER BY b.tenant_id, b.sealed_at, b.bundle_id",
+      "SELECT b.tenant_id, b.bundle_id, "
+      "  (SELECT o.root FROM evidence.bundle_roots o "
+      "   WHERE o.generation = $1::integer AND o.bundle_id = b.bundle_id), "
+      "  (SELECT n.root FROM evidence.bundle_roots n "
+      "   WHERE n.generation = $2::integer AND n.bundle_id = b.bundle_id) "
+      "FROM evidence.bundles b ORDER BY b.tenant_id, b.sealed_at, b.bundle_id",
       {std::to_string(old_side.generation), std::to_string(new_side.generation)});
   const std::string fetch_sql =
       "FETCH FORWARD " + std::to_string(kBundleFetchRows) + " FROM reindex_roots";
   while (true) {
     const PgResult rows = connection.exec(fetch_sql);
+    std::string links;
     for (int r = 0; r < rows.rows(); ++r) {
       folder.bundle(rows.get(r, 0), rows.get(r, 1), optional_field(rows, r, 2),
                     optional_field(rows, r, 3));
+      if (bundle_links_table) {
+        append_copy_field(links, rows.get(r, 1), true);
+        append_copy_field(links, rows.get(r, 2), false);
+        append_copy_field(links, rows.get(r, 3), false);
+        end_copy_row(links);
+      }
+    }
+    if (!links.empty()) {
+      // The table name is a constant of the caller's, never operator input.
+      connection.copy_in_start("COPY " + *bundle_links_table +
+                               " (bundle_id, old_root, new_root) FROM STDIN");
+      connection.copy_in_put(links);
+      connection.copy_in_finish();
     }
     if (rows.rows() < kBundleFetchRows) {
       break;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,10 +36,13 @@ struct GenerationRootPair {
 };
 
 /// Walks every bundle in Merkle order (tenant id; sealed_at, bundle id) with its stored root in
-/// both generations and folds them into tenant and global roots (docs/merkle.md). Memory: one
-/// entry per tenant plus O(log n) digests per tree. Throws sdk::Error(refused) naming the bundle
-/// when a bundle has no stored root in either generation.
-GenerationRootPair compute_generation_roots(PgConnection& connection, GenerationHasher old_side,
-                                            GenerationHasher new_side);
+/// both generations and folds them into tenant and global roots (docs/merkle.md). When
+/// `bundle_links_table` is given (a table with columns bundle_id, old_root, new_root), each
+/// bundle's pair of roots is also COPYed into it as the walk goes, a chunk at a time. Memory: one
+/// entry per tenant plus O(log n) digests per tree plus one chunk. Throws sdk::Error(refused)
+/// naming the bundle when a bundle has no stored root in either generation.
+GenerationRootPair compute_generation_roots(
+    PgConnection& connection, GenerationHasher old_side, GenerationHasher new_side,
+    const std::optional<std::string>& bundle_links_table = std::nullopt);
 
 }  // namespace stella::host

@@ -23,12 +23,29 @@ namespace {
 constexpr int kSealAttempts = 5;
 /// How long the sealing transaction waits for ingest transactions to release the evidence tables.
 constexpr const char* kSealLockTimeout = "60s";
+/// Where the roots walk leaves each bundle's old and new root until the transition they belong to
+/// is recorded (a temporary table, dropped at commit).
+constexpr const char* kBundleLinksTable = "pg_temp.reindex_bundle_links";
 /// Mismatching tenants named in an error before "and N more".
 constexpr std::size_t kMismatchesNamed = 5;
+
+/// True when every bundle has a root in the generation (roots reference bundles, one per
+/// generation, so equal counts say so without probing each bundle).
+bool every_bundle_has_a_root(PgConnection& connection, int generation) {
+  return connection
+             .exec(
+                 "SELECT (SELECT count(*) FROM evidence.bundles) = "
+                 "(SELECT count(*) FROM evidence.bundle_roots WHERE generation = $1)",
+                 {std::to_string(generation)})
+             .get(0, 0) == "t";
+}
 
 DigestCounts cover_stragglers(PgConnection& connection, const SealInputs& inputs,
                               bool own_transactions) {
   DigestCounts total;
+  if (every_bundle_has_a_root(connection, inputs.run.generation)) {
+    return total;
+  }
   BundleSelection selection;
   selection.since = inputs.run.since;
   selection.limit = inputs.chunk_bundles;
@@ -202,13 +219,11 @@ std::int64_t record_transition(PgConnection& connection, const SealInputs& input
     connection.copy_in_put(rows);
     connection.copy_in_finish();
   }
-  connection.exec(
-      "INSERT INTO evidence.root_cross_references (transition_id, scope, scope_id, old_root, "
-      "new_root) SELECT $1, 'bundle', b.bundle_id, o.root, n.root FROM evidence.bundles b "
-      "JOIN evidence.bundle_roots o ON o.generation = $2 AND o.bundle_id = b.bundle_id "
-      "JOIN evidence.bundle_roots n ON n.generation = $3 AND n.bundle_id = b.bundle_id",
-      {std::to_string(transition_id), std::to_string(inputs.run.from_generation),
-       std::to_string(inputs.run.generation)});
+  connection.exec(std::string("INSERT INTO evidence.root_cross_references (transition_id, scope, "
+                              "scope_id, old_root, new_root) SELECT $1, 'bundle', bundle_id, "
+                              "old_root, new_root FROM ") +
+                      kBundleLinksTable,
+                  {std::to_string(transition_id)});
   return transition_id;
 }
 
@@ -298,9 +313,11 @@ SealResult sealing_transaction(PgConnection& connection, const SealInputs& input
     return result;
   }
   require_old_generation_covers(connection, inputs.run.from_generation);
+  connection.exec(std::string("CREATE TEMP TABLE ") + kBundleLinksTable +
+                  " (bundle_id text, old_root text, new_root text) ON COMMIT DROP");
   const GenerationRootPair roots = compute_generation_roots(
       connection, GenerationHasher{inputs.run.from_generation, inputs.old_hasher},
-      GenerationHasher{inputs.run.generation, inputs.new_hasher});
+      GenerationHasher{inputs.run.generation, inputs.new_hasher}, std::string(kBundleLinksTable));
   require_old_roots_match(connection, inputs.run.from_generation, roots);
   store_new_roots(connection, inputs, roots);
   result.transition_id = record_transition(connection, inputs, roots);
@@ -348,13 +365,14 @@ CoverageGap coverage_gap(PgConnection& connection, int generation,
   const PgResult before = connection.exec(
       "SELECT (SELECT count(*) FROM evidence.bundles b WHERE b.created_at < $2::timestamptz "
       "        AND NOT EXISTS (SELECT 1 FROM evidence.bundle_roots r "
-      "                        WHERE r.generation = $1 AND r.bundle_id = b.bundle_id)), "
+      "                        WHERE r.generation = $1 AND r.bundle_id = b.bundle_id "
+      "                        OFFSET 0)), "
       "       (SELECT count(*) FROM evidence.artifacts a "
       "        JOIN evidence.bundles b ON b.bundle_id = a.bundle_id "
       "        WHERE b.created_at < $2::timestamptz "
       "        AND NOT EXISTS (SELECT 1 FROM evidence.artifact_digests d "
       "                        WHERE d.generation = $1 AND d.bundle_id = a.bundle_id "
-      "                        AND d.path = a.path))",
+      "                        AND d.path = a.path OFFSET 0))",
       {generation_text, *since});
   gap.bundles_before_since = before.get_int64(0, 0);
   gap.artifacts_before_since = before.get_int64(0, 1);
@@ -370,6 +388,11 @@ SealResult seal_generation(PgConnection& connection, const SealInputs& inputs) {
       unlocked += cover_stragglers(connection, inputs, true);
       SealResult result = sealing_transaction(connection, inputs);
       result.stragglers += unlocked;
+      if (result.kind == SealKind::sealed) {
+        // The tables just gained a generation's worth of rows; fresh statistics keep the plans of
+        // the verbs that read them next (verify-continuity, verify-all) on their indexes.
+        connection.exec("ANALYZE evidence.artifact_digests, evidence.bundle_roots");
+      }
       return result;
     } catch (const sdk::Error& error) {
       if (attempt >= kSealAttempts || !is_retryable_conflict(error)) {

@@ -67,7 +67,7 @@ RecordCounts count_bundles(PgConnection& connection, const std::string& bundle_f
 
 constexpr const char* kLacksRoot =
     "NOT EXISTS (SELECT 1 FROM evidence.bundle_roots r WHERE r.generation = $1::integer "
-    "AND r.bundle_id = b.bundle_id)";
+    "AND r.bundle_id = b.bundle_id OFFSET 0)";
 
 /// Reads, hashes and writes one sample batch in a transaction that is rolled back.
 ReindexEstimate measure_sample(PgConnection& connection, const TreeHasher& hasher, int generation,
@@ -141,6 +141,7 @@ std::string with_plan_message(const ReindexPlan& plan) {
 ReindexPlan plan_reindex(const std::string& conninfo, PluginRegistry& registry,
                          const ReindexRequest& request) {
   const auto connection = PgConnection::connect(conninfo);
+  connection->exec("SET jit = off");
   require_generations_schema(*connection, "reindex");
   ReindexPlan plan;
   plan.database = database_name(*connection);
@@ -209,7 +210,7 @@ ReindexPlan plan_reindex(const std::string& conninfo, PluginRegistry& registry,
       plan.already_covered =
           count_bundles(*connection,
                         "$2::timestamptz IS NULL AND EXISTS (SELECT 1 FROM evidence.bundle_roots r "
-                        "WHERE r.generation = $1::integer AND r.bundle_id = b.bundle_id)",
+                        "WHERE r.generation = $1::integer AND r.bundle_id = b.bundle_id OFFSET 0)",
                         generation, std::nullopt);
     }
     if (plan.since) {

@@ -200,6 +200,9 @@ ReindexOutcome run_reindex(const std::string& conninfo, PluginRegistry& registry
                            const ReindexRequest& request, ReindexObserver& observer) {
   const auto started_at = std::chrono::steady_clock::now();
   const auto connection = PgConnection::connect(conninfo);
+  // The planning and sealing queries walk one row per bundle through index probes; JIT compiling
+  // them costs more than it saves.
+  connection->exec("SET jit = off");
   require_generations_schema(*connection, "reindex");
   ensure_state_schema(*connection);
 

@@ -85,7 +85,8 @@ void scan_candidate_bundles(PgConnection& connection, int generation,
       "FROM evidence.bundles b LEFT JOIN evidence.artifacts a ON a.bundle_id = b.bundle_id "
       "WHERE ($2::timestamptz IS NULL OR b.created_at >= $2::timestamptz) "
       "  AND NOT EXISTS (SELECT 1 FROM evidence.bundle_roots r "
-      "                  WHERE r.generation = $1::integer AND r.bundle_id = b.bundle_id) "
+      "                  WHERE r.generation = $1::integer AND r.bundle_id = b.bundle_id "
+      "                  OFFSET 0) "
       "GROUP BY b.bundle_id ORDER BY b.bundle_id",
       {std::to_string(generation), since});
   const std::string fetch_sql =
