@@ -111,24 +111,38 @@ inline constexpr const char* kDownSchemaStatements[] = {
     "ALTER TABLE evidence.tenant_roots RENAME CONSTRAINT tenant_roots_pkey TO "
     "tenant_generation_roots_pkey",
     "ALTER TABLE evidence.tenant_roots RENAME TO tenant_generation_roots",
+    // Constraint names are given: PostgreSQL would otherwise avoid the names the same constraints
+    // still have on evidence.artifacts_next and evidence.tenant_generation_roots, and the restored
+    // catalog would differ from the original 1.0 catalog.
     R"SQL(CREATE TABLE evidence.artifacts (
-  bundle_id  text COLLATE "C" NOT NULL REFERENCES evidence.bundles (bundle_id),
-  path       text COLLATE "C" NOT NULL
-             CHECK (path ~ '^[^/\\]+(/[^/\\]+)*$' AND path !~ '(^|/)\.\.?(/|$)'),
+  bundle_id  text COLLATE "C" NOT NULL,
+  path       text COLLATE "C" NOT NULL,
   media_type text NOT NULL,
-  size_bytes bigint NOT NULL CHECK (size_bytes >= 0),
-  digest     text NOT NULL CHECK (digest ~ '^sha256:[0-9a-f]{64}$'),
+  size_bytes bigint NOT NULL,
+  digest     text NOT NULL,
   content    bytea NOT NULL,
-  PRIMARY KEY (bundle_id, path)
+  CONSTRAINT artifacts_bundle_id_fkey FOREIGN KEY (bundle_id)
+    REFERENCES evidence.bundles (bundle_id),
+  CONSTRAINT artifacts_path_check
+    CHECK (path ~ '^[^/\\]+(/[^/\\]+)*$' AND path !~ '(^|/)\.\.?(/|$)'),
+  CONSTRAINT artifacts_size_bytes_check CHECK (size_bytes >= 0),
+  CONSTRAINT artifacts_digest_check CHECK (digest ~ '^sha256:[0-9a-f]{64}$'),
+  CONSTRAINT artifacts_pkey PRIMARY KEY (bundle_id, path)
 ))SQL",
     // NOT NULL and the check come back once every bundle has its root again (kDownFinish).
     "ALTER TABLE evidence.bundles ADD COLUMN bundle_root text, ADD COLUMN attestation jsonb",
     R"SQL(CREATE TABLE evidence.tenant_roots (
-  tenant_id      text COLLATE "C" PRIMARY KEY REFERENCES evidence.tenants (tenant_id),
-  root           text NOT NULL CHECK (root ~ '^sha256:[0-9a-f]{64}$'),
-  bundle_count   bigint NOT NULL CHECK (bundle_count >= 0),
-  artifact_count bigint NOT NULL CHECK (artifact_count >= 0),
-  computed_at    timestamptz NOT NULL
+  tenant_id      text COLLATE "C" NOT NULL,
+  root           text NOT NULL,
+  bundle_count   bigint NOT NULL,
+  artifact_count bigint NOT NULL,
+  computed_at    timestamptz NOT NULL,
+  CONSTRAINT tenant_roots_pkey PRIMARY KEY (tenant_id),
+  CONSTRAINT tenant_roots_tenant_id_fkey FOREIGN KEY (tenant_id)
+    REFERENCES evidence.tenants (tenant_id),
+  CONSTRAINT tenant_roots_root_check CHECK (root ~ '^sha256:[0-9a-f]{64}$'),
+  CONSTRAINT tenant_roots_bundle_count_check CHECK (bundle_count >= 0),
+  CONSTRAINT tenant_roots_artifact_count_check CHECK (artifact_count >= 0)
 ))SQL",
     R"SQL(CREATE TABLE evidence.store_root (
   singleton      boolean PRIMARY KEY DEFAULT true CHECK (singleton),

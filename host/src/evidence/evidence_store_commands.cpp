@@ -86,7 +86,7 @@ std::string json_object(const std::vector<std::pair<std::string, std::string>>& 
 // ---- init ----------------------------------------------------------------------------------
 
 int run_init(Invocation& call) {
-  const std::string version = call.options["schema-version"].as<std::string>();
+  std::string version = call.options["schema-version"].as<std::string>();
   if (schema_sql_files(version).empty()) {
     std::string available;
     for (const auto& known : available_schema_versions()) {
@@ -98,6 +98,13 @@ int run_init(Invocation& call) {
                          ") or name an available version with --schema-version");
   }
   auto connection = connect(call);
+  // Without --schema-version, a store that exists at any version (a migrated 2.0 store too) is
+  // reported as it is rather than refused for not being at the default version.
+  if (call.options["schema-version"].defaulted()) {
+    if (const auto existing = detect_store_version(*connection)) {
+      version = *existing;
+    }
+  }
   const InitOutcome outcome = init_store(*connection, version, call.globals.operator_name);
   if (outcome.created) {
     call.out << "initialised evidence store at schema " << outcome.schema_version << " in database "

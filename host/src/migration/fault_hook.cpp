@@ -24,8 +24,11 @@ FaultHook FaultHook::from_text(std::string_view text) {
       R"(after-down|before-complete|mid-batch:[1-9][0-9]*|mid-down-batch:[1-9][0-9]*))");
   FaultHook hook;
   hook.text_ = std::string(text);
+  if (text.empty()) {
+    return hook;
+  }
   std::size_t start = 0;
-  while (start < text.size()) {
+  for (;;) {
     const std::size_t comma = text.find(',', start);
     const std::string item(
         text.substr(start, comma == std::string_view::npos ? text.npos : comma - start));

@@ -166,7 +166,11 @@ int run_migrate(Invocation& call) {
 
   PluginRegistry registry = PluginRegistry::discover(
       plugin_search_path(call.globals.plugin_dirs, call.globals.plugin_path_env));
-  const MigrationContext context{conninfo, call.globals, registry, call.err};
+  MigrationContext context{conninfo, call.globals, registry, call.err};
+  if ((mode == MigrateMode::resume || mode == MigrateMode::rollback) &&
+      !options["batch-size"].defaulted()) {
+    context.batch_size_override = batch_size_of(options);
+  }
 
   switch (mode) {
     case MigrateMode::dry_run: {
@@ -266,7 +270,8 @@ void register_migration_commands(CommandTable& table) {
         "plan", po::value<std::string>(),
         "execute exactly the plan in this file (made with --dry-run --output)")(
         "batch-size", po::value<std::int64_t>()->default_value(kDefaultMigrationBatchSize),
-        "rows per batch; each batch is its own transaction with a checkpoint")(
+        "rows per batch, each batch its own transaction with a checkpoint (with --resume or "
+        "--rollback: replaces the run's batch size)")(
         "status", po::bool_switch(),
         "show the store's version, the migration lock and the current or last run")(
         "logs", po::bool_switch(), "show a run's log and the audit events it wrote")(

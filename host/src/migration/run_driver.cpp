@@ -206,7 +206,7 @@ void RunDriver::start_rollback(const RunRecord& undone, std::vector<LoadedStep> 
   undone_run_ = undone.run_id;
   from_version_ = undone.to_version;
   to_version_ = undone.from_version;
-  batch_size_ = undone.batch_size;
+  batch_size_ = context_.batch_size_override.value_or(undone.batch_size);
   steps_ = std::move(steps);
   before_ = before;
   target_ = store_state_from_json_text(undone.store_before_json,
@@ -266,7 +266,7 @@ void RunDriver::adopt(const RunRecord& run, std::vector<LoadedStep> steps,
   undone_run_ = run.rolls_back;
   from_version_ = run.from_version;
   to_version_ = run.to_version;
-  batch_size_ = run.batch_size;
+  batch_size_ = context_.batch_size_override.value_or(run.batch_size);
   steps_ = std::move(steps);
   records_ = run.steps;
   before_ = store_state_from_json_text(run.store_before_json,
@@ -278,7 +278,10 @@ void RunDriver::adopt(const RunRecord& run, std::vector<LoadedStep> steps,
   reporter_.info("taken over by " + context_.globals.operator_name + " on " + host + " (pid " +
                  std::to_string(::getpid()) + ") to continue from its last checkpoints; it was " +
                  std::string(run_status_name(run.status)) + ", last driven from " +
-                 run.client_host + " (pid " + std::to_string(run.client_pid) + ")");
+                 run.client_host + " (pid " + std::to_string(run.client_pid) + ")" +
+                 (batch_size_ != run.batch_size
+                      ? "; batches of " + std::to_string(batch_size_) + " rows from now on"
+                      : std::string()));
 }
 
 std::string RunDriver::step_label(const RunStepRecord& record) const {

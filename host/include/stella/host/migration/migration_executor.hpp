@@ -26,6 +26,9 @@ struct MigrationContext {
   PluginRegistry& registry;
   /// Progress and messages (stderr).
   std::ostream& err;
+  /// --batch-size given explicitly with --resume or --rollback: replaces the batch size recorded
+  /// with the run for the work still to do (checkpoints are keys, not counts, so any size resumes).
+  std::optional<std::int64_t> batch_size_override = std::nullopt;
 };
 
 /// Makes the plan for moving the store from `from_version` to `to_version`: finds the shortest

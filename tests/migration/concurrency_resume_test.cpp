@@ -1,0 +1,132 @@
+// The migration lock: a second run is refused at once, naming who holds the lock. A run killed with
+// SIGKILL in the middle of its batches leaves a consistent, resumable state; --resume finishes it.
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <thread>
+
+#include "migration/background_process.hpp"
+#include "migration/migration_fixture.hpp"
+#include "stella/host/migration/migration_lock.hpp"
+
+namespace stella::test {
+namespace {
+
+/// Batches the killed run must have committed before it is killed.
+constexpr std::int64_t kBatchesBeforeKill = 5;
+constexpr auto kPollInterval = std::chrono::milliseconds(20);
+/// Only guards against a hang; the store takes several seconds at one row per batch.
+constexpr auto kPollLimit = std::chrono::seconds(120);
+
+/// A store big enough that a run with batches of one row is still running when the test acts.
+StoreSize slow_store() {
+  return StoreSize{"2", "40", "8"};
+}
+
+std::int64_t committed_batches(MigrationStore& store) {
+  return std::stoll(
+      store.scalar("SELECT coalesce(max(c.batches), 0) FROM stella.migration_checkpoints c "
+                   "WHERE c.run_id = (SELECT max(run_id) FROM stella.migration_runs)"));
+}
+
+/// Waits until the background run has committed `batches` batches; fails if it ends first.
+void wait_for_batches(MigrationStore& store, BackgroundStella& run, std::int64_t batches) {
+  const auto deadline = std::chrono::steady_clock::now() + kPollLimit;
+  while (committed_batches(store) < batches) {
+    BOOST_REQUIRE_MESSAGE(run.running(), "the background migration ended before it committed "
+                                             << batches << " batches:\n"
+                                             << run.err());
+    BOOST_REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline,
+                          "no progress from the background migration");
+    std::this_thread::sleep_for(kPollInterval);
+  }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(lock_and_resume)
+
+BOOST_AUTO_TEST_CASE(a_foreign_lock_holder_is_named_and_nothing_waits) {
+  MigrationStore store("mig_foreignlock");
+  store.init_and_seed();
+  const auto holder = host::PgConnection::connect(store.conninfo());
+  holder->exec("SELECT set_config('application_name', 'maintenance-script', false)");
+  BOOST_REQUIRE(host::try_acquire_migration_lock(*holder));
+  const std::string rows = store.evidence_rows_digest();
+
+  const auto refused = store.expect(3, migrate_1_0_to_2_0());
+  BOOST_TEST(mentions(refused.err,
+                      "another migration holds this store's migration lock: server "
+                      "process " +
+                          std::to_string(holder->backend_pid())));
+  BOOST_TEST(mentions(refused.err, "application 'maintenance-script'"));
+  BOOST_TEST(mentions(refused.err, "not a recorded stella migration run"));
+  BOOST_TEST(mentions(refused.err, "refused without waiting"));
+  BOOST_TEST(mentions(store.expect(3, migrate_1_0_to_2_0({"--dry-run"})).err,
+                      "a migration is running on this store"));
+  BOOST_TEST(mentions(store.expect(3, {"evidence", "migrate", "--resume"}).err,
+                      "holds this store's migration lock"));
+  const auto status = store.expect(0, {"evidence", "migrate", "--status"});
+  BOOST_TEST(mentions(status.out, "Migration lock: server process"));
+  BOOST_TEST(store.evidence_rows_digest() == rows);
+
+  host::release_migration_lock(*holder);
+  store.expect(0, migrate_1_0_to_2_0());
+}
+
+BOOST_AUTO_TEST_CASE(a_second_run_is_refused_naming_the_first_and_sigkill_is_resumed) {
+  MigrationStore store("mig_kill");
+  store.init_and_seed(slow_store());
+  const ExportedRoots before = store.roots();
+
+  std::vector<std::string> args = {"--database", store.conninfo(), "--operator", "night-shift",
+                                   "--quiet"};
+  for (const auto& arg : migrate_1_0_to_2_0({"--batch-size", "1"})) {
+    args.push_back(arg);
+  }
+  BackgroundStella first(args);
+  wait_for_batches(store, first, kBatchesBeforeKill);
+
+  const auto second = store.expect(3, migrate_1_0_to_2_0());
+  const std::string run_id = store.scalar("SELECT max(run_id) FROM stella.migration_runs");
+  BOOST_TEST(mentions(second.err, "run " + run_id +
+                                      " (migrate 1.0 \u2192 2.0, running) of "
+                                      "operator night-shift on host "));
+  BOOST_TEST(mentions(second.err, "(pid " + std::to_string(first.pid()) + ")"));
+  const auto active = store.expect(0, {"evidence", "migrate", "--status"});
+  BOOST_TEST(mentions(active.out, "Active: the process holding the migration lock"));
+
+  first.kill_now();
+  store.wait_for_migration_sessions_to_end();
+  const std::int64_t batches_at_kill = committed_batches(store);
+  BOOST_TEST(batches_at_kill >= kBatchesBeforeKill);
+
+  const auto status = store.expect(0, {"evidence", "migrate", "--status", "--format", "json"});
+  const rapidjson::Document json = valid_json(status.out, "migration-status.schema.json");
+  BOOST_TEST(std::string(json["run"]["status"].GetString()) == "running");
+  BOOST_TEST(json["run"]["interrupted"].GetBool());
+  BOOST_TEST(json["lockHolder"].IsNull());
+  BOOST_TEST(std::string(json["run"]["steps"][0]["state"].GetString()) == "running");
+  BOOST_TEST(json["run"]["steps"][0]["upCheckpoint"]["batches"].GetInt64() == batches_at_kill);
+  BOOST_TEST(mentions(store.expect(0, {"evidence", "migrate", "--status"}).out, "Interrupted"));
+
+  BOOST_TEST(mentions(store.expect(3, migrate_1_0_to_2_0()).err, "is unfinished"));
+
+  // The rest of the work in bigger batches: checkpoints are keys, so any batch size continues.
+  const auto resumed = store.expect(0, {"evidence", "migrate", "--resume", "--batch-size", "500"});
+  BOOST_TEST(mentions(resumed.out, "migrated schema 1.0 \u2192 2.0 (run " + run_id + ")"));
+  BOOST_TEST(store.schema_version() == "2.0");
+  const ExportedRoots after = store.roots();
+  BOOST_TEST(after.global_root == before.global_root);
+  BOOST_TEST(after.tenants == before.tenants);
+  store.expect(0, {"evidence", "verify-all"});
+  BOOST_TEST(store.scalar("SELECT count(*) FROM evidence.artifacts") == "640");
+  BOOST_TEST(store.scalar("SELECT count(*) FROM evidence.artifact_digests") == "640");
+  BOOST_TEST(store.last_run().status == "completed");
+  BOOST_TEST(mentions(store.expect(0, {"evidence", "migrate", "--logs"}).out, "taken over by"));
+  BOOST_TEST(
+      mentions(store.expect(0, {"evidence", "migrate", "--resume"}).out, "Nothing to resume"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace stella::test
