@@ -153,6 +153,48 @@ BOOST_AUTO_TEST_CASE(performance_snippet_on_a_fresh_store_reindexes_with_four_wo
   BOOST_TEST(mentions(result.out, "180/180 artifacts"), result.out);
 }
 
+BOOST_AUTO_TEST_CASE(both_generations_stay_readable_and_verify_after_the_reindex) {
+  RunbookStore store("rx_generations");
+  const auto stella = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--database", store.database.conninfo()});
+    return run_stella(args);
+  };
+  const std::string old_root =
+      valid_json(stella({"evidence", "roots-export", "--format", "json"}).out,
+                 "roots-export.schema.json")["globalRoot"]
+          .GetString();
+  BOOST_TEST_REQUIRE(stella({"evidence", "reindex"}).exit_code == 0);
+
+  const rapidjson::Document active = valid_json(
+      stella({"evidence", "roots-export", "--format", "json"}).out, "roots-export.schema.json");
+  BOOST_TEST(std::string(active["algorithm"].GetString()) == "sha512");
+  BOOST_TEST(active["generation"].GetInt() == 2);
+  const std::string new_root = active["globalRoot"].GetString();
+  BOOST_TEST(new_root.rfind("sha512:", 0) == 0);
+
+  for (const auto& choice : {std::vector<std::string>{"--generation", "1"},
+                             std::vector<std::string>{"--algorithm", "sha256"}}) {
+    std::vector<std::string> args = {"evidence", "roots-export", "--format", "json"};
+    args.insert(args.end(), choice.begin(), choice.end());
+    const rapidjson::Document earlier = valid_json(stella(args).out, "roots-export.schema.json");
+    BOOST_TEST(std::string(earlier["globalRoot"].GetString()) == old_root);
+    BOOST_TEST(earlier["generation"].GetInt() == 1);
+  }
+  const ProcessResult unknown = stella({"evidence", "roots-export", "--algorithm", "sha384"});
+  BOOST_TEST(unknown.exit_code == 2);
+  BOOST_TEST(mentions(unknown.err, "1 (sha256), 2 (sha512, active)"), unknown.err);
+
+  // verify-all passes for both generations: every digest, root and signature.
+  for (const char* generation : {"1", "2"}) {
+    const ProcessResult verified =
+        stella({"evidence", "verify-all", "--generation", generation, "--format", "json"});
+    BOOST_TEST(verified.exit_code == 0, "generation " << generation << ": " << verified.out);
+  }
+  BOOST_TEST(
+      stella({"evidence", "verify-continuity", "--old-root", old_root, "--new-root", new_root})
+          .exit_code == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace stella::test

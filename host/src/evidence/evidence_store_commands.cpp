@@ -22,6 +22,7 @@
 #include "stella/host/evidence/store_verifier.hpp"
 #include "stella/host/evidence/store_version.hpp"
 #include "stella/host/evidence/verify_report_output.hpp"
+#include "stella/host/reindex/generation_choice.hpp"
 #include "stella/host/store/embedded_cluster.hpp"
 #include "stella/sdk/error.hpp"
 
@@ -210,7 +211,8 @@ int run_roots_export(Invocation& call) {
                      "use --all (every tenant, the default) or --tenant T (repeatable)");
   }
   auto connection = connect(call);
-  const auto layout = open_store_layout(*connection);
+  const auto layout =
+      layout_for_chosen_generation(*connection, open_store_layout(*connection), call.options);
   const RootsExport exported = collect_roots_export(*connection, *layout, tenants);
   const std::string text = format == OutputFormat::json ? roots_export_to_json(exported)
                                                         : roots_export_to_text(exported);
@@ -233,7 +235,8 @@ int run_verify_all(Invocation& call) {
   const OutputFormat format = output_format(call, OutputFormat::text, "verify-all");
   std::string conninfo;
   auto connection = connect(call, &conninfo);
-  const auto layout = open_store_layout(*connection);
+  const auto layout =
+      layout_for_chosen_generation(*connection, open_store_layout(*connection), call.options);
 
   VerifyOptions options;
   options.attestation_workers = call.options["parallel"].as<unsigned>();
@@ -337,6 +340,7 @@ void register_evidence_store_commands(CommandTable& table) {
                           "only tenant T (repeatable); the global root stays the store's")(
                           "output", po::value<std::string>(),
                           "write to FILE (atomically) instead of stdout");
+                      add_generation_options(options, true);
                     },
                     "Prints JSON (schemas/roots-export.schema.json) unless --format text.\n"
                     "Runbook: OLD_MERKLE_ROOT=$(stella evidence roots-export --format json | jq -r "
@@ -351,6 +355,7 @@ void register_evidence_store_commands(CommandTable& table) {
                               "write the JSON report (schemas/verify-report.schema.json) to FILE")(
             "parallel", po::value<unsigned>()->default_value(default_parallelism()),
             "threads checking attestation signatures beside the hashing thread (0: inline)");
+        add_generation_options(options, false);
       },
       "Prints a summary on stdout (the JSON report with --format json). Records a verification\n"
       "event in the audit trail. Exit 0 when everything matches; exit 1 naming each problem\n"

@@ -329,6 +329,23 @@ class StoreLayout10 final : public StoreLayout {
     return {DigestGeneration{kGeneration, kAlgorithm, true}};
   }
 
+  DigestGeneration read_generation(PgConnection& /*connection*/) const override {
+    return DigestGeneration{kGeneration, kAlgorithm, true};
+  }
+
+  std::unique_ptr<StoreLayout> reading_generation(PgConnection& /*connection*/,
+                                                  int generation) const override {
+    if (generation != kGeneration) {
+      throw sdk::Error(sdk::ErrorCode::invalid_input,
+                       "a schema 1.0 store has generation " + std::to_string(kGeneration) + " (" +
+                           kAlgorithm + ") only; asked for generation " +
+                           std::to_string(generation),
+                       "digest generations come with schema 2.0 (`stella evidence migrate "
+                       "--from-version 1.0 --to-version 2.0`, then `stella evidence reindex`)");
+    }
+    return make_store_layout_1_0();
+  }
+
   StoreTotals totals(PgConnection& connection) const override {
     const PgResult row = connection.exec(
         "SELECT (SELECT count(*) FROM evidence.tenants), "

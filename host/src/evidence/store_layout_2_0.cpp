@@ -1,7 +1,8 @@
 // Schema 2.0 (schemas/sql/2.0/, docs/store-schema-2.0.md): every SQL statement the evidence verbs
 // run against a 2.0 store. Digests and roots are kept per digest generation; every reading verb
-// uses the active generation. Bytes live once per content address in evidence.contents;
-// attestations in evidence.attestations (attestation 1 is the bundle's DSSE envelope).
+// uses the active generation (or the one chosen with reading_generation). Bytes live once per
+// content address in evidence.contents; attestations in evidence.attestations (attestation 1 is the
+// bundle's DSSE envelope).
 #include <libpq-fe.h>
 
 #include <cctype>
@@ -10,6 +11,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -373,7 +375,33 @@ void prepare_staging(PgConnection& connection, const char* name, const char* col
 
 class StoreLayout20 final : public StoreLayout {
  public:
+  /// `read_generation`: the generation the reading methods read; nullopt for the active one.
+  explicit StoreLayout20(std::optional<int> read_generation = std::nullopt)
+      : read_generation_(read_generation) {}
+
   std::string schema_version() const override { return kSchemaVersion; }
+
+  DigestGeneration read_generation(PgConnection& connection) const override {
+    const ActiveGeneration read = reading(connection);
+    return DigestGeneration{read.generation, read.algorithm,
+                            read.generation == active_generation(connection).generation};
+  }
+
+  std::unique_ptr<StoreLayout> reading_generation(PgConnection& connection,
+                                                  int generation) const override {
+    std::string known;
+    for (const DigestGeneration& existing : generations(connection)) {
+      if (existing.generation == generation) {
+        return std::make_unique<StoreLayout20>(generation);
+      }
+      known += (known.empty() ? "" : ", ") + std::to_string(existing.generation) + " (" +
+               existing.algorithm + (existing.active ? ", active" : "") + ")";
+    }
+    throw sdk::Error(sdk::ErrorCode::invalid_input,
+                     "the store has no digest generation " + std::to_string(generation) +
+                         "; its generations: " + known,
+                     "name one of them (`stella evidence stats --detailed` lists them)");
+  }
 
   std::vector<DigestGeneration> generations(PgConnection& connection) const override {
     const PgResult rows = connection.exec(
@@ -460,7 +488,7 @@ class StoreLayout20 final : public StoreLayout {
   }
 
   StoredRoots stored_roots(PgConnection& connection) const override {
-    const ActiveGeneration active = active_generation(connection);
+    const ActiveGeneration active = reading(connection);
     StoredRoots roots;
     roots.generation = active.generation;
     roots.algorithm = active.algorithm;
@@ -478,7 +506,7 @@ class StoreLayout20 final : public StoreLayout {
   }
 
   void stream_bundle_roots(PgConnection& connection, EvidenceVisitor& visitor) const override {
-    const ActiveGeneration active = active_generation(connection);
+    const ActiveGeneration active = reading(connection);
     MerkleWalk walk(read_tenants(connection, active.generation), visitor);
     constexpr int kFields = 8;
     PgBinaryCopyReader reader(kFields);
@@ -518,7 +546,7 @@ class StoreLayout20 final : public StoreLayout {
     SnapshotConnection bundles_side(conninfo);
     bundles_side.import_snapshot(artifacts_side.export_snapshot());
 
-    const ActiveGeneration active = active_generation(artifacts_side.get());
+    const ActiveGeneration active = reading(artifacts_side.get());
     EvidenceSnapshot snapshot;
     snapshot.global_root = read_global_root(artifacts_side.get(), active);
     snapshot.signing_keys = read_signing_keys(artifacts_side.get());
@@ -691,6 +719,25 @@ class StoreLayout20 final : public StoreLayout {
   }
 
  private:
+  /// The generation the reading methods read: the one chosen with reading_generation, else the
+  /// active one.
+  ActiveGeneration reading(PgConnection& connection) const {
+    if (!read_generation_) {
+      return active_generation(connection);
+    }
+    const PgResult rows =
+        connection.exec("SELECT algorithm FROM evidence.digest_generations WHERE generation = $1",
+                        {std::to_string(*read_generation_)});
+    if (rows.rows() != 1) {
+      throw sdk::Error(sdk::ErrorCode::invalid_input,
+                       "the store has no digest generation " + std::to_string(*read_generation_),
+                       "`stella evidence stats --detailed` lists the store's generations");
+    }
+    return ActiveGeneration{*read_generation_, std::string(rows.get(0, 0))};
+  }
+
+  std::optional<int> read_generation_;
+
   /// New evidence carries sha256 digests and roots: they belong to generation 1.
   static void require_load_generation(PgConnection& connection) {
     const PgResult rows =

@@ -256,11 +256,7 @@ VerifyReport verify_store(const std::string& conninfo, const StoreLayout& layout
   {
     auto connection = PgConnection::connect(conninfo);
     report.database = database_name(*connection);
-    for (const DigestGeneration& generation : layout.generations(*connection)) {
-      if (generation.active) {
-        report.algorithm = generation.algorithm;
-      }
-    }
+    report.algorithm = layout.read_generation(*connection).algorithm;
   }
   const auto hasher = make_evp_hasher(report.algorithm);
   AnomalyLog log;

@@ -238,6 +238,15 @@ class StoreLayout {
   virtual std::string schema_version() const = 0;
   /// Every digest generation the store holds.
   virtual std::vector<DigestGeneration> generations(PgConnection& connection) const = 0;
+  /// The generation the reading methods (stored_roots, stream_bundle_roots, stream_evidence)
+  /// read: the active one, unless this layout came from reading_generation.
+  virtual DigestGeneration read_generation(PgConnection& connection) const = 0;
+  /// A layout over the same store whose reading methods read `generation` instead of the active
+  /// one (roots-export --generation, verify-all --generation after a reindex); its writing methods
+  /// are unchanged. Throws sdk::Error(invalid_input) listing the store's generations when it has
+  /// no such generation.
+  virtual std::unique_ptr<StoreLayout> reading_generation(PgConnection& connection,
+                                                          int generation) const = 0;
 
   // Reading, for stats and roots-export (run them in one transaction for a consistent view).
   virtual StoreTotals totals(PgConnection& connection) const = 0;
