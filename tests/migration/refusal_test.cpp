@@ -1,5 +1,7 @@
 // What migrate refuses, with the exit code and the message an operator acts on, changing nothing.
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
 
 #include "migration/migration_fixture.hpp"
 
@@ -22,6 +24,41 @@ BOOST_AUTO_TEST_CASE(no_path_lists_the_installed_edges) {
     BOOST_TEST(mentions(refused.err, "what to do:"));
   }
   BOOST_TEST(store.evidence_rows_digest() == rows);
+}
+
+BOOST_AUTO_TEST_CASE(plans_come_from_manifests_and_load_only_the_steps_on_the_path) {
+  // A schema step for 2.0 -> 3.0 whose "library" has the ELF magic bytes (so discovery, which runs
+  // no plugin code, accepts it) but would fail to load: planning reads its manifest, and a
+  // migration that does not need it never loads it. It is loose in a directory, not from a signed
+  // pack: --allow-unsigned lets it be considered at all.
+  const std::filesystem::path plugin_dir =
+      std::filesystem::temp_directory_path() / ("stella-unloaded-" + std::to_string(::getpid()));
+  const std::filesystem::path step_dir = plugin_dir / "schema-2.0-to-3.0";
+  std::filesystem::create_directories(step_dir);
+  std::ofstream(step_dir / "manifest.json")
+      << R"({"id": "schema-2.0-to-3.0", "version": "0.1.0", "kind": "schema-step", "abi": 1,
+             "library": "libstella_schema_2_0_to_3_0.so",
+             "description": "a step that must never be loaded by a 1.0 -> 2.0 migration",
+             "provides": {"edges": [{"from": "2.0", "to": "3.0"}]}})";
+  std::ofstream(step_dir / "libstella_schema_2_0_to_3_0.so", std::ios::binary)
+      << "\x7f"
+         "ELF but nothing a dynamic loader could load\n";
+
+  MigrationStore store("mig_manifests");
+  store.init_and_seed();
+  const std::string dir = plugin_dir.string();
+  const auto refused =
+      store.expect(3, {"--plugin-dir", dir, "--allow-unsigned", "evidence", "migrate",
+                       "--from-version", "1.0", "--to-version", "4.0", "--dry-run"});
+  BOOST_TEST(mentions(refused.err, "2.0\u21923.0 (schema-2.0-to-3.0)"));
+  const auto plan =
+      store.expect(0, {"--plugin-dir", dir, "--allow-unsigned", "--format", "json", "evidence",
+                       "migrate", "--from-version", "1.0", "--to-version", "2.0", "--dry-run"});
+  BOOST_TEST(valid_json(plan.out, "migration-plan.schema.json")["steps"].Size() == 2U);
+  store.expect(0, {"--plugin-dir", dir, "--allow-unsigned", "evidence", "migrate", "--from-version",
+                   "1.0", "--to-version", "2.0"});
+  BOOST_TEST(store.schema_version() == "2.0");
+  std::filesystem::remove_all(plugin_dir);
 }
 
 BOOST_AUTO_TEST_CASE(a_wrong_from_version_says_what_the_store_is_at) {
