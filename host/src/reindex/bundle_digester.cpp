@@ -6,7 +6,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "reindex/copy_text.hpp"
+#include "reindex/binary_copy_rows.hpp"
 #include "stella/host/merkle/evidence_leaves.hpp"
 #include "stella/host/merkle/merkle_tree.hpp"
 #include "stella/sdk/error.hpp"
@@ -43,6 +43,7 @@ constexpr const char* kDeclareSql =
     "  WHERE ($2::text IS NULL OR b.bundle_id >= $2::text)"
     "    AND ($3::text IS NULL OR b.bundle_id < $3::text)"
     "    AND ($4::timestamptz IS NULL OR b.created_at >= $4::timestamptz)"
+    "    AND ($6::text[] IS NULL OR b.bundle_id = ANY ($6::text[]))"
     "    AND NOT EXISTS (SELECT 1 FROM evidence.bundle_roots r"
     "                    WHERE r.generation = $1::integer AND r.bundle_id = b.bundle_id"
     "                    OFFSET 0)"
@@ -57,11 +58,32 @@ PgParam text_param(const std::optional<std::string>& value) {
   return PgParam{value, false};
 }
 
+/// A text[] parameter in PostgreSQL's array literal form: every element double-quoted, with
+/// backslash and double quote escaped.
+PgParam array_param(const std::optional<std::vector<std::string>>& values) {
+  if (!values) {
+    return PgParam{std::nullopt, false};
+  }
+  std::string literal = "{";
+  for (const std::string& value : *values) {
+    literal += literal.size() > 1 ? ",\"" : "\"";
+    for (const char c : value) {
+      if (c == '\\' || c == '"') {
+        literal.push_back('\\');
+      }
+      literal.push_back(c);
+    }
+    literal.push_back('"');
+  }
+  literal.push_back('}');
+  return PgParam{literal, false};
+}
+
 /// Accumulates the rows to write and the root of the bundle being read.
 class BundleAccumulator {
  public:
   BundleAccumulator(const TreeHasher& hasher, int generation)
-      : hasher_(hasher), generation_text_(std::to_string(generation)) {}
+      : hasher_(hasher), generation_(generation) {}
 
   void artifact_row(std::string_view bundle_id, std::string_view path,
                     std::string_view content_address, std::optional<std::string_view> content) {
@@ -75,11 +97,11 @@ class BundleAccumulator {
                        "`stella evidence integrity-check --deep`");
     }
     const std::string digest = digest_of(content_address, *content);
-    append_copy_field(digests_, bundle_id, true);
-    append_copy_field(digests_, path, false);
-    append_copy_field(digests_, generation_text_, false);
-    append_copy_field(digests_, digest, false);
-    end_copy_row(digests_);
+    digests_.begin_tuple(kDigestFields);
+    digests_.text(bundle_id);
+    digests_.text(path);
+    digests_.int32(generation_);
+    digests_.text(digest);
     ++counts_.hashed;
     counts_.bytes += static_cast<std::int64_t>(content->size());
     tree_->add_leaf_hash(artifact_leaf_hash(hasher_, path, digest));
@@ -91,8 +113,9 @@ class BundleAccumulator {
   /// Closes the last bundle; returns what was gathered.
   void finish() { close_bundle(); }
 
-  const std::string& digest_rows() const { return digests_; }
-  const std::string& root_rows() const { return roots_; }
+  /// The COPY data of the digests and of the bundle roots (call once, after finish).
+  std::string digest_rows() { return digests_.tuples() > 0 ? digests_.finish() : std::string(); }
+  std::string root_rows() { return roots_.tuples() > 0 ? roots_.finish() : std::string(); }
   const DigestCounts& counts() const { return counts_; }
 
  private:
@@ -111,10 +134,10 @@ class BundleAccumulator {
       return;
     }
     const std::string root = format_digest(hasher_.algorithm_id(), tree_->root());
-    append_copy_field(roots_, bundle_id_, true);
-    append_copy_field(roots_, generation_text_, false);
-    append_copy_field(roots_, root, false);
-    end_copy_row(roots_);
+    roots_.begin_tuple(kRootFields);
+    roots_.text(bundle_id_);
+    roots_.int32(generation_);
+    roots_.text(root);
     tree_.reset();
   }
 
@@ -131,12 +154,15 @@ class BundleAccumulator {
     return digest;
   }
 
+  static constexpr std::int16_t kDigestFields = 4;
+  static constexpr std::int16_t kRootFields = 3;
+
   const TreeHasher& hasher_;
-  std::string generation_text_;
+  std::int32_t generation_;
   std::string bundle_id_;
   std::optional<MerkleRootBuilder> tree_;
-  std::string digests_;
-  std::string roots_;
+  BinaryCopyRows digests_;
+  BinaryCopyRows roots_;
   std::unordered_map<std::string, std::string> digest_cache_;
   DigestCounts counts_;
 };
@@ -186,7 +212,8 @@ DigestCounts digest_bundles(PgConnection& connection, const TreeHasher& hasher, 
   }
   connection.exec_params(
       kDeclareSql, {PgParam{std::to_string(generation), false}, text_param(selection.lower),
-                    text_param(selection.upper), text_param(selection.since), text_param(limit)});
+                    text_param(selection.upper), text_param(selection.since), text_param(limit),
+                    array_param(selection.bundle_ids)});
   BundleAccumulator accumulator(hasher, generation);
   const std::string fetch_sql =
       "FETCH FORWARD " + std::to_string(kFetchRows) + " FROM " + kCursorName;
@@ -209,9 +236,11 @@ DigestCounts digest_bundles(PgConnection& connection, const TreeHasher& hasher, 
   accumulator.finish();
   // The table names are the constants of DigestTables, never operator input.
   copy_rows(connection,
-            "COPY " + tables.digests + " (bundle_id, path, generation, digest) FROM STDIN",
+            "COPY " + tables.digests +
+                " (bundle_id, path, generation, digest) FROM STDIN (FORMAT binary)",
             accumulator.digest_rows());
-  copy_rows(connection, "COPY " + tables.roots + " (bundle_id, generation, root) FROM STDIN",
+  copy_rows(connection,
+            "COPY " + tables.roots + " (bundle_id, generation, root) FROM STDIN (FORMAT binary)",
             accumulator.root_rows());
   return accumulator.counts();
 }

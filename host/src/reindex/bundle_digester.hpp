@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "stella/host/merkle/tree_hasher.hpp"
 #include "stella/host/store/pg_connection.hpp"
@@ -12,13 +13,14 @@
 namespace stella::host {
 
 /// Which bundles: ids in [lower, upper) (nullopt = unbounded), created at or after `since` (when
-/// given), that have no root in the generation yet; at most `limit` of them (nullopt = all), in
-/// bundle id order.
+/// given), among `bundle_ids` (when given), that have no root in the generation yet; at most
+/// `limit` of them (nullopt = all), in bundle id order.
 struct BundleSelection {
   std::optional<std::string> lower;
   std::optional<std::string> upper;
   std::optional<std::string> since;
   std::optional<std::int64_t> limit;
+  std::optional<std::vector<std::string>> bundle_ids;
 };
 
 /// What one call covered.
