@@ -82,6 +82,25 @@ if [ "$MIGRATED_ROOT" != "$OLD_MERKLE_ROOT" ]; then
 fi
 echo "global root unchanged by the migration: $MIGRATED_ROOT"
 
+step "Air-gap migration of the upgraded store into a second database"
+stella evidence export \
+--all \
+--portable \
+--include-schemas \
+--output "$work/media/airgap-evidence.tar.gz"
+sha256sum "$work/media/airgap-evidence.tar.gz" > "$work/media/checksums.txt"
+sha256sum -c "$work/media/checksums.txt"
+create_database airgap
+(
+  export STELLA_DATABASE
+  STELLA_DATABASE=$(database_named airgap)
+  stella evidence import \
+  --portable \
+  "$work/media/airgap-evidence.tar.gz"
+  stella evidence verify-all
+  echo "air-gapped store global root: $(stella evidence roots-export --format json | jq -r '.globalRoot')"
+)
+
 step "Evidence reindex to sha512"
 stella evidence config set hash-algorithm sha512
 stella evidence reindex \
@@ -109,25 +128,6 @@ exit 1
 fi
 echo "continuity report: $work/continuity-report.html"
 cat custody-log.txt
-
-step "Air-gap migration into a second database"
-stella evidence export \
---all \
---portable \
---include-schemas \
---output "$work/media/airgap-evidence.tar.gz"
-sha256sum "$work/media/airgap-evidence.tar.gz" > "$work/media/checksums.txt"
-sha256sum -c "$work/media/checksums.txt"
-create_database airgap
-(
-  export STELLA_DATABASE
-  STELLA_DATABASE=$(database_named airgap)
-  stella evidence import \
-  --portable \
-  "$work/media/airgap-evidence.tar.gz"
-  stella evidence verify-all
-  echo "air-gapped store global root: $(stella evidence roots-export --format json | jq -r '.globalRoot')"
-)
 
 step "Restore the pre-migration backup into a third database"
 create_database restored
