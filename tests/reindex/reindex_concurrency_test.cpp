@@ -9,6 +9,7 @@
 #include "reindex/background_stella.hpp"
 #include "reindex/generation_store.hpp"
 #include "reindex/reindex_test_support.hpp"
+#include "support/scratch_database.hpp"
 
 namespace {
 
@@ -134,6 +135,66 @@ BOOST_AUTO_TEST_CASE(a_second_process_joins_the_run_and_both_claim_batches) {
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(online)
+
+BOOST_AUTO_TEST_CASE(stella_seed_keeps_loading_through_the_reindex_and_both_generations_verify) {
+  stella::test::ScratchDatabase database("rx_online_seed");
+  const auto stella = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--database", database.conninfo()});
+    return stella::test::run_stella(args);
+  };
+  BOOST_TEST_REQUIRE(stella({"evidence", "init", "--schema-version", "2.0"}).exit_code == 0);
+  BOOST_TEST_REQUIRE(stella({"evidence", "seed", "--tenants", "3", "--bundles", "8",
+                             "--artifacts-per-bundle", "3", "--since", "2026-01-01"})
+                         .exit_code == 0);
+  std::atomic<bool> stop{false};
+  std::atomic<int> rounds{0};
+  std::string seed_error;
+  std::thread seeding([&] {
+    while (!stop) {
+      const ProcessResult seeded =
+          stella({"evidence", "seed", "--tenants", "3", "--bundles", "1", "--artifacts-per-bundle",
+                  "3", "--seed", std::to_string(100 + rounds.load()), "--since", "2026-01-01"});
+      if (seeded.exit_code != 0) {
+        seed_error = seeded.err;
+        return;
+      }
+      ++rounds;
+    }
+  });
+  BackgroundStella reindex({"--database", database.conninfo(), "evidence", "reindex", "--algorithm",
+                            "sha512", "--batch-size", "3"},
+                           kSlowBatches);
+  const ProcessResult result = reindex.wait();
+  // A few more loads after the seal, on a store whose active generation is sha512 now.
+  const int at_seal = rounds.load();
+  while (rounds.load() < at_seal + 2 && seed_error.empty()) {
+    std::this_thread::sleep_for(kPoll);
+  }
+  stop = true;
+  seeding.join();
+  BOOST_TEST_REQUIRE(seed_error.empty(), seed_error);
+  BOOST_TEST_REQUIRE(result.exit_code == 0, result.err);
+  BOOST_TEST(mentions(result.out, "sealed and active"), result.out);
+  BOOST_TEST(rounds.load() > 2);
+
+  for (const char* generation : {"1", "2"}) {
+    const ProcessResult verified = stella({"evidence", "verify-all", "--generation", generation});
+    BOOST_TEST(verified.exit_code == 0, "generation " << generation << ": " << verified.out);
+  }
+  const auto connection = stella::host::PgConnection::connect(database.conninfo());
+  BOOST_TEST(std::string(connection
+                             ->exec("SELECT (SELECT count(*) FROM evidence.artifacts) = "
+                                    "(SELECT count(*) FROM evidence.artifact_digests "
+                                    "WHERE generation = 2)")
+                             .get(0, 0)) == "t");
+  const stella::host::PgResult transition =
+      connection->exec("SELECT old_global_root, new_global_root FROM evidence.root_transitions");
+  BOOST_TEST_REQUIRE(transition.rows() == 1);
+  const ProcessResult continuity =
+      stella({"evidence", "verify-continuity", "--old-root", std::string(transition.get(0, 0)),
+              "--new-root", std::string(transition.get(0, 1))});
+  BOOST_TEST(continuity.exit_code == 0, continuity.out);
+}
 
 BOOST_AUTO_TEST_CASE(evidence_keeps_arriving_while_reindex_runs_and_every_record_is_covered) {
   GenerationStore store("rx_online");

@@ -193,6 +193,23 @@ BOOST_AUTO_TEST_CASE(both_generations_stay_readable_and_verify_after_the_reindex
   BOOST_TEST(
       stella({"evidence", "verify-continuity", "--old-root", old_root, "--new-root", new_root})
           .exit_code == 0);
+
+  // Evidence loaded after the seal gets digests and roots in both sealed generations.
+  BOOST_TEST_REQUIRE(stella({"evidence", "seed", "--tenants", "4", "--bundles", "2", "--seed", "9",
+                             "--since", "2026-06-01"})
+                         .exit_code == 0);
+  for (const char* generation : {"1", "2"}) {
+    const ProcessResult verified =
+        stella({"evidence", "verify-all", "--generation", generation, "--format", "json"});
+    BOOST_TEST(verified.exit_code == 0,
+               "after a seed, generation " << generation << ": " << verified.out);
+  }
+  const ProcessResult later = stella({"evidence", "verify-continuity", "--old-root", old_root,
+                                      "--new-root", new_root, "--format", "json"});
+  BOOST_TEST(later.exit_code == 0, later.out);
+  const rapidjson::Document report = valid_json(later.out, "continuity-report.schema.json");
+  BOOST_TEST(report["summary"]["bundlesOutsideTransition"].GetInt64() == 8);
+  BOOST_TEST(report["summary"]["tenants"].GetInt64() == 3);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -251,6 +251,7 @@ class ContinuityWalk {
     target.old_root_recorded = tenant.cross_old.value_or("");
     target.new_root_recorded = tenant.cross_new.value_or("");
     const bool in_transition = tenant.cross_old.has_value();
+    target.in_transition = in_transition;
     if (!in_transition) {
       // A tenant the transition does not know: only records added after it, or its cross-
       // reference was removed; the latter shows as a global root mismatch.

@@ -185,7 +185,7 @@ bool ContinuityReport::passed() const {
 std::int64_t ContinuityReport::tenant_count() const {
   std::int64_t count = 0;
   for (const ContinuitySection& section : sections) {
-    count += section.store_wide ? 0 : 1;
+    count += section.in_transition ? 1 : 0;
   }
   return count;
 }

@@ -3,6 +3,7 @@
 
 #include "stella/host/merkle/evidence_leaves.hpp"
 #include "stella/host/merkle/merkle_tree.hpp"
+#include "stella/host/reindex/live_generations.hpp"
 
 namespace stella::host {
 namespace {
@@ -57,6 +58,11 @@ ComputedRoots compute_roots(PgConnection& connection, const StoreLayout& layout,
 
 ComputedRoots recompute_stored_roots(PgConnection& connection, const StoreLayout& layout,
                                      const TreeHasher& hasher) {
+  if (layout.generations(connection).size() > 1) {
+    // After a reindex: every sealed generation (the active one and earlier ones) gets the new
+    // bundles' digests and current roots, each with its own algorithm (docs/reindex.md).
+    return refresh_sealed_generations(connection, layout);
+  }
   ComputedRoots roots = compute_roots(connection, layout, hasher);
   layout.write_roots(connection, roots);
   return roots;

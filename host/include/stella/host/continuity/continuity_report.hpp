@@ -93,6 +93,8 @@ struct ContinuitySection {
   /// Tenant id; empty for the store-wide section.
   std::string tenant;
   bool store_wide = false;
+  /// The transition cross-references this tenant (false for a tenant added after it).
+  bool in_transition = false;
   std::array<CheckTally, kContinuityCheckCount> tallies{};
   /// Bundles and artifacts of the transition in this tenant.
   std::int64_t bundles = 0;
@@ -160,6 +162,7 @@ struct ContinuityReport {
   /// Totals over every section.
   CheckTally total(ContinuityCheck check) const;
   bool passed() const;
+  /// Tenants the transition cross-references.
   std::int64_t tenant_count() const;
   std::int64_t bundle_count() const;
   std::int64_t artifact_count() const;

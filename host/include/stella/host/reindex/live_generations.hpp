@@ -1,25 +1,20 @@
-// Keeping every live digest generation complete as evidence arrives: a store whose active
-// generation is sha512 after a reindex (or which is being reindexed) must give new bundles digests
-// and roots in every sealed or building generation, not only in the generation new evidence is
-// loaded into (docs/reindex.md, "Ingest during and after a reindex").
+// Keeping every sealed digest generation complete as evidence arrives: after a reindex the active
+// generation is sha512 (say) while new evidence is loaded with sha256 digests into generation 1;
+// both must keep covering every record, with current roots (docs/reindex.md, "Online").
 #pragma once
 
-#include <string>
-#include <vector>
-
+#include "stella/host/evidence/store_layout.hpp"
 #include "stella/host/store/pg_connection.hpp"
 
 namespace stella::host {
 
-/// Inside the caller's transaction, after `bundle_ids` were loaded with digests and roots of
-/// generation `load_generation`: gives each of them its artifact digests and bundle root in every
-/// other sealed or building generation of the store, hashed from the stored bytes with the host's
-/// built-in hasher of that generation's algorithm. Returns the generations written. A schema 1.0
-/// store (no generations table) is left alone. Call it after the bundles' rows are inserted: a
-/// sealing reindex holds evidence.bundles until it commits, so the generations read here are the
-/// ones the seal left. Throws sdk::Error(refused) for a generation whose algorithm the built-in
-/// hasher does not know.
-std::vector<int> cover_loaded_bundles(PgConnection& connection, int load_generation,
-                                      const std::vector<std::string>& bundle_ids);
+/// Inside the caller's transaction, after bundles were loaded into a schema 2.0 store: gives every
+/// bundle that lacks a root in a sealed generation its digests and root there (hashed from the
+/// stored bytes with the host's built-in hasher of the generation's algorithm), then recomputes
+/// and stores the tenant and global roots of every sealed generation. A generation being built is
+/// left to its reindex, which covers such bundles itself. Returns the active generation's roots.
+/// Throws sdk::Error(refused) for a sealed generation whose algorithm the built-in hasher does not
+/// know.
+ComputedRoots refresh_sealed_generations(PgConnection& connection, const StoreLayout& layout);
 
 }  // namespace stella::host
