@@ -101,6 +101,9 @@ RunDriver::RunDriver(const MigrationContext& context)
   lock_held_ = true;
   work_ = PgConnection::connect(context.conninfo);
   name_session(*work_, "stella migrate work (" + context.globals.operator_name + ")");
+}
+
+void RunDriver::announce_fault_hook() {
   if (faults_.armed()) {
     reporter_.warning(std::string("test fault hook armed: ") + kTestFaultVariable + "=" +
                       faults_.text());
@@ -193,6 +196,7 @@ void RunDriver::start_migration(const MigrationPlan& plan, std::vector<LoadedSte
   transaction.commit();
   records_ = run.steps;
   reporter_.attach_run(*control_, run_id_);
+  announce_fault_hook();
   reporter_.info("started: schema " + from_version_ + " \u2192 " + to_version_ + " in " +
                  std::to_string(steps_.size()) + " steps (" + joined(plugin_ids, ", ") +
                  "), batches of " + std::to_string(batch_size_) + " rows, by " + run.operator_name +
@@ -253,6 +257,7 @@ void RunDriver::start_rollback(const RunRecord& undone, std::vector<LoadedStep> 
   transaction.commit();
   records_ = run.steps;
   reporter_.attach_run(*control_, run_id_);
+  announce_fault_hook();
   reporter_.info("started: rollback of run " + std::to_string(undone.run_id) + ", schema " +
                  from_version_ + " \u2192 " + to_version_ + ", by " + run.operator_name + " on " +
                  run.client_host + " (pid " + std::to_string(run.client_pid) +
@@ -275,6 +280,7 @@ void RunDriver::adopt(const RunRecord& run, std::vector<LoadedStep> steps,
   const std::string host = client_host();
   record_run_driver(*work_, run_id_, host, static_cast<int>(::getpid()), control_->backend_pid());
   reporter_.attach_run(*control_, run_id_);
+  announce_fault_hook();
   reporter_.info("taken over by " + context_.globals.operator_name + " on " + host + " (pid " +
                  std::to_string(::getpid()) + ") to continue from its last checkpoints; it was " +
                  std::string(run_status_name(run.status)) + ", last driven from " +

@@ -74,6 +74,8 @@ class RunDriver {
   std::string client_host() const;
 
  private:
+  /// Says on stderr (and, once a run is attached, in its log) that the test fault hook is armed.
+  void announce_fault_hook();
   void run_step_up(LoadedStep& step, RunStepRecord& record);
   void run_step_down(LoadedStep& step, RunStepRecord& record, StepState in_progress,
                      StepState done);
