@@ -76,6 +76,15 @@ BOOST_AUTO_TEST_CASE(set_get_validates_against_installed_plugins_and_is_audited)
   BOOST_TEST(mentions(key.err, "did you mean 'hash-algorithm'"));
   // A refused value changed nothing.
   BOOST_TEST(store.stella({"evidence", "config", "get", "hash-algorithm"}).out == "sha512\n");
+
+  const rapidjson::Document one = valid_json(
+      store.stella({"evidence", "config", "get", "hash-algorithm", "--format", "json"}).out,
+      "config.schema.json");
+  BOOST_TEST(std::string(one["value"].GetString()) == "sha512");
+  const rapidjson::Document all = valid_json(
+      store.stella({"evidence", "config", "get", "--format", "json"}).out, "config.schema.json");
+  BOOST_TEST(all.IsArray());
+  BOOST_TEST(all.Size() == 1U);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
