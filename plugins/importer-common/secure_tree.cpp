@@ -68,9 +68,7 @@ SecureTree::SecureTree(const std::string& root, ImportBudget& budget)
 }
 
 SecureTree::~SecureTree() {
-  if (cached_fd_ >= 0) {
-    ::close(cached_fd_);
-  }
+  close_open_directories(0);
   ::close(root_fd_);
 }
 
@@ -143,24 +141,34 @@ void SecureTree::walk_directory(
   }
 }
 
+void SecureTree::close_open_directories(std::size_t keep) {
+  while (open_directories_.size() > keep) {
+    ::close(open_directories_.back().second);
+    open_directories_.pop_back();
+  }
+}
+
 int SecureTree::directory(std::string_view path) {
   if (path.empty()) {
     return root_fd_;
   }
-  if (cached_fd_ >= 0 && cached_path_ == path) {
-    return cached_fd_;
+  const std::vector<std::string_view> segments = path_segments(path);
+  std::size_t common = 0;
+  while (common < segments.size() && common < open_directories_.size() &&
+         open_directories_[common].first == segments[common]) {
+    ++common;
   }
-  int fd = ::dup(root_fd_);
-  if (fd < 0) {
-    io_failed(root_ + ": dup", errno);
-  }
+  close_open_directories(common);
   std::string walked;
-  for (const std::string_view segment : path_segments(path)) {
-    walked = join(walked, segment);
-    const int next = ::openat(fd, std::string(segment).c_str(), kDirectoryFlags);
-    const int error = errno;
-    ::close(fd);
+  for (std::size_t i = 0; i < common; ++i) {
+    walked = join(walked, segments[i]);
+  }
+  for (std::size_t i = common; i < segments.size(); ++i) {
+    walked = join(walked, segments[i]);
+    const int parent = open_directories_.empty() ? root_fd_ : open_directories_.back().second;
+    const int next = ::openat(parent, std::string(segments[i]).c_str(), kDirectoryFlags);
     if (next < 0) {
+      const int error = errno;
       if (error == ENOENT || error == ENOTDIR) {
         struct stat status {};
         // ENOTDIR also reports a symbolic link opened with O_NOFOLLOW | O_DIRECTORY.
@@ -176,14 +184,9 @@ int SecureTree::directory(std::string_view path) {
       }
       io_failed(root_ + "/" + walked + ": open", error);
     }
-    fd = next;
+    open_directories_.emplace_back(std::string(segments[i]), next);
   }
-  if (cached_fd_ >= 0) {
-    ::close(cached_fd_);
-  }
-  cached_fd_ = fd;
-  cached_path_ = std::string(path);
-  return fd;
+  return open_directories_.back().second;
 }
 
 std::optional<std::vector<TreeEntry>> SecureTree::list(std::string_view path) {

@@ -60,8 +60,11 @@ class SecureTree {
   bool exists(std::string_view path);
 
  private:
-  /// Descriptor of directory `path` ("" for the root), or -1 when it does not exist; cached.
+  /// Descriptor of directory `path` ("" for the root), or -1 when it does not exist. The
+  /// directories of the last path asked for stay open, so reading the files of a bundle in order
+  /// opens each directory once.
   int directory(std::string_view path);
+  void close_open_directories(std::size_t keep);
   void walk_directory(int fd, const std::string& prefix, int depth,
                       const std::function<void(const std::string&, std::uint64_t)>& on_file);
   [[noreturn]] void refuse(const std::string& path, const std::string& what) const;
@@ -69,8 +72,8 @@ class SecureTree {
   std::string root_;
   ImportBudget& budget_;
   int root_fd_ = -1;
-  std::string cached_path_;
-  int cached_fd_ = -1;
+  /// The open directories of the last path, outermost first: (segment, descriptor).
+  std::vector<std::pair<std::string, int>> open_directories_;
 };
 
 }  // namespace stella_importer

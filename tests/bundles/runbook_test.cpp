@@ -185,10 +185,10 @@ BOOST_AUTO_TEST_CASE(a_pg_restore_of_the_whole_schema_then_import_adds_nothing) 
              "eval \"$(stella db env)\"\npg_dump -Fc -n evidence -f " + dump.string() + "\n",
              source_env);
   BundleStore target("bundles_runbook_pgrestore_target");
-  run_script("pg_restore",
-             "eval \"$(stella db env)\"\npg_restore --no-owner -d \"$PGDATABASE\" " +
-                 dump.string() + "\n",
-             {{"STELLA_DATABASE", target.conninfo()}});
+  run_script(
+      "pg_restore",
+      "eval \"$(stella db env)\"\npg_restore --no-owner -d \"$PGDATABASE\" " + dump.string() + "\n",
+      {{"STELLA_DATABASE", target.conninfo()}});
   const ProcessResult imported = run_script(
       "import", "stella evidence import " + (root / "backup").string() + "/evidence-*/\n",
       {{"STELLA_DATABASE", target.conninfo()}});

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -22,6 +23,10 @@
 #include "stella/host/evidence/store_init.hpp"
 #include "stella/host/evidence/store_roots.hpp"
 #include "stella/host/evidence/store_version.hpp"
+#include "stella/host/merkle/evidence_leaves.hpp"
+#include "stella/host/merkle/merkle_tree.hpp"
+#include "stella/host/reindex/reindex_runner.hpp"
+#include "stella/host/reindex/store_generations.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace stella::host {
@@ -38,6 +43,9 @@ struct Source {
   VerifiedSource verified;
   /// The source's schema version from its manifest, when it has one.
   std::string schema_version;
+  /// Its tenants as the loading pass saw them, with roots in the store's algorithm (empty when
+  /// nothing was loaded).
+  std::vector<VerifiedTenant> loaded_tenants = {};
 };
 
 std::string problems_text(const SourceVerification& result) {
@@ -138,7 +146,7 @@ StoreComparison compare_with_store(PgConnection& connection, const StoreLayout& 
         for (const StoredBundle& stored :
              layout.find_bundles(connection, std::span(ids).subspan(start, count))) {
           const VerifiedBundle& incoming = *by_id.at(stored.bundle.bundle_id);
-          if (stored_fingerprint(stored) == incoming.fingerprint) {
+          if (stored_fingerprint(stored) == incoming.store_fingerprint) {
             comparison.identical.insert(incoming.bundle_id);
           } else {
             comparison.conflicts.push_back(incoming.bundle_id + " (tenant " + incoming.tenant +
@@ -265,6 +273,34 @@ void finish_summary_roots(PgConnection& connection, const StoreLayout& layout,
   }
 }
 
+std::string root_of(const std::vector<StoredTenantRoot>& roots, const std::string& tenant) {
+  for (const StoredTenantRoot& root : roots) {
+    if (root.tenant_id == tenant) {
+      return root.root;
+    }
+  }
+  return {};
+}
+
+/// Every tenant root a source declares is the store's, and when one complete source went into an
+/// empty store, so is its global root.
+bool roots_equal_declared(const ImportSummary& summary, const std::vector<Source>& sources) {
+  for (const Source& source : sources) {
+    const SourceVerification& result = source.verified.result;
+    for (const VerifiedTenant& tenant : result.tenants) {
+      if (root_of(summary.tenant_roots, tenant.tenant) !=
+          tenant.declared_root.value_or(tenant.computed_root)) {
+        return false;
+      }
+    }
+    if (sources.size() == 1 && result.global_root_recomputed && result.declared_global_root &&
+        *result.declared_global_root != summary.global_root_after) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& registry,
@@ -275,12 +311,23 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
   }
   ImportSummary summary;
 
+  // 0. What the database holds decides in which algorithm bundles are compared and loaded.
+  const auto connection = PgConnection::connect(conninfo);
+  const std::optional<std::string> existing = detect_store_version(*connection);
+  std::unique_ptr<StoreLayout> layout;
+  std::string store_algorithm;
+  if (existing) {
+    layout = open_store_layout(*connection);
+    // Stored bundles are compared in the active generation's algorithm.
+    store_algorithm = active_algorithm(*connection, *layout);
+  }
+
   // 1. Verify every source completely; nothing is written before all of them passed.
   std::vector<Source> sources;
   for (const std::string& location : options.locations) {
     note(options, "verifying " + location);
     Source source{verify_source(registry, location, options.source_format, options.limits, ctx,
-                                UnreadableSource::refuse),
+                                UnreadableSource::refuse, store_algorithm),
                   ""};
     const SourceVerification& result = source.verified.result;
     if (!result.passed()) {
@@ -331,20 +378,8 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
   summary.algorithm = algorithm;
 
   // 2. Compare with the store (read-only).
-  const auto connection = PgConnection::connect(conninfo);
-  std::optional<std::string> existing = detect_store_version(*connection);
-  std::unique_ptr<StoreLayout> layout;
   StoreComparison comparison;
   if (existing) {
-    layout = open_store_layout(*connection);
-    const std::string store_algorithm = active_algorithm(*connection, *layout);
-    if (store_algorithm != algorithm) {
-      throw sdk::Error(sdk::ErrorCode::refused,
-                       "the store's active digests are " + store_algorithm + "; the source holds " +
-                           algorithm + " digests; nothing was imported",
-                       "import into a store whose active generation is " + algorithm +
-                           " (or an empty database, where import creates one)");
-    }
     comparison = compare_with_store(*connection, *layout, sources);
     if (!comparison.conflicts.empty()) {
       throw sdk::Error(sdk::ErrorCode::refused,
@@ -379,6 +414,19 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
     tenants_new += comparison.tenant_bundles.count(tenant) == 0 ? 1 : 0;
   }
   summary.bundles_already_present = static_cast<std::int64_t>(comparison.identical.size());
+  const bool nothing_new = existing &&
+                           static_cast<std::int64_t>(comparison.identical.size()) == incoming &&
+                           tenants_new == 0 && keys_new == 0;
+  if (existing && !nothing_new && store_algorithm != layout->load_algorithm()) {
+    throw sdk::Error(sdk::ErrorCode::refused,
+                     "the store's active digests are " + store_algorithm +
+                         " (a reindexed generation), while new evidence is loaded with " +
+                         layout->load_algorithm() +
+                         " digests: the imported bundles would be missing from the active "
+                         "generation's roots; nothing was imported",
+                     "import into a new database (import creates the store and brings it to the "
+                     "source's algorithm), or into a store that was not reindexed");
+  }
 
   // 3. A database without a store gets one, at the version the source came from.
   if (!existing) {
@@ -391,30 +439,31 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
     if (version.empty()) {
       version = kDefaultSchemaVersion;
     }
+    const auto planned = make_store_layout(version);
+    if (planned && planned->load_algorithm() != algorithm && version != kGenerationsSchemaVersion) {
+      throw sdk::Error(sdk::ErrorCode::refused,
+                       "a store at schema " + version + " holds " + planned->load_algorithm() +
+                           " digests only; the source holds " + algorithm +
+                           " digests; nothing was imported",
+                       "import into a store at schema " + std::string(kGenerationsSchemaVersion) +
+                           " (--schema-version " + kGenerationsSchemaVersion +
+                           "), which keeps several digest algorithms");
+    }
     note(options, "creating an evidence store at schema " + version);
     init_store(*connection, version, options.operator_name);
     summary.store_created = true;
     layout = open_store_layout(*connection);
-    const std::string store_algorithm = active_algorithm(*connection, *layout);
-    if (store_algorithm != algorithm) {
-      throw sdk::Error(sdk::ErrorCode::refused,
-                       "a new store at schema " + version + " holds " + store_algorithm +
-                           " digests; the source holds " + algorithm +
-                           " digests; nothing was imported (the new store stays empty)",
-                       "import into a store that was reindexed to " + algorithm);
-    }
     const StoredRoots roots = layout->stored_roots(*connection);
     comparison.global_root = roots.global ? roots.global->root : std::string();
   }
   summary.schema_version = layout->schema_version();
   summary.global_root_before = comparison.global_root;
+  const std::string load_algorithm = layout->load_algorithm();
+  const auto load_hasher = make_evp_hasher(load_algorithm);
 
   // 4. Load, recompute, check, record, commit — or nothing.
   PgTransaction transaction(*connection);
   connection->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kImportLockKey)});
-  const bool nothing_new = existing &&
-                           static_cast<std::int64_t>(comparison.identical.size()) == incoming &&
-                           tenants_new == 0 && keys_new == 0;
   if (!nothing_new) {
     for (const std::string& tenant : source_tenants) {
       const auto name = display_names.find(tenant);
@@ -427,7 +476,7 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
       }
     }
     std::unordered_set<std::string> skip = comparison.identical;
-    for (const Source& source : sources) {
+    for (Source& source : sources) {
       note(options, "loading " + source.verified.location);
       LoadingSink sink(*connection, *layout, skip);
       SelectedImporter selected =
@@ -442,6 +491,8 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
                              "imported",
                          "do not change a source while it is imported; run the import again");
       }
+      // The second read knows the store's algorithm: its tenant roots are what the store must hold.
+      source.loaded_tenants = again.tenants;
       summary.bundles_imported += sink.bundles_loaded();
       summary.artifacts_imported += sink.artifacts_loaded();
       summary.attestations_imported += sink.attestations_loaded();
@@ -450,51 +501,65 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
         skip.insert(bundle.bundle_id);
       }
     }
-    const auto hasher = make_evp_hasher(algorithm);
-    recompute_stored_roots(*connection, *layout, *hasher);
+    recompute_stored_roots(*connection, *layout, *load_hasher);
   }
   summary.tenants_created = tenants_new;
   summary.signing_keys_added = keys_new;
   finish_summary_roots(*connection, *layout, summary, source_tenants);
 
-  // The roots must come out as the sources declared wherever the store held nothing else.
-  bool equal = true;
+  // Wherever the store held nothing else, its roots must come out as the source's (in the
+  // store's algorithm) — or the load went wrong, and nothing is committed.
+  const bool store_was_empty = comparison.store_bundles == 0;
   for (const Source& source : sources) {
     const SourceVerification& result = source.verified.result;
-    for (const VerifiedTenant& tenant : result.tenants) {
+    MerkleRootBuilder expected_global(*load_hasher);
+    for (const VerifiedTenant& tenant : source.loaded_tenants) {
+      expected_global.add_leaf_hash(
+          tenant_leaf_hash(*load_hasher, tenant.tenant, tenant.store_root));
       const auto before = comparison.tenant_bundles.find(tenant.tenant);
       const bool was_empty = before == comparison.tenant_bundles.end() || before->second == 0;
-      const auto after = std::find_if(summary.tenant_roots.begin(), summary.tenant_roots.end(),
-                                      [&](const auto& r) { return r.tenant_id == tenant.tenant; });
-      const std::string after_root = after != summary.tenant_roots.end() ? after->root : "";
-      if (after_root != tenant.computed_root) {
-        equal = false;
-        if (was_empty && sources.size() == 1) {
-          throw sdk::Error(sdk::ErrorCode::verification_failed,
-                           "after loading, tenant " + tenant.tenant + "'s root is " + after_root +
-                               ", not " + tenant.computed_root +
-                               " as the source recomputes; nothing was imported",
-                           "this is a bug: report it with the source and `stella evidence "
-                           "verify-bundle` output");
-        }
+      const std::string after = root_of(summary.tenant_roots, tenant.tenant);
+      if (was_empty && sources.size() == 1 && after != tenant.store_root) {
+        throw sdk::Error(sdk::ErrorCode::verification_failed,
+                         "after loading, tenant " + tenant.tenant + "'s root is " + after +
+                             ", not " + tenant.store_root +
+                             " as the source recomputes; nothing was imported",
+                         "this is a bug: report it with the source and `stella evidence "
+                         "verify-bundle` output");
       }
     }
-    if (comparison.store_bundles == 0 && sources.size() == 1 && result.global_root_recomputed &&
-        result.declared_global_root && summary.global_root_after != *result.declared_global_root) {
+    const std::string expected = format_digest(load_algorithm, expected_global.root());
+    if (!source.loaded_tenants.empty() && store_was_empty && sources.size() == 1 &&
+        result.global_root_recomputed && summary.global_root_after != expected) {
       throw sdk::Error(sdk::ErrorCode::verification_failed,
                        "after loading into an empty store, the global root is " +
-                           summary.global_root_after + ", not " + *result.declared_global_root +
-                           " as the source declares; nothing was imported",
+                           summary.global_root_after + ", not " + expected +
+                           " as the source recomputes; nothing was imported",
                        "this is a bug: report it with the source and `stella evidence "
                        "verify-bundle` output");
     }
   }
-  summary.roots_equal_declared = equal;
 
   ensure_state_schema(*connection);
+  summary.roots_equal_declared = roots_equal_declared(summary, sources);
   summary.audit_event_id = append_audit_event(*connection, audit_type::kImport,
                                               options.operator_name, import_event_data(summary));
   transaction.commit();
+
+  // 5. Evidence from a store of another algorithm, imported into a store that held nothing: the
+  // new store is reindexed to that algorithm, so that its roots are the source's again.
+  if (store_was_empty && algorithm != load_algorithm && summary.bundles_imported > 0) {
+    note(options, "reindexing the store to " + algorithm + ", the source's algorithm");
+    ReindexRequest request;
+    request.algorithm = algorithm;
+    request.parallel = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    request.operator_name = options.operator_name;
+    ReindexObserver quiet;
+    const ReindexOutcome outcome = run_reindex(conninfo, registry, request, quiet);
+    summary.reindexed_to = outcome.algorithm;
+    finish_summary_roots(*connection, *open_store_layout(*connection), summary, source_tenants);
+    summary.roots_equal_declared = roots_equal_declared(summary, sources);
+  }
   return summary;
 }
 

@@ -138,6 +138,7 @@ std::string import_summary_json(const ImportSummary& s) {
   j.add(root, "globalRootBefore", j.text_or_null(s.global_root_before));
   j.add(root, "globalRootAfter", j.text_or_null(s.global_root_after));
   j.add(root, "rootsEqualDeclared", Value(s.roots_equal_declared));
+  j.add(root, "reindexedTo", j.text_or_null(s.reindexed_to));
   j.add(root, "tenants", tenant_roots_json(j, s.tenant_roots));
   j.add(root, "auditEventId", Value(static_cast<std::int64_t>(s.audit_event_id)));
   return j.finish();
@@ -159,6 +160,10 @@ void write_import_summary_text(std::ostream& out, const ImportSummary& s) {
         << " artifacts, " << s.attestations_imported << " attestations) from " << paths << "; "
         << s.bundles_already_present << " already present and identical; " << s.tenants_created
         << " tenants and " << s.signing_keys_added << " signing keys added\n";
+  }
+  if (!s.reindexed_to.empty()) {
+    out << "reindexed the store to " << s.reindexed_to
+        << ", the source's algorithm, so that its roots are the source's\n";
   }
   out << "global root " << s.global_root_after
       << (s.roots_equal_declared ? " (every root equals the one the source declares)"

@@ -14,6 +14,17 @@
 #include "stella/sdk/error.hpp"
 
 namespace stella::host {
+namespace {
+
+/// The algorithm of a source that names none anywhere (no artifact, no root): its empty trees are
+/// sha256's, the algorithm of every store's first generation.
+constexpr const char* kDefaultAlgorithm = "sha256";
+/// The algorithm of the subjects a bundle's in-toto statement signs (as `stella evidence seed` and
+/// evidence services write them): an export of a reindexed store carries other digests, so the
+/// attested ones are recomputed from the same bytes, as verify-all does.
+constexpr const char* kAttestedAlgorithm = "sha256";
+
+}  // namespace
 
 struct ContentVerifier::OpenBundle {
   sdk::ImportedBundle source;
@@ -22,7 +33,12 @@ struct ContentVerifier::OpenBundle {
   /// (path, leaf hash), sorted by path when the bundle closes.
   std::vector<std::pair<std::string, DigestBytes>> leaves;
   std::vector<BundleArtifactIdentity> artifacts;
+  /// Leaves and identities in the store's algorithm (only when it differs from the source's).
+  std::vector<std::pair<std::string, DigestBytes>> store_leaves;
+  std::vector<BundleArtifactIdentity> store_artifacts;
   std::optional<std::string> attestation;
+  /// (path, digest in kAttestedAlgorithm), for the attestation's subjects.
+  std::vector<std::pair<std::string, std::string>> attested;
   bool duplicate = false;
 };
 
@@ -42,7 +58,8 @@ struct ContentVerifier::Keyring {
   SigningKeyring keys;
 };
 
-ContentVerifier::ContentVerifier() : stream_(std::make_unique<StreamDigest>()) {}
+ContentVerifier::ContentVerifier(std::string store_algorithm)
+    : store_algorithm_(std::move(store_algorithm)), stream_(std::make_unique<StreamDigest>()) {}
 
 ContentVerifier::~ContentVerifier() = default;
 
@@ -73,8 +90,7 @@ void ContentVerifier::use_algorithm(const std::string& digest_text, const std::s
                      "nothing was imported; the source is damaged or was edited by hand");
   }
   if (!hasher_) {
-    hasher_ = make_evp_hasher(parsed.algorithm_id);
-    result_.algorithm = parsed.algorithm_id;
+    set_algorithm(parsed.algorithm_id);
     return;
   }
   if (parsed.algorithm_id != result_.algorithm) {
@@ -84,9 +100,24 @@ void ContentVerifier::use_algorithm(const std::string& digest_text, const std::s
   }
 }
 
+const TreeHasher& ContentVerifier::attested_hasher() {
+  if (!attested_hasher_) {
+    attested_hasher_ = make_evp_hasher(kAttestedAlgorithm);
+  }
+  return *attested_hasher_;
+}
+
 const VerifiedBundle* ContentVerifier::find_bundle(const std::string& bundle_id) const {
   const auto found = bundle_index_.find(bundle_id);
   return found == bundle_index_.end() ? nullptr : &bundles_[found->second];
+}
+
+void ContentVerifier::set_algorithm(const std::string& algorithm) {
+  hasher_ = make_evp_hasher(algorithm);
+  result_.algorithm = algorithm;
+  if (!store_algorithm_.empty() && store_algorithm_ != algorithm) {
+    store_hasher_ = make_evp_hasher(store_algorithm_);
+  }
 }
 
 ContentVerifier::TenantState& ContentVerifier::tenant_state(const std::string& tenant) {
@@ -215,6 +246,18 @@ void ContentVerifier::artifact(const sdk::ImportedArtifact& artifact) {
   // the recomputed bundle root even when its declared digest was changed to match.
   open_->leaves.emplace_back(artifact.path, artifact_leaf_hash(*hasher_, artifact.path, computed));
   open_->artifacts.push_back({artifact.path, artifact.media_type, computed});
+  open_->attested.emplace_back(
+      artifact.path,
+      hasher_->algorithm_id() == kAttestedAlgorithm
+          ? computed
+          : format_digest(kAttestedAlgorithm, attested_hasher().digest(artifact.bytes)));
+  if (store_hasher_) {
+    const std::string in_store =
+        format_digest(store_hasher_->algorithm_id(), store_hasher_->digest(artifact.bytes));
+    open_->store_leaves.emplace_back(artifact.path,
+                                     artifact_leaf_hash(*store_hasher_, artifact.path, in_store));
+    open_->store_artifacts.push_back({artifact.path, artifact.media_type, in_store});
+  }
   ++result_.artifacts;
   result_.artifact_bytes += static_cast<std::int64_t>(artifact.bytes.size());
   ++tenant_state(artifact.tenant).artifacts;
@@ -248,7 +291,7 @@ void ContentVerifier::attestation(const sdk::ImportedAttestation& attestation) {
 }
 
 void ContentVerifier::check_attestation_signature(const OpenBundle& bundle) {
-  if (!bundle.attestation || result_.signing_keys.empty()) {
+  if (!check_signatures_ || !bundle.attestation || result_.signing_keys.empty()) {
     // Without keys in the source there is nothing to check a signature against here; the store
     // that receives the bundle checks it against its own keys (verify-all).
     return;
@@ -261,9 +304,7 @@ void ContentVerifier::check_attestation_signature(const OpenBundle& bundle) {
   job.tenant_id = bundle.source.tenant;
   job.bundle_id = bundle.source.bundle_id;
   job.attestation = bundle.attestation;
-  for (const auto& artifact : bundle.artifacts) {
-    job.artifacts.emplace_back(artifact.path, artifact.digest);
-  }
+  job.artifacts = bundle.attested;
   std::sort(job.artifacts.begin(), job.artifacts.end());
   const AttestationOutcome outcome = check_attestation(job, keyring_->keys);
   result_.signatures_verified += outcome.signatures_checked;
@@ -292,8 +333,7 @@ void ContentVerifier::close_bundle() {
   if (!hasher_) {
     // A bundle without artifacts from a source that named no algorithm anywhere: the empty tree
     // of the default algorithm.
-    hasher_ = make_evp_hasher("sha256");
-    result_.algorithm = "sha256";
+    set_algorithm(kDefaultAlgorithm);
   }
   MerkleRootBuilder builder(*hasher_);
   for (auto& [path, leaf] : bundle->leaves) {
@@ -323,11 +363,26 @@ void ContentVerifier::close_bundle() {
     identity.attestation = canonical_json(*bundle->attestation);
   }
   identity.artifacts = std::move(bundle->artifacts);
+  BundleIdentity store_identity = identity;
   const std::string fingerprint = bundle_fingerprint(std::move(identity));
   stream_->stream.field(fingerprint);
+  std::string store_root = computed;
+  std::string store_fingerprint = fingerprint;
+  if (store_hasher_) {
+    std::sort(bundle->store_leaves.begin(), bundle->store_leaves.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    MerkleRootBuilder store_builder(*store_hasher_);
+    for (auto& [path, leaf] : bundle->store_leaves) {
+      store_builder.add_leaf_hash(std::move(leaf));
+    }
+    store_root = format_digest(store_hasher_->algorithm_id(), store_builder.root());
+    store_identity.root = store_root;
+    store_identity.artifacts = std::move(bundle->store_artifacts);
+    store_fingerprint = bundle_fingerprint(std::move(store_identity));
+  }
   bundle_index_.emplace(source.bundle_id, bundles_.size());
-  bundles_.push_back(
-      {source.tenant, source.bundle_id, bundle->sealed_at_unix_us, computed, fingerprint});
+  bundles_.push_back({source.tenant, source.bundle_id, bundle->sealed_at_unix_us, computed,
+                      fingerprint, store_root, store_fingerprint});
   tenant_state(source.tenant);
   ++result_.bundles;
 }
@@ -466,8 +521,7 @@ void ContentVerifier::finish() {
   finished_ = true;
   close_bundle();
   if (!hasher_) {
-    hasher_ = make_evp_hasher("sha256");
-    result_.algorithm = "sha256";
+    set_algorithm(kDefaultAlgorithm);
   }
   // Bundles by tenant, then in Merkle order (seal time, then id).
   std::vector<const VerifiedBundle*> ordered;
@@ -481,13 +535,17 @@ void ContentVerifier::finish() {
   });
   std::size_t next = 0;
   MerkleRootBuilder global(*hasher_);
+  const TreeHasher& store_hasher = store_hasher_ ? *store_hasher_ : *hasher_;
   bool every_tenant_proven = !tenants_.empty();
   for (auto& [tenant_id, state] : tenants_) {
     MerkleRootBuilder builder(*hasher_);
+    MerkleRootBuilder store_builder(store_hasher);
     std::int64_t bundle_count = 0;
     for (; next < ordered.size() && ordered[next]->tenant == tenant_id; ++next) {
       builder.add_leaf_hash(
           bundle_leaf_hash(*hasher_, ordered[next]->bundle_id, ordered[next]->root));
+      store_builder.add_leaf_hash(
+          bundle_leaf_hash(store_hasher, ordered[next]->bundle_id, ordered[next]->store_root));
       ++bundle_count;
     }
     VerifiedTenant tenant;
@@ -495,6 +553,7 @@ void ContentVerifier::finish() {
     tenant.display_name = state.display_name;
     tenant.declared_root = state.declared_root;
     tenant.computed_root = format_digest(hasher_->algorithm_id(), builder.root());
+    tenant.store_root = format_digest(store_hasher.algorithm_id(), store_builder.root());
     tenant.bundles = bundle_count;
     tenant.artifacts = state.artifacts;
     tenant.proof_verified = state.proof_verified;

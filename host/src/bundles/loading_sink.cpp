@@ -7,7 +7,14 @@ namespace stella::host {
 
 LoadingSink::LoadingSink(PgConnection& connection, const StoreLayout& layout,
                          const std::unordered_set<std::string>& skip)
-    : connection_(connection), layout_(layout), skip_(skip) {}
+    : connection_(connection),
+      layout_(layout),
+      skip_(skip),
+      load_algorithm_(layout.load_algorithm()),
+      load_hasher_(make_evp_hasher(load_algorithm_)),
+      verifier_(load_algorithm_) {
+  verifier_.check_signatures(false);
+}
 
 void LoadingSink::source_manifest(const std::string& manifest_json) {
   verifier_.source_manifest(manifest_json);
@@ -56,7 +63,12 @@ void LoadingSink::artifact(const sdk::ImportedArtifact& artifact) {
   NewArtifact loaded;
   loaded.path = artifact.path;
   loaded.media_type = artifact.media_type;
-  loaded.digest = artifact.declared_digest;
+  // The declared digest, once the verifier found it true, is the stored one; in another algorithm
+  // the store's digest is computed from the same bytes.
+  const bool same_algorithm = artifact.declared_digest.rfind(load_algorithm_ + ":", 0) == 0;
+  loaded.digest = same_algorithm
+                      ? artifact.declared_digest
+                      : format_digest(load_algorithm_, load_hasher_->digest(artifact.bytes));
   loaded.content.assign(reinterpret_cast<const char*>(artifact.bytes.data()),
                         artifact.bytes.size());
   batch_bytes_ += loaded.content.size();
@@ -80,7 +92,7 @@ void LoadingSink::complete_pending() {
     return;
   }
   pending_ = false;
-  current_.bundle_root = verified->root;
+  current_.bundle_root = verified->store_root;
   batch_.push_back(std::move(current_));
   current_ = NewBundle{};
   if (batch_bytes_ >= kBatchBytes || batch_.size() >= kBatchBundles) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -22,7 +23,8 @@ class LoadingSink final : public sdk::ImportSink {
   /// Bundles buffered before a batch is written.
   static constexpr std::size_t kBatchBundles = 2000;
 
-  /// `skip`: ids of bundles the store already holds with identical content.
+  /// `skip`: ids of bundles the store already holds with identical content. Digests and roots are
+  /// loaded in the layout's load_algorithm(), recomputed from the bytes when the source's differs.
   LoadingSink(PgConnection& connection, const StoreLayout& layout,
               const std::unordered_set<std::string>& skip);
 
@@ -51,6 +53,8 @@ class LoadingSink final : public sdk::ImportSink {
   PgConnection& connection_;
   const StoreLayout& layout_;
   const std::unordered_set<std::string>& skip_;
+  std::string load_algorithm_;
+  std::unique_ptr<TreeHasher> load_hasher_;
   ContentVerifier verifier_;
   bool pending_ = false;
   NewBundle current_;

@@ -8,9 +8,9 @@ namespace stella::host {
 VerifiedSource verify_source(PluginRegistry& registry, const std::string& location,
                              const std::optional<std::string>& source_format,
                              const sdk::ImportLimits& limits, sdk::HostContext& ctx,
-                             UnreadableSource unreadable) {
+                             UnreadableSource unreadable, const std::string& store_algorithm) {
   SelectedImporter selected = select_importer(registry, location, source_format);
-  ContentVerifier verifier;
+  ContentVerifier verifier(store_algorithm);
   try {
     selected.importer->read(location, limits, verifier, ctx);
   } catch (const sdk::Error& e) {

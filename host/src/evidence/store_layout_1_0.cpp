@@ -565,6 +565,8 @@ class StoreLayout10 final : public StoreLayout {
     return read_signing_keys(connection);
   }
 
+  std::string load_algorithm() const override { return kAlgorithm; }
+
   std::int64_t bundle_count(PgConnection& connection, std::string_view tenant_id) const override {
     return connection
         .exec("SELECT count(*) FROM evidence.bundles WHERE tenant_id = $1",

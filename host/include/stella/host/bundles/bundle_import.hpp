@@ -66,6 +66,10 @@ struct ImportSummary {
   /// declared equals the store's root after the import. False only when the store already held
   /// other evidence of those tenants (the roots then cover more than the source).
   bool roots_equal_declared = false;
+  /// When the source's algorithm differs from the one new evidence is loaded with (an export of
+  /// a reindexed store) and the store held nothing before: the algorithm the new store was then
+  /// reindexed to, so that its roots are the source's. Empty otherwise.
+  std::string reindexed_to;
   /// The audit event recording the import (also recorded when nothing was new).
   std::int64_t audit_event_id = 0;
 
@@ -81,12 +85,15 @@ struct ImportSummary {
 ///  3. creates the store when the database holds none (as `stella evidence init` would, its own
 ///     transaction and audit event);
 ///  4. in one transaction: reads each source again and loads what is new (checking it reads
-///     exactly as verified), recomputes the roots, checks them against the declared ones, and
-///     appends an "import" audit event — then commits.
+///     exactly as verified; digests in the layout's load_algorithm()), recomputes the roots,
+///     checks them against the source's, and appends an "import" audit event — then commits;
+///  5. when the source's algorithm is not the load algorithm and the store held nothing before,
+///     reindexes the store to the source's algorithm (its own resumable run).
 /// Throws sdk::Error(invalid_input) for an unsafe or malformed source or bad options (exit 2),
 /// sdk::Error(verification_failed) when a source does not verify (exit 1), sdk::Error(refused)
-/// for a conflict with the store or an algorithm the store does not hold (exit 3). Nothing is
-/// written in any of these cases.
+/// for a conflict with the store, a store whose active generation is not its load generation, or
+/// an algorithm a new store at the chosen schema cannot hold (exit 3). Nothing is written in any
+/// of these cases.
 ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& registry,
                               const ImportOptions& options, sdk::HostContext& ctx);
 

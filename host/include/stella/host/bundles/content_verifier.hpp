@@ -58,6 +58,8 @@ struct VerifiedTenant {
   std::optional<std::string> declared_root;
   /// Recomputed from the bundles the source holds.
   std::string computed_root;
+  /// The same in the store's algorithm (equal to computed_root when they are the same).
+  std::string store_root;
   std::int64_t bundles = 0;
   std::int64_t artifacts = 0;
   /// The source carried a proof of this tenant's root in the global root, and it verified.
@@ -74,6 +76,10 @@ struct VerifiedBundle {
   std::string root;
   /// bundle_fingerprint() of the bundle as read.
   std::string fingerprint;
+  /// Root and fingerprint with digests in the store's algorithm (what the store would hold for
+  /// this bundle); equal to root and fingerprint when the algorithms are the same.
+  std::string store_root;
+  std::string store_fingerprint;
 };
 
 /// Everything verifying a source found out.
@@ -118,7 +124,14 @@ inline constexpr std::size_t kMaxListedProblems = 10000;
 /// verify becomes a problem in the result, not an exception.
 class ContentVerifier final : public sdk::ImportSink {
  public:
-  ContentVerifier();
+  /// `store_algorithm`: the algorithm of the store the source is compared with or loaded into;
+  /// when it differs from the source's, every bundle's root and fingerprint are also computed with
+  /// it (from the bytes read). Empty: the source's own.
+  explicit ContentVerifier(std::string store_algorithm = {});
+
+  /// Whether attestation signatures are checked (they are by default). Import's loading pass turns
+  /// it off: the first pass checked them, and the stream digest proves the same bytes came again.
+  void check_signatures(bool check) { check_signatures_ = check; }
   ~ContentVerifier() override;
 
   void source_manifest(const std::string& manifest_json) override;
@@ -155,6 +168,8 @@ class ContentVerifier final : public sdk::ImportSink {
   struct TenantState;
 
   void close_bundle();
+  const TreeHasher& attested_hasher();
+  void set_algorithm(const std::string& algorithm);
   void use_algorithm(const std::string& digest_text, const std::string& where);
   TenantState& tenant_state(const std::string& tenant);
   void verify_bundle_proof(const sdk::ImportedProof& proof);
@@ -162,7 +177,11 @@ class ContentVerifier final : public sdk::ImportSink {
   void check_attestation_signature(const OpenBundle& bundle);
 
   SourceVerification result_;
+  std::string store_algorithm_;
   std::unique_ptr<TreeHasher> hasher_;
+  /// Set only when the store's algorithm differs from the source's.
+  std::unique_ptr<TreeHasher> store_hasher_;
+  std::unique_ptr<TreeHasher> attested_hasher_;
   std::unique_ptr<OpenBundle> open_;
   std::map<std::string, TenantState, std::less<>> tenants_;
   /// bundle id -> its index in bundles_ (for proofs and duplicates).
@@ -174,6 +193,7 @@ class ContentVerifier final : public sdk::ImportSink {
   std::unique_ptr<Keyring> keyring_;
   bool finished_ = false;
   bool unreadable_ = false;
+  bool check_signatures_ = true;
 };
 
 }  // namespace stella::host

@@ -29,11 +29,12 @@ enum class UnreadableSource {
   refuse = 2,
 };
 
-/// Picks the importer (select_importer) and reads `location` into a ContentVerifier.
-/// Throws what select_importer throws; with UnreadableSource::refuse also the importer's errors.
+/// Picks the importer (select_importer) and reads `location` into a ContentVerifier (with
+/// `store_algorithm`, see ContentVerifier). Throws what select_importer throws; with
+/// UnreadableSource::refuse also the importer's errors.
 VerifiedSource verify_source(PluginRegistry& registry, const std::string& location,
                              const std::optional<std::string>& source_format,
                              const sdk::ImportLimits& limits, sdk::HostContext& ctx,
-                             UnreadableSource unreadable);
+                             UnreadableSource unreadable, const std::string& store_algorithm = {});
 
 }  // namespace stella::host

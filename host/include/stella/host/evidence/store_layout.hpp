@@ -274,6 +274,10 @@ class StoreLayout {
   virtual std::vector<SigningKeyRecord> signing_keys(PgConnection& connection) const = 0;
 
   // Writing, inside the caller's transaction.
+  /// The algorithm of the digests and bundle roots load_bundles stores (NewArtifact::digest,
+  /// NewBundle::bundle_root): the generation new evidence is loaded into. Import hashes with it
+  /// when its source was exported from a store of another active algorithm.
+  virtual std::string load_algorithm() const = 0;
   /// Number of bundles a tenant has (new bundle ids continue from it).
   virtual std::int64_t bundle_count(PgConnection& connection, std::string_view tenant_id) const = 0;
   /// Creates the tenant when missing.

@@ -1,0 +1,63 @@
+// A store that was migrated to 2.0 and reindexed to sha512 exports its active (sha512) generation.
+// Imported into an empty database, the new store loads the evidence with its load generation's
+// digests, is then reindexed to sha512, and ends with exactly the exported roots; verify-all passes
+// and a second import adds nothing. Into a reindexed store with evidence of its own, new evidence
+// is refused (it would be missing from the active generation).
+#include <boost/test/unit_test.hpp>
+
+#include "bundles/bundle_test_support.hpp"
+
+namespace stella::test {
+
+BOOST_AUTO_TEST_SUITE(reindexed_store)
+
+BOOST_AUTO_TEST_CASE(an_export_of_a_reindexed_store_imports_with_its_sha512_roots) {
+  BundleStore source("bundles_reindexed_source");
+  source.init_and_seed("41");
+  for (const std::vector<std::string>& step :
+       {std::vector<std::string>{"evidence", "migrate", "--from-version", "1.0", "--to-version",
+                                 "2.0"},
+        std::vector<std::string>{"evidence", "config", "set", "hash-algorithm", "sha512"},
+        std::vector<std::string>{"evidence", "reindex", "--batch-size", "10"}}) {
+    const ProcessResult result = source.stella(step);
+    BOOST_REQUIRE_MESSAGE(result.exit_code == 0, step[1] << ": " << result.err);
+  }
+  const std::string exported_root = source.roots()["globalRoot"].GetString();
+  BOOST_REQUIRE(exported_root.rfind("sha512:", 0) == 0);
+
+  ScratchDir dir;
+  const fs::path archive = dir.path() / "reindexed.tar.gz";
+  export_to(source, archive, {"--all", "--portable"});
+  const ProcessResult verified = run_stella({"evidence", "verify-bundle", archive.string()});
+  BOOST_CHECK_MESSAGE(verified.exit_code == 0, verified.out << verified.err);
+
+  BundleStore target("bundles_reindexed_target");
+  const ProcessResult imported =
+      target.stella({"evidence", "import", "--format", "json", "--portable", archive.string()});
+  BOOST_REQUIRE_MESSAGE(imported.exit_code == 0, imported.err);
+  const auto summary = valid_json(imported.out, "import-summary.schema.json");
+  BOOST_CHECK_EQUAL(summary["schemaVersion"].GetString(), std::string("2.0"));
+  BOOST_CHECK_EQUAL(summary["reindexedTo"].GetString(), std::string("sha512"));
+  BOOST_CHECK(summary["rootsEqualDeclared"].GetBool());
+  BOOST_CHECK_EQUAL(target.roots()["globalRoot"].GetString(), exported_root);
+  const ProcessResult verify_all = target.stella({"evidence", "verify-all"});
+  BOOST_CHECK_MESSAGE(verify_all.exit_code == 0, verify_all.out << verify_all.err);
+
+  const ProcessResult again = target.stella({"evidence", "import", "--portable", archive.string()});
+  BOOST_CHECK_EQUAL(again.exit_code, 0);
+  BOOST_CHECK(mentions(again.out, "nothing to import: 12 bundles already present and identical"));
+
+  // New evidence for a reindexed store is refused, naming why.
+  ScratchDir other;
+  export_to(shared_source_store(), other.path() / "sha256-evidence", {"--all"});
+  const std::string before = target.digest_of_all_rows();
+  const ProcessResult refused =
+      target.stella({"evidence", "import", (other.path() / "sha256-evidence").string()});
+  BOOST_CHECK_EQUAL(refused.exit_code, 3);
+  BOOST_CHECK(mentions(refused.err, "the store's active digests are sha512"));
+  BOOST_CHECK_EQUAL(target.digest_of_all_rows(), before);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace stella::test
