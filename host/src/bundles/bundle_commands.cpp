@@ -1,10 +1,12 @@
 // `stella evidence export | import | verify-bundle`: the CLI face of evidence bundles.
 #include <iostream>
+#include <memory>
 #include <optional>
 
 #include "bundles/bundle_reports.hpp"
 #include "bundles/importer_context.hpp"
 #include "cli/command_registrars.hpp"
+#include "evidence/progress_meter.hpp"
 #include "stella/host/bundles/bundle_export.hpp"
 #include "stella/host/bundles/bundle_format.hpp"
 #include "stella/host/bundles/bundle_import.hpp"
@@ -98,18 +100,18 @@ int run_export(Invocation& call) {
   options.force = flag(o, "force");
   options.output = o["output"].as<std::string>();
   options.operator_name = call.globals.operator_name;
-  std::ostream& err = call.err;
-  const bool quiet = call.globals.quiet;
-  std::int64_t last_decile = -1;
+  // The total is known once the export has opened the store's snapshot: the meter starts then.
+  std::unique_ptr<ProgressMeter> meter;
   options.progress = [&](std::int64_t done, std::int64_t total) {
-    constexpr std::int64_t kDeciles = 10;
-    const std::int64_t decile = total > 0 ? done * kDeciles / total : 0;
-    if (!quiet && decile != last_decile) {
-      last_decile = decile;
-      err << "export: " << done << " of " << total << " bundles written\n";
+    if (!meter) {
+      meter = std::make_unique<ProgressMeter>(call.err, call.globals, "export", "bundles", total);
     }
+    meter->update(done);
   };
   const ExportSummary summary = export_evidence(resolve_database(call.globals), options);
+  if (meter) {
+    meter->finish();
+  }
   if (json) {
     call.out << export_summary_json(summary);
   } else {

@@ -104,20 +104,95 @@ void LoadingSink::flush() {
   if (batch_.empty()) {
     return;
   }
-  layout_.load_bundles(connection_, batch_);
   for (const NewBundle& bundle : batch_) {
     ++bundles_loaded_;
     artifacts_loaded_ += static_cast<std::int64_t>(bundle.artifacts.size());
     attestations_loaded_ += bundle.attestation.empty() ? 0 : 1;
   }
-  batch_.clear();
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (!loader_.joinable()) {
+    loader_ = std::thread([this] { load_batches(); });
+  }
+  changed_.wait(lock, [this] { return queue_.size() < kMaxQueuedBatches || failure_; });
+  if (failure_) {
+    lock.unlock();
+    rethrow_loader_failure();
+  }
+  queue_.push_back(std::move(batch_));
+  changed_.notify_all();
+  lock.unlock();
+  batch_ = {};
   batch_bytes_ = 0;
+}
+
+void LoadingSink::load_batches() {
+  while (true) {
+    std::vector<NewBundle> batch;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [this] { return !queue_.empty() || stopping_; });
+      if (queue_.empty()) {
+        return;
+      }
+      batch = std::move(queue_.front());
+      queue_.pop_front();
+      loading_ = true;
+      changed_.notify_all();
+    }
+    try {
+      layout_.load_bundles(connection_, batch);
+    } catch (...) {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      failure_ = std::current_exception();
+      loading_ = false;
+      queue_.clear();
+      changed_.notify_all();
+      return;
+    }
+    const std::lock_guard<std::mutex> lock(mutex_);
+    loading_ = false;
+    changed_.notify_all();
+  }
+}
+
+void LoadingSink::stop_loader() {
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    changed_.notify_all();
+  }
+  if (loader_.joinable()) {
+    loader_.join();
+  }
+}
+
+void LoadingSink::rethrow_loader_failure() {
+  stop_loader();
+  std::rethrow_exception(failure_);
+}
+
+LoadingSink::~LoadingSink() {
+  // On an error elsewhere: drop what is queued, let the batch being written end, stop.
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    queue_.clear();
+  }
+  stop_loader();
 }
 
 void LoadingSink::finish() {
   verifier_.finish();
   complete_pending();
   flush();
+  {
+    // Every queued batch is written before the caller goes on with the connection.
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [this] { return (queue_.empty() && !loading_) || failure_; });
+  }
+  if (failure_) {
+    rethrow_loader_failure();
+  }
+  stop_loader();
 }
 
 }  // namespace stella::host

@@ -1,11 +1,17 @@
 // The import's second pass: an ImportSink that verifies everything again (through its own
 // ContentVerifier, so the stream can be compared with the first pass) and loads each new bundle
-// into the store in batches, inside the caller's transaction.
+// into the store in batches, inside the caller's transaction. Batches are written by a loader
+// thread while the source is read on, so that reading and PostgreSQL's work overlap.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -14,12 +20,15 @@
 
 namespace stella::host {
 
-/// Ownership: borrows the connection, the layout and the skip set. Thread-safety: one thread.
-/// Failure: what ContentVerifier and StoreLayout::load_bundles throw.
+/// Ownership: borrows the connection (used only by the loader thread until finish() returns), the
+/// layout and the skip set; owns the loader thread, which it stops when destroyed.
+/// Thread-safety: call from one thread. Failure: what ContentVerifier throws; what
+/// StoreLayout::load_bundles throws in the loader is rethrown by the next call that queues a batch,
+/// or by finish().
 class LoadingSink final : public sdk::ImportSink {
  public:
   /// Bytes of artifact content buffered before a batch is written (binary COPY).
-  static constexpr std::size_t kBatchBytes = std::size_t{32} << 20;
+  static constexpr std::size_t kBatchBytes = std::size_t{16} << 20;
   /// Bundles buffered before a batch is written.
   static constexpr std::size_t kBatchBundles = 2000;
 
@@ -27,6 +36,9 @@ class LoadingSink final : public sdk::ImportSink {
   /// loaded in the layout's load_algorithm(), recomputed from the bytes when the source's differs.
   LoadingSink(PgConnection& connection, const StoreLayout& layout,
               const std::unordered_set<std::string>& skip);
+  ~LoadingSink() override;
+  LoadingSink(const LoadingSink&) = delete;
+  LoadingSink& operator=(const LoadingSink&) = delete;
 
   void source_manifest(const std::string& manifest_json) override;
   void tenant(const sdk::ImportedTenant& tenant) override;
@@ -38,7 +50,7 @@ class LoadingSink final : public sdk::ImportSink {
   void proof(const sdk::ImportedProof& proof) override;
   void problem(const sdk::SourceProblem& problem) override;
 
-  /// Loads what is still buffered and finishes the verification.
+  /// Loads what is still buffered, waits for the loader, and finishes the verification.
   void finish();
   const ContentVerifier& verifier() const { return verifier_; }
   std::int64_t bundles_loaded() const { return bundles_loaded_; }
@@ -48,7 +60,14 @@ class LoadingSink final : public sdk::ImportSink {
  private:
   /// Completes the pending bundle with its recomputed root and queues it.
   void complete_pending();
+  /// Hands the batch to the loader (waits while kMaxQueuedBatches are waiting).
   void flush();
+  void load_batches();
+  void stop_loader();
+  void rethrow_loader_failure();
+
+  /// Batches waiting for the loader: enough to keep it busy, few enough to bound memory.
+  static constexpr std::size_t kMaxQueuedBatches = 2;
 
   PgConnection& connection_;
   const StoreLayout& layout_;
@@ -63,6 +82,13 @@ class LoadingSink final : public sdk::ImportSink {
   std::int64_t bundles_loaded_ = 0;
   std::int64_t artifacts_loaded_ = 0;
   std::int64_t attestations_loaded_ = 0;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::vector<NewBundle>> queue_;
+  bool loading_ = false;
+  bool stopping_ = false;
+  std::exception_ptr failure_;
+  std::thread loader_;
 };
 
 }  // namespace stella::host

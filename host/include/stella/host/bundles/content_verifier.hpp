@@ -175,6 +175,9 @@ class ContentVerifier final : public sdk::ImportSink {
   void verify_bundle_proof(const sdk::ImportedProof& proof);
   void verify_tenant_proof(const sdk::ImportedProof& proof);
   void check_attestation_signature(const OpenBundle& bundle);
+  /// Waits for the signature checks under way and records their outcomes.
+  void drain_signature_checks();
+  static unsigned signature_workers();
 
   SourceVerification result_;
   std::string store_algorithm_;
