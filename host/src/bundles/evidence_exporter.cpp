@@ -3,7 +3,6 @@
 // ArtifactSpool), the leaf hashes of one tenant's bundles when proofs are asked for, and the
 // checksum lines in a temporary file.
 #include <algorithm>
-#include <map>
 #include <set>
 
 #include <rapidjson/stringbuffer.h>
@@ -13,6 +12,7 @@
 #include "bundles/bundle_documents.hpp"
 #include "bundles/bundle_file_writer.hpp"
 #include "bundles/export_target.hpp"
+#include "bundles/rfc3339_time.hpp"
 #include "bundles/sha256_stream.hpp"
 #include "stella/host/audit/audit_log.hpp"
 #include "stella/host/bundles/bundle_export.hpp"
@@ -73,19 +73,15 @@ void require_exportable(std::string_view name, const std::string& what) {
                    "carry evidence whose chain of custody is already broken");
 }
 
-/// Seconds since the Unix epoch of "YYYY-MM-DDTHH:MM:SS.ffffffZ" (the archive entries' time).
+/// Seconds since the Unix epoch of the store's root time (the archive entries' time).
 std::int64_t unix_seconds(const std::string& iso) {
-  std::tm tm{};
-  if (iso.size() < 19 ||
-      std::sscanf(iso.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+  constexpr std::int64_t kMicrosPerSecond = 1'000'000;
+  const auto micros = parse_rfc3339_utc_micros(iso);
+  if (!micros) {
     throw sdk::Error(sdk::ErrorCode::internal,
-                     "the store's root time '" + iso + "' is not ISO 8601 UTC");
+                     "the store's root time '" + iso + "' is not RFC 3339 UTC");
   }
-  constexpr int kTmYearBase = 1900;
-  tm.tm_year -= kTmYearBase;
-  tm.tm_mon -= 1;
-  return static_cast<std::int64_t>(timegm(&tm));
+  return *micros / kMicrosPerSecond;
 }
 
 struct SpooledArtifact {
