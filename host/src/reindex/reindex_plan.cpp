@@ -125,7 +125,7 @@ std::string with_plan_message(const ReindexPlan& plan) {
                         with_thousands(plan.affected.bundles) + " bundles (" +
                         with_thousands(plan.affected.bytes) + " bytes) " + plan.algorithm +
                         " digests in generation " + std::to_string(plan.new_generation) + ", in " +
-                        with_thousands(plan.batches) + " batches";
+                        with_thousands(plan.batches) + (plan.batches == 1 ? " batch" : " batches");
   if (plan.seals_when_done) {
     message += ", then seal it and make it active";
   } else {
