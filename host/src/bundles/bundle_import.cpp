@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -146,7 +147,7 @@ StoreComparison compare_with_store(PgConnection& connection, const StoreLayout& 
         for (const StoredBundle& stored :
              layout.find_bundles(connection, std::span(ids).subspan(start, count))) {
           const VerifiedBundle& incoming = *by_id.at(stored.bundle.bundle_id);
-          if (stored_fingerprint(stored) == incoming.store_fingerprint) {
+          if (stored_fingerprint(stored) == incoming.fingerprint_in_store()) {
             comparison.identical.insert(incoming.bundle_id);
           } else {
             comparison.conflicts.push_back(incoming.bundle_id + " (tenant " + incoming.tenant +
@@ -341,10 +342,13 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
     sources.push_back(std::move(source));
   }
   const std::string algorithm = sources.front().verified.result.algorithm;
-  std::unordered_map<std::string, std::pair<std::string, std::string>> seen;
+  // bundle id -> (fingerprint, index of the source), to find a bundle two sources disagree about;
+  // views into the sources' bundle records, which stay put. Only needed for several sources.
+  std::unordered_map<std::string_view, std::pair<std::string_view, std::size_t>> seen;
   std::set<std::string> source_tenants;
   std::map<std::string, std::string> display_names;
-  for (const Source& source : sources) {
+  for (std::size_t index = 0; index < sources.size(); ++index) {
+    const Source& source = sources[index];
     const SourceVerification& result = source.verified.result;
     if (result.algorithm != algorithm) {
       throw sdk::Error(sdk::ErrorCode::invalid_input,
@@ -354,12 +358,16 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
                        "import sources of one digest algorithm at a time");
     }
     for (const VerifiedBundle& bundle : source.verified.bundles) {
+      if (sources.size() == 1) {
+        break;
+      }
       const auto [entry, inserted] = seen.emplace(
-          bundle.bundle_id, std::make_pair(bundle.fingerprint, source.verified.location));
+          bundle.bundle_id, std::make_pair(std::string_view(bundle.fingerprint), index));
       if (!inserted && entry->second.first != bundle.fingerprint) {
         throw sdk::Error(sdk::ErrorCode::invalid_input,
-                         "bundle " + bundle.bundle_id + " differs between " + entry->second.second +
-                             " and " + source.verified.location + "; nothing was imported",
+                         "bundle " + bundle.bundle_id + " differs between " +
+                             sources[entry->second.second].verified.location + " and " +
+                             source.verified.location + "; nothing was imported",
                          "two sources disagree about one sealed bundle: find out which is right "
                          "before importing either");
       }
@@ -476,7 +484,8 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
       }
     }
     std::unordered_set<std::string> skip = comparison.identical;
-    for (Source& source : sources) {
+    for (std::size_t index = 0; index < sources.size(); ++index) {
+      Source& source = sources[index];
       note(options, "loading " + source.verified.location);
       LoadingSink sink(*connection, *layout, skip);
       SelectedImporter selected =
@@ -497,8 +506,10 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
       summary.artifacts_imported += sink.artifacts_loaded();
       summary.attestations_imported += sink.attestations_loaded();
       // A bundle in two sources is loaded once.
-      for (const VerifiedBundle& bundle : source.verified.bundles) {
-        skip.insert(bundle.bundle_id);
+      if (index + 1 < sources.size()) {
+        for (const VerifiedBundle& bundle : source.verified.bundles) {
+          skip.insert(bundle.bundle_id);
+        }
       }
     }
     recompute_stored_roots(*connection, *layout, *load_hasher);

@@ -404,8 +404,8 @@ void ContentVerifier::close_bundle() {
   BundleIdentity store_identity = identity;
   const std::string fingerprint = bundle_fingerprint(std::move(identity));
   stream_->stream.field(fingerprint);
-  std::string store_root = computed;
-  std::string store_fingerprint = fingerprint;
+  std::string store_root;
+  std::string store_fingerprint;
   if (store_hasher_) {
     std::sort(bundle->store_leaves.begin(), bundle->store_leaves.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -418,9 +418,9 @@ void ContentVerifier::close_bundle() {
     store_identity.artifacts = std::move(bundle->store_artifacts);
     store_fingerprint = bundle_fingerprint(std::move(store_identity));
   }
-  bundle_index_.emplace(source.bundle_id, bundles_.size());
   bundles_.push_back({source.tenant, source.bundle_id, bundle->sealed_at_unix_us, computed,
                       fingerprint, store_root, store_fingerprint});
+  bundle_index_.emplace(bundles_.back().bundle_id, bundles_.size() - 1);
   tenant_state(source.tenant);
   ++result_.bundles;
 }
@@ -584,7 +584,7 @@ void ContentVerifier::finish() {
       builder.add_leaf_hash(
           bundle_leaf_hash(*hasher_, ordered[next]->bundle_id, ordered[next]->root));
       store_builder.add_leaf_hash(
-          bundle_leaf_hash(store_hasher, ordered[next]->bundle_id, ordered[next]->store_root));
+          bundle_leaf_hash(store_hasher, ordered[next]->bundle_id, ordered[next]->root_in_store()));
       ++bundle_count;
     }
     VerifiedTenant tenant;

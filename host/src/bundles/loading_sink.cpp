@@ -92,7 +92,7 @@ void LoadingSink::complete_pending() {
     return;
   }
   pending_ = false;
-  current_.bundle_root = verified->store_root;
+  current_.bundle_root = verified->root_in_store();
   batch_.push_back(std::move(current_));
   current_ = NewBundle{};
   if (batch_bytes_ >= kBatchBytes || batch_.size() >= kBatchBundles) {

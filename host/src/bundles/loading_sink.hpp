@@ -28,7 +28,7 @@ namespace stella::host {
 class LoadingSink final : public sdk::ImportSink {
  public:
   /// Bytes of artifact content buffered before a batch is written (binary COPY).
-  static constexpr std::size_t kBatchBytes = std::size_t{16} << 20;
+  static constexpr std::size_t kBatchBytes = std::size_t{8} << 20;
   /// Bundles buffered before a batch is written.
   static constexpr std::size_t kBatchBundles = 2000;
 

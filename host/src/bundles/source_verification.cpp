@@ -24,7 +24,7 @@ VerifiedSource verify_source(PluginRegistry& registry, const std::string& locati
   }
   verifier.finish();
   return {location, selected.source_format, selected.plugin_id, verifier.result(),
-          verifier.bundles()};
+          verifier.release_bundles()};
 }
 
 }  // namespace stella::host

@@ -6,10 +6,12 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -77,9 +79,14 @@ struct VerifiedBundle {
   /// bundle_fingerprint() of the bundle as read.
   std::string fingerprint;
   /// Root and fingerprint with digests in the store's algorithm (what the store would hold for
-  /// this bundle); equal to root and fingerprint when the algorithms are the same.
+  /// this bundle); empty when the algorithms are the same (kept once: there is one per bundle).
   std::string store_root;
   std::string store_fingerprint;
+
+  const std::string& root_in_store() const { return store_root.empty() ? root : store_root; }
+  const std::string& fingerprint_in_store() const {
+    return store_fingerprint.empty() ? fingerprint : store_fingerprint;
+  }
 };
 
 /// Everything verifying a source found out.
@@ -158,7 +165,12 @@ class ContentVerifier final : public sdk::ImportSink {
 
   const SourceVerification& result() const { return result_; }
   /// Every bundle, in the order the source sent them.
-  const std::vector<VerifiedBundle>& bundles() const { return bundles_; }
+  const std::deque<VerifiedBundle>& bundles() const { return bundles_; }
+  /// Hands the bundles over after finish() (the verifier knows none afterwards).
+  std::deque<VerifiedBundle> release_bundles() {
+    bundle_index_.clear();
+    return std::move(bundles_);
+  }
 
   /// The algorithm's hasher, once a digest or root named it; null before.
   const TreeHasher* hasher() const { return hasher_.get(); }
@@ -187,9 +199,9 @@ class ContentVerifier final : public sdk::ImportSink {
   std::unique_ptr<TreeHasher> attested_hasher_;
   std::unique_ptr<OpenBundle> open_;
   std::map<std::string, TenantState, std::less<>> tenants_;
-  /// bundle id -> its index in bundles_ (for proofs and duplicates).
-  std::unordered_map<std::string, std::size_t> bundle_index_;
-  std::vector<VerifiedBundle> bundles_;
+  /// bundle id (a view into bundles_, which never moves an element) -> its index in bundles_.
+  std::unordered_map<std::string_view, std::size_t> bundle_index_;
+  std::deque<VerifiedBundle> bundles_;
   struct StreamDigest;
   std::unique_ptr<StreamDigest> stream_;
   struct Keyring;

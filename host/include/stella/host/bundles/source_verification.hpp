@@ -2,6 +2,7 @@
 // what import checks before it writes anything.
 #pragma once
 
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,7 +19,7 @@ struct VerifiedSource {
   std::string plugin_id;
   SourceVerification result;
   /// Every bundle read, in source order.
-  std::vector<VerifiedBundle> bundles;
+  std::deque<VerifiedBundle> bundles;
 };
 
 /// How a source that cannot be read to its end (unsafe, malformed, truncated) is treated.
