@@ -30,7 +30,7 @@ constexpr std::size_t kCopyChunk = std::size_t{1} << 16;
 /// Threads creating files; more than the cores, because they mostly wait in the file system.
 constexpr unsigned kWriterThreads = 4;
 /// Bytes of file content queued for the writers before add() waits: bounds memory.
-constexpr std::size_t kMaxQueuedBytes = std::size_t{32} << 20;
+constexpr std::size_t kMaxQueuedBytes = std::size_t{8} << 20;
 
 [[noreturn]] void write_failed(const std::filesystem::path& file, const char* what, int error) {
   throw sdk::Error(sdk::ErrorCode::internal,
