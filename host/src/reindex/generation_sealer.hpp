@@ -51,7 +51,7 @@ struct SealResult {
 };
 
 struct SealInputs {
-  RunRecord run;
+  ReindexRunRecord run;
   /// The new generation's hasher (the reindexer plugin).
   const TreeHasher* new_hasher = nullptr;
   /// The active generation's hasher, to recompute its tenant and global roots.

@@ -185,7 +185,8 @@ ReindexPlan plan_reindex(const std::string& conninfo, PluginRegistry& registry,
     plan.action =
         target.action == ReindexAction::start_new ? "start-generation" : "continue-generation";
     if (target.action == ReindexAction::continue_building && reindex_tables_exist(*connection)) {
-      const std::optional<RunRecord> latest = latest_run_of_generation(*connection, generation);
+      const std::optional<ReindexRunRecord> latest =
+          latest_run_of_generation(*connection, generation);
       if (latest && latest->state == "running") {
         // A real invocation would join this run, with its settings.
         plan.joins_run = latest->run_id;

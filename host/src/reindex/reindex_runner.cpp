@@ -27,12 +27,12 @@ constexpr int kProgressIntervalMilliseconds = 1000;
 
 /// The run this invocation works on.
 struct StartedRun {
-  RunRecord run;
+  ReindexRunRecord run;
   bool joined = false;
 };
 
 void audit_reindex(PgConnection& connection, const std::string& operator_name,
-                   const std::string& action, const RunRecord& run) {
+                   const std::string& action, const ReindexRunRecord& run) {
   rapidjson::Document data(rapidjson::kObjectType);
   auto& allocator = data.GetAllocator();
   add_string(data, "action", action, allocator);
@@ -72,7 +72,8 @@ std::optional<StartedRun> start_or_join(PgConnection& connection, const ReindexR
         {std::to_string(target.generation), target.algorithm});
   }
   StartedRun started;
-  const std::optional<RunRecord> latest = latest_run_of_generation(connection, target.generation);
+  const std::optional<ReindexRunRecord> latest =
+      latest_run_of_generation(connection, target.generation);
   if (latest && latest->state == "running") {
     started.run = *latest;
     started.joined = true;
@@ -93,7 +94,7 @@ std::optional<StartedRun> start_or_join(PgConnection& connection, const ReindexR
   return started;
 }
 
-ReindexOutcome base_outcome(const RunRecord& run, bool joined) {
+ReindexOutcome base_outcome(const ReindexRunRecord& run, bool joined) {
   ReindexOutcome outcome;
   outcome.algorithm = run.algorithm;
   outcome.generation = run.generation;
@@ -248,7 +249,7 @@ ReindexOutcome run_reindex(const std::string& conninfo, PluginRegistry& registry
     outcome.message = already_current_message(target);
     return outcome;
   }
-  const RunRecord& run = started->run;
+  const ReindexRunRecord& run = started->run;
   const OwnedHasher old_hasher = verifying_hasher(registry, run.from_algorithm);
   observer.run_started(run.run_id, run.generation, run.algorithm, started->joined);
   ReindexOutcome outcome = base_outcome(run, started->joined);

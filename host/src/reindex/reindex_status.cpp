@@ -74,7 +74,7 @@ ReindexStatus read_reindex_status(PgConnection& connection) {
   if (!reindex_tables_exist(connection)) {
     return status;
   }
-  const std::optional<RunRecord> run = latest_run(connection);
+  const std::optional<ReindexRunRecord> run = latest_run(connection);
   if (!run) {
     return status;
   }

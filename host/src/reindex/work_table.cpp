@@ -25,8 +25,8 @@ std::optional<std::int64_t> optional_int(const PgResult& rows, int row, int colu
   return rows.get_int64(row, column);
 }
 
-RunRecord run_from(const PgResult& rows, int r) {
-  RunRecord run;
+ReindexRunRecord run_from(const PgResult& rows, int r) {
+  ReindexRunRecord run;
   run.run_id = rows.get_int64(r, 0);
   run.generation = static_cast<int>(rows.get_int64(r, 1));
   run.from_generation = static_cast<int>(rows.get_int64(r, 2));
@@ -47,7 +47,7 @@ RunRecord run_from(const PgResult& rows, int r) {
   return run;
 }
 
-std::optional<RunRecord> first_run(const PgResult& rows) {
+std::optional<ReindexRunRecord> first_run(const PgResult& rows) {
   if (rows.rows() == 0) {
     return std::nullopt;
   }
@@ -64,14 +64,14 @@ void append_optional_field(std::string& row, const std::optional<std::string>& v
 
 }  // namespace
 
-std::optional<RunRecord> latest_run_of_generation(PgConnection& connection, int generation) {
+std::optional<ReindexRunRecord> latest_run_of_generation(PgConnection& connection, int generation) {
   return first_run(connection.exec("SELECT " + run_columns() +
                                        " FROM stella.reindex_runs WHERE generation = $1 "
                                        "ORDER BY run_id DESC LIMIT 1",
                                    {std::to_string(generation)}));
 }
 
-std::optional<RunRecord> latest_run(PgConnection& connection) {
+std::optional<ReindexRunRecord> latest_run(PgConnection& connection) {
   return first_run(connection.exec("SELECT " + run_columns() +
                                    " FROM stella.reindex_runs ORDER BY run_id DESC LIMIT 1"));
 }
@@ -131,7 +131,7 @@ std::vector<PlannedBatch> BatchCutter::finish() {
   return std::move(batches_);
 }
 
-RunRecord insert_run(PgConnection& connection, const RunParameters& parameters) {
+ReindexRunRecord insert_run(PgConnection& connection, const RunParameters& parameters) {
   BatchCutter cutter(parameters.batch_size);
   scan_candidate_bundles(connection, parameters.generation, parameters.since,
                          [&](const CandidateBundle& bundle) { cutter.add(bundle); });

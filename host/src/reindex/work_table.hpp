@@ -14,7 +14,7 @@
 namespace stella::host {
 
 /// One row of stella.reindex_runs.
-struct RunRecord {
+struct ReindexRunRecord {
   std::int64_t run_id = 0;
   int generation = 0;
   int from_generation = 0;
@@ -37,9 +37,9 @@ struct RunRecord {
 };
 
 /// The newest run building `generation`, or nullopt.
-std::optional<RunRecord> latest_run_of_generation(PgConnection& connection, int generation);
+std::optional<ReindexRunRecord> latest_run_of_generation(PgConnection& connection, int generation);
 /// The newest run of the store, or nullopt when reindex never ran.
-std::optional<RunRecord> latest_run(PgConnection& connection);
+std::optional<ReindexRunRecord> latest_run(PgConnection& connection);
 
 /// A bundle not yet covered by the generation, as the planner sees it.
 struct CandidateBundle {
@@ -96,7 +96,7 @@ struct RunParameters {
 };
 
 /// Inserts a run and its batches (inside the caller's transaction) and returns it.
-RunRecord insert_run(PgConnection& connection, const RunParameters& parameters);
+ReindexRunRecord insert_run(PgConnection& connection, const RunParameters& parameters);
 
 /// A batch this worker holds (its row is locked by the worker's open transaction).
 struct ClaimedBatch {
