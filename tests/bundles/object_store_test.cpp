@@ -3,72 +3,18 @@
 // roots, and is refused when it holds a link or a changed payload.
 #include <boost/test/unit_test.hpp>
 
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
-
 #include "bundles/bundle_test_support.hpp"
+#include "stella/host/conformance/object_store_sample.hpp"
 
 namespace stella::test {
 namespace {
-
-std::string pretty(const rapidjson::Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
-  value.Accept(writer);
-  return buffer.GetString();
-}
-
-/// Lays the bundles of an export directory out as an object store under `store`.
-void object_store_from_export(const fs::path& bundle, const fs::path& store) {
-  rapidjson::Document keys;
-  keys.Parse(read_text(bundle / "keys/signing-keys.json").c_str());
-  for (const auto& key : keys["keys"].GetArray()) {
-    write_text(store / "keys" / (std::string(key["keyId"].GetString()) + ".json"), pretty(key));
-  }
-  for (const auto& [path, hex] : checksum_lines(bundle)) {
-    if (path.size() < 12 || path.substr(path.size() - 12) != "/bundle.json") {
-      continue;
-    }
-    const fs::path directory = fs::path(path).parent_path();
-    rapidjson::Document record;
-    record.Parse(read_text(bundle / path).c_str());
-    rapidjson::Document manifest(rapidjson::kObjectType);
-    auto& a = manifest.GetAllocator();
-    manifest.AddMember("apiVersion", "evidence-locker/v1", a);
-    manifest.AddMember("bundleId", rapidjson::Value(record["bundleId"], a), a);
-    manifest.AddMember("tenantId", rapidjson::Value(record["tenant"], a), a);
-    for (const char* field : {"kind", "status", "subject", "createdAt", "sealedAt"}) {
-      manifest.AddMember(rapidjson::StringRef(field), rapidjson::Value(record[field], a), a);
-    }
-    manifest.AddMember("rootHash", rapidjson::Value(record["root"], a), a);
-    rapidjson::Value entries(rapidjson::kArrayType);
-    for (const auto& artifact : record["artifacts"].GetArray()) {
-      rapidjson::Value entry(rapidjson::kObjectType);
-      entry.AddMember("path", rapidjson::Value(artifact["path"], a), a);
-      entry.AddMember("mediaType", rapidjson::Value(artifact["mediaType"], a), a);
-      entry.AddMember("sizeBytes", rapidjson::Value(artifact["size"], a), a);
-      entry.AddMember("digest", rapidjson::Value(artifact["digest"], a), a);
-      entries.PushBack(entry, a);
-      const std::string artifact_path = artifact["path"].GetString();
-      write_text(store / directory / "payload" / artifact_path,
-                 read_text(bundle / directory / "artifacts" / artifact_path));
-    }
-    manifest.AddMember("entries", entries, a);
-    if (std::string(record["attestation"].GetString()) == "included") {
-      manifest.AddMember("attestation", "attestation.dsse.json", a);
-      write_text(store / directory / "attestation.dsse.json",
-                 read_text(bundle / directory / "attestation.dsse.json"));
-    }
-    write_text(store / directory / "manifest.json", pretty(manifest));
-  }
-}
 
 struct ObjectStoreSample {
   ScratchDir dir;
   fs::path store = dir.path() / "locker";
   ObjectStoreSample() {
     export_to(shared_source_store(), dir.path() / "export", {"--all"});
-    object_store_from_export(dir.path() / "export", store);
+    host::write_object_store_sample(dir.path() / "export", store);
   }
   std::string first_payload() const {
     const ProcessResult found =

@@ -7,6 +7,7 @@ namespace stella::host {
 CommandTable build_command_table() {
   CommandTable table;
   register_plugin_commands(table);
+  register_conformance_commands(table);
   register_pack_commands(table);
   register_db_commands(table);
   register_evidence_store_commands(table);

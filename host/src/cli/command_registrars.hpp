@@ -8,6 +8,9 @@ namespace stella::host {
 /// stella plugins list|inspect|... (host/src/plugins)
 void register_plugin_commands(CommandTable& table);
 
+/// stella plugins test (host/src/conformance)
+void register_conformance_commands(CommandTable& table);
+
 /// stella plugins keygen|pack|verify|install|matrix (host/src/packs)
 void register_pack_commands(CommandTable& table);
 

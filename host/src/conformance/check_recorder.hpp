@@ -1,0 +1,38 @@
+// How the checks of `stella plugins test` record their results, and say on stderr what they are
+// doing while the slow parts run.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "stella/host/conformance/conformance_report.hpp"
+
+namespace stella::host {
+
+/// Thread-safety: one thread.
+class CheckRecorder {
+ public:
+  /// Progress lines go to `progress` unless `quiet`.
+  CheckRecorder(ConformanceReport& report, std::ostream& progress, bool quiet);
+
+  void pass(std::string name, std::string summary);
+  void fail(std::string name, std::string summary, std::string expected, std::string found,
+            std::vector<std::string> details = {});
+  void skip(std::string name, std::string reason);
+  /// A progress line ("stella plugins test: seeding the throwaway store"). Throws
+  /// sdk::Error(cancelled) once SIGINT or SIGTERM arrived.
+  void note(std::string_view line);
+
+  /// True when the check `name` was recorded and failed.
+  bool failed(std::string_view name) const;
+  ConformanceReport& report() { return report_; }
+
+ private:
+  ConformanceReport& report_;
+  std::ostream& progress_;
+  bool quiet_;
+};
+
+}  // namespace stella::host
