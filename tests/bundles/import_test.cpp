@@ -1,6 +1,8 @@
 // `stella evidence import`: an export comes back with the same roots and passes verify-all; a
 // second import adds nothing and says so; a bundle the store holds with other content is refused
 // and named; a source that does not verify is refused with nothing written.
+#include <cstdlib>
+
 #include <boost/test/unit_test.hpp>
 
 #include "bundles/bundle_test_support.hpp"
@@ -110,6 +112,31 @@ BOOST_AUTO_TEST_CASE(a_portable_archive_imports_with_the_same_roots) {
       target.stella({"evidence", "import", "--portable", dir.path().string()});
   BOOST_CHECK_EQUAL(wrong.exit_code, 2);
   BOOST_CHECK(mentions(wrong.err, "is not a portable-tar-gz source"));
+}
+
+BOOST_AUTO_TEST_CASE(without_room_for_its_recording_an_import_reads_the_source_again) {
+  // The loading pass replays what the verification pass recorded in $TMPDIR; when that file
+  // cannot be made, the import reads the source a second time and still comes out the same.
+  ScratchDir dir;
+  export_to(shared_source_store(), dir.path() / "backup", {"--all"});
+  BundleStore target("bundles_import_no_recording");
+  const char* saved = std::getenv("TMPDIR");
+  const std::string saved_tmpdir = saved != nullptr ? saved : "";
+  ::setenv("TMPDIR", (dir.path() / "no-such-directory").c_str(), 1);
+  // Without --quiet, to see the import's note.
+  const ProcessResult imported = run_stella(
+      {"--database", target.conninfo(), "evidence", "import", (dir.path() / "backup").string()});
+  if (saved != nullptr) {
+    ::setenv("TMPDIR", saved_tmpdir.c_str(), 1);
+  } else {
+    ::unsetenv("TMPDIR");
+  }
+  BOOST_REQUIRE_MESSAGE(imported.exit_code == 0, imported.err);
+  BOOST_CHECK_MESSAGE(mentions(imported.err, "again to load it (cannot create a temporary file"),
+                      imported.err);
+  BOOST_CHECK_EQUAL(target.roots()["globalRoot"].GetString(),
+                    std::string(shared_source_store().roots()["globalRoot"].GetString()));
+  require_verify_all_passes(target);
 }
 
 BOOST_AUTO_TEST_CASE(partial_exports_import_together_and_tenant_roots_come_back) {

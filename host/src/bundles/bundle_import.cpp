@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 #include <string_view>
 #include <thread>
@@ -19,6 +20,7 @@
 #include "bundles/importer_selection.hpp"
 #include "bundles/loading_sink.hpp"
 #include "bundles/rfc3339_time.hpp"
+#include "bundles/sink_recording.hpp"
 #include "stella/host/audit/audit_log.hpp"
 #include "stella/host/bundles/source_verification.hpp"
 #include "stella/host/evidence/store_init.hpp"
@@ -47,6 +49,8 @@ struct Source {
   /// Its tenants as the loading pass saw them, with roots in the store's algorithm (empty when
   /// nothing was loaded).
   std::vector<VerifiedTenant> loaded_tenants = {};
+  /// What the importer sent while it was verified, replayed to load it.
+  std::unique_ptr<SinkRecording> recording = {};
 };
 
 std::string problems_text(const SourceVerification& result) {
@@ -327,9 +331,11 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
   std::vector<Source> sources;
   for (const std::string& location : options.locations) {
     note(options, "verifying " + location);
+    auto recording = std::make_unique<SinkRecording>();
     Source source{verify_source(registry, location, options.source_format, options.limits, ctx,
-                                UnreadableSource::refuse, store_algorithm),
+                                UnreadableSource::refuse, store_algorithm, recording.get()),
                   ""};
+    source.recording = std::move(recording);
     const SourceVerification& result = source.verified.result;
     if (!result.passed()) {
       throw sdk::Error(sdk::ErrorCode::verification_failed,
@@ -488,16 +494,24 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
       Source& source = sources[index];
       note(options, "loading " + source.verified.location);
       LoadingSink sink(*connection, *layout, skip);
-      SelectedImporter selected =
-          select_importer(registry, source.verified.location, source.verified.source_format);
-      selected.importer->read(source.verified.location, options.limits, sink, ctx);
+      if (source.recording->complete()) {
+        // Exactly what was verified, without reading the source again.
+        source.recording->replay(sink);
+      } else {
+        note(options, "reading " + source.verified.location + " again to load it (" +
+                          source.recording->why_abandoned() + ")");
+        SelectedImporter selected =
+            select_importer(registry, source.verified.location, source.verified.source_format);
+        selected.importer->read(source.verified.location, options.limits, sink, ctx);
+      }
+      source.recording.reset();
       sink.finish();
       const SourceVerification& again = sink.verifier().result();
       if (!again.passed() || again.stream_digest != source.verified.result.stream_digest) {
         throw sdk::Error(sdk::ErrorCode::refused,
                          source.verified.location +
-                             " changed between its verification and its loading; nothing was "
-                             "imported",
+                             " changed between its verification and its loading (or its recording "
+                             "in $TMPDIR did); nothing was imported",
                          "do not change a source while it is imported; run the import again");
       }
       // The second read knows the store's algorithm: its tenant roots are what the store must hold.

@@ -13,6 +13,8 @@
 
 namespace stella::host {
 
+class SinkRecording;
+
 struct VerifiedSource {
   std::string location;
   std::string source_format;
@@ -31,11 +33,13 @@ enum class UnreadableSource {
 };
 
 /// Picks the importer (select_importer) and reads `location` into a ContentVerifier (with
-/// `store_algorithm`, see ContentVerifier). Throws what select_importer throws; with
-/// UnreadableSource::refuse also the importer's errors.
+/// `store_algorithm`, see ContentVerifier). With `recording`, every call the importer made is also
+/// recorded there (import replays it to load what was verified). Throws what select_importer
+/// throws; with UnreadableSource::refuse also the importer's errors.
 VerifiedSource verify_source(PluginRegistry& registry, const std::string& location,
                              const std::optional<std::string>& source_format,
                              const sdk::ImportLimits& limits, sdk::HostContext& ctx,
-                             UnreadableSource unreadable, const std::string& store_algorithm = {});
+                             UnreadableSource unreadable, const std::string& store_algorithm = {},
+                             SinkRecording* recording = nullptr);
 
 }  // namespace stella::host
