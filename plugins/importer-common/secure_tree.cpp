@@ -240,6 +240,11 @@ bool SecureTree::exists(std::string_view path) {
 }
 
 int SecureTree::open_file(std::string_view path) {
+  std::uint64_t ignored = 0;
+  return open_regular_file(path, ignored);
+}
+
+int SecureTree::open_regular_file(std::string_view path, std::uint64_t& size) {
   const std::size_t slash = path.rfind('/');
   const std::string_view parent = slash == std::string_view::npos ? "" : path.substr(0, slash);
   const std::string name(slash == std::string_view::npos ? path : path.substr(slash + 1));
@@ -277,11 +282,13 @@ int SecureTree::open_file(std::string_view path) {
     refuse(std::string(path),
            "a hard link (" + std::to_string(status.st_nlink) + " names share the file)");
   }
+  size = static_cast<std::uint64_t>(status.st_size);
   return fd;
 }
 
 bool SecureTree::read(std::string_view path, FileClass file_class, std::string& out) {
-  const int fd = open_file(path);
+  std::uint64_t size = 0;
+  const int fd = open_regular_file(path, size);
   if (fd < 0) {
     return false;
   }
@@ -289,11 +296,6 @@ bool SecureTree::read(std::string_view path, FileClass file_class, std::string& 
     int fd;
     ~Closer() { ::close(fd); }
   } closer{fd};
-  struct stat status {};
-  if (::fstat(fd, &status) != 0) {
-    io_failed(root_ + "/" + std::string(path) + ": stat", errno);
-  }
-  const auto size = static_cast<std::uint64_t>(status.st_size);
   budget_.check_file_size(path, size, file_class);
   out.resize(static_cast<std::size_t>(size));
   std::size_t done = 0;

@@ -64,6 +64,8 @@ class SecureTree {
   /// directories of the last path asked for stay open, so reading the files of a bundle in order
   /// opens each directory once.
   int directory(std::string_view path);
+  /// open_file(), also giving the file's size (from the one fstat that checks what it is).
+  int open_regular_file(std::string_view path, std::uint64_t& size);
   void close_open_directories(std::size_t keep);
   void walk_directory(int fd, const std::string& prefix, int depth,
                       const std::function<void(const std::string&, std::uint64_t)>& on_file);
