@@ -1,0 +1,86 @@
+// Broken on purpose: the product's bundle-dir importer, handed a private copy of the source made
+// by following every symbolic link, copying hard-linked files and skipping FIFOs and devices — the
+// classic way an importer ends up reading /etc/passwd. Valid exports read as with the product.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "stella/sdk/sdk.hpp"
+
+// The product importer's source, compiled in here with its own entry silenced: this fixture's
+// entry below is the library's only one.
+#undef STELLA_PLUGIN_EXPORT
+#define STELLA_PLUGIN_EXPORT(function)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#include "bundle_dir_importer.cpp"
+#pragma GCC diagnostic pop
+#undef STELLA_PLUGIN_EXPORT
+#define STELLA_PLUGIN_EXPORT(function) BOOST_DLL_ALIAS(function, stella_plugin_entry_v1)
+
+namespace stella::conformance_fixtures {
+namespace {
+
+namespace fs = std::filesystem;
+namespace sdk = stella::sdk;
+
+/// Copies `from` into `to`, following links and leaving out what is neither file nor directory.
+void copy_following_links(const fs::path& from, const fs::path& to) {
+  fs::create_directories(to);
+  for (const fs::directory_entry& entry : fs::directory_iterator(from)) {
+    const fs::path target = to / entry.path().filename();
+    if (entry.is_directory()) {  // follows a link to a directory
+      copy_following_links(entry.path(), target);
+    } else if (entry.is_regular_file()) {  // follows a link to a file
+      fs::copy_file(entry.path(), target);
+    }
+  }
+}
+
+class FollowsSymlinksImporter final : public sdk::StorageImporter {
+ public:
+  std::string source_format() const override { return inner_.source_format(); }
+  bool recognizes(const std::string& location) const override {
+    return inner_.recognizes(location);
+  }
+  void read(const std::string& location, const sdk::ImportLimits& limits, sdk::ImportSink& sink,
+            sdk::HostContext& ctx) override {
+    if (!fs::is_directory(location)) {
+      inner_.read(location, limits, sink, ctx);
+      return;
+    }
+    std::string scratch = (fs::temp_directory_path() / "follows-symlinks-XXXXXX").string();
+    if (::mkdtemp(scratch.data()) == nullptr) {
+      throw sdk::Error(sdk::ErrorCode::internal, "mkdtemp failed");
+    }
+    struct Cleanup {
+      fs::path path;
+      ~Cleanup() {
+        std::error_code ignored;
+        fs::remove_all(path, ignored);
+      }
+    } cleanup{scratch};
+    copy_following_links(location, fs::path(scratch) / "source");
+    inner_.read((fs::path(scratch) / "source").string(), limits, sink, ctx);
+  }
+
+ private:
+  stella_importer::BundleDirImporter inner_;
+};
+
+sdk::Plugin* create() {
+  return new FollowsSymlinksImporter();
+}
+
+const sdk::PluginDescriptor& describe() {
+  static const sdk::PluginDescriptor descriptor{sdk::kAbiVersion, "conformance-follows-symlinks",
+                                                "1.0.0", sdk::PluginKind::storage_importer,
+                                                &create};
+  return descriptor;
+}
+
+}  // namespace
+}  // namespace stella::conformance_fixtures
+
+STELLA_PLUGIN_EXPORT(stella::conformance_fixtures::describe)
