@@ -70,5 +70,16 @@ step "stella plugins inspect example-sha3-224"
 jq -e '.descriptor.id == "example-sha3-224" and .descriptor.abiVersion == .hostAbi' \
   "$work/inspect.json" >/dev/null || fail "inspect: $(cat "$work/inspect.json")"
 
+step "stella plugins test $plugins/example-sha3-224 (conformance)"
+# The template of docs/plugin-author-guide.md must pass the conformance check it recommends.
+if ! "$stella" plugins test "$plugins/example-sha3-224" --format json > "$work/conformance.json" \
+    2> "$work/conformance.err"; then
+  fail "the template does not pass stella plugins test: $(jq -c '[.checks[] | select(.status != "pass")]' "$work/conformance.json" 2>/dev/null || cat "$work/conformance.err")"
+fi
+jq -e '.passed == true and .summary.failed == 0 and .summary.skipped == 0
+  and ([.checks[].name] | index("published-vectors") != null)
+  and ([.checks[].name] | index("deterministic-across-batches-and-threads") != null)' \
+  "$work/conformance.json" >/dev/null || fail "conformance report: $(cat "$work/conformance.json")"
+
 echo
-echo "consumer test passed: a plugin built against the installed SDK alone loads in stella"
+echo "consumer test passed: a plugin built against the installed SDK alone loads in stella and conforms"
