@@ -26,7 +26,7 @@ mkdir -p "$work/backup" "$work/media"
 cd "$work"
 
 step() { printf '\n==> %s\n' "$*"; }
-# A second and a third database on the same embedded cluster, for the restores.
+# A second and a third database on the same embedded cluster, for the restore and the air gap.
 database_named() { stella db url | sed "s/dbname=[^ ]*/dbname=$1/"; }
 create_database() { psql --no-psqlrc --quiet "$(stella db url)" -c "CREATE DATABASE $1"; }
 
@@ -82,25 +82,6 @@ if [ "$MIGRATED_ROOT" != "$OLD_MERKLE_ROOT" ]; then
 fi
 echo "global root unchanged by the migration: $MIGRATED_ROOT"
 
-step "Air-gap migration of the upgraded store into a second database"
-stella evidence export \
---all \
---portable \
---include-schemas \
---output "$work/media/airgap-evidence.tar.gz"
-sha256sum "$work/media/airgap-evidence.tar.gz" > "$work/media/checksums.txt"
-sha256sum -c "$work/media/checksums.txt"
-create_database airgap
-(
-  export STELLA_DATABASE
-  STELLA_DATABASE=$(database_named airgap)
-  stella evidence import \
-  --portable \
-  "$work/media/airgap-evidence.tar.gz"
-  stella evidence verify-all
-  echo "air-gapped store global root: $(stella evidence roots-export --format json | jq -r '.globalRoot')"
-)
-
 step "Evidence reindex to sha512"
 stella evidence config set hash-algorithm sha512
 stella evidence reindex \
@@ -129,7 +110,7 @@ fi
 echo "continuity report: $work/continuity-report.html"
 cat custody-log.txt
 
-step "Restore the pre-migration backup into a third database"
+step "Restore the pre-migration backup into a second database"
 create_database restored
 (
   export STELLA_DATABASE
@@ -137,6 +118,30 @@ create_database restored
   stella evidence import "$work"/backup/evidence-*/
   stella evidence verify-all
   echo "restored store global root: $(stella evidence roots-export --format json | jq -r '.globalRoot')"
+)
+
+step "Air-gap migration of the reindexed store into a third database"
+stella evidence export \
+--all \
+--portable \
+--include-schemas \
+--output "$work/media/airgap-evidence.tar.gz"
+sha256sum "$work/media/airgap-evidence.tar.gz" > "$work/media/checksums.txt"
+sha256sum -c "$work/media/checksums.txt"
+create_database airgap
+(
+  export STELLA_DATABASE
+  STELLA_DATABASE=$(database_named airgap)
+  stella evidence import \
+  --portable \
+  "$work/media/airgap-evidence.tar.gz"
+  stella evidence verify-all
+  AIRGAP_ROOT=$(stella evidence roots-export --format json | jq -r '.globalRoot')
+  if [ "$AIRGAP_ROOT" != "$NEW_MERKLE_ROOT" ]; then
+    echo "ERROR: the air-gapped store's global root is $AIRGAP_ROOT, the source's $NEW_MERKLE_ROOT" >&2
+    exit 1
+  fi
+  echo "air-gapped store global root equals the source's: $AIRGAP_ROOT"
 )
 
 step "Troubleshooting checks"
