@@ -223,6 +223,22 @@ BOOST_AUTO_TEST_CASE(keep_home_keeps_the_stopped_throwaway_store) {
   BOOST_CHECK_EQUAL(run.leftovers().size(), 1U);
 }
 
+BOOST_AUTO_TEST_CASE(an_interrupted_run_stops_and_removes_its_cluster) {
+  ScratchDirectory tmp("stella-conformance-tmp");
+  ScratchDirectory work;
+  fs::permissions(tmp.path(),
+                  fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+  // SIGINT a second and a half in: past the in-process hashing, during the cluster's work.
+  const ProcessResult result =
+      run_shell("\"$STELLA_BINARY\" plugins test '" + product_plugin("hash-sha512").string() +
+                    "' >out.txt 2>err.txt & pid=$!; sleep 1.5; kill -INT $pid; wait $pid; echo $?; "
+                    "cat err.txt",
+                {{"TMPDIR", tmp.path().string()}}, work.path().string());
+  CHECK_CONTAINS(result.out, "3\n");
+  CHECK_CONTAINS(result.out, "stella plugins test was interrupted");
+  BOOST_CHECK(fs::is_empty(tmp.path()));
+}
+
 BOOST_AUTO_TEST_CASE(bad_usage_is_exit_2_with_what_to_do) {
   ScratchDirectory scratch;
   const ProcessResult none = run_stella({"plugins", "test"});
