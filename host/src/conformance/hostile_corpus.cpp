@@ -106,6 +106,7 @@ class CorpusBuilder {
     corpus_.push_back({"tar.gz/" + name, defect, SourceShape::tar_gz, archive, limits});
   }
 
+  HostileSource& last() { return corpus_.back(); }
   std::vector<HostileSource> take() { return std::move(corpus_); }
 
  private:
@@ -181,6 +182,7 @@ std::vector<HostileSource> build_hostile_corpus(const fs::path& valid_export,
   corpus.directory_case(
       "fifo", "'tenants/pipe' is a FIFO",
       [](const fs::path& copy) { make_fifo(copy / "tenants" / "pipe"); }, limits, false);
+  corpus.last().fifos.push_back(corpus.last().location / "tenants" / "pipe");
   corpus.archive_case("fifo", "an entry 'tenants/acme/pipe' is a FIFO",
                       {ArchiveEntrySpec{"tenants/acme/pipe", "", ArchiveEntryType::fifo}}, limits);
   corpus.archive_case("device", "an entry 'tenants/acme/null' is a character device",

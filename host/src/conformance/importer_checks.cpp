@@ -6,6 +6,7 @@
 
 #include "bundles/importer_context.hpp"
 #include "conformance/conformance_setting.hpp"
+#include "conformance/fifo_writers.hpp"
 #include "conformance/sample_store.hpp"
 #include "conformance/throwaway_store.hpp"
 #include "stella/host/bundles/bundle_export.hpp"
@@ -157,6 +158,7 @@ void check_refuses_bad_input(ConformanceSetting& setting, const ValidSamples& sa
     AcceptingSink sink;
     const std::string label = source.name + " (" + source.defect + ")";
     try {
+      const FifoWriters fifo_writers(source.fifos);
       importer->read(source.location.string(), source.limits, sink, context);
       accepted.push_back(label + ": read() returned normally after sending " +
                          std::to_string(sink.records()) + " records and " +

@@ -1,10 +1,12 @@
 // Broken on purpose: the product's bundle-dir importer, handed a private copy of the source made
-// by following every symbolic link, copying hard-linked files and skipping FIFOs and devices — the
-// classic way an importer ends up reading /etc/passwd. Valid exports read as with the product.
+// by following every symbolic link and reading every entry as a file (hard links and FIFOs
+// included) — the classic way an importer ends up reading /etc/passwd. Valid exports read as with
+// the product.
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include "stella/sdk/sdk.hpp"
 
@@ -25,16 +27,19 @@ namespace {
 namespace fs = std::filesystem;
 namespace sdk = stella::sdk;
 
-/// Copies `from` into `to`, following links and leaving out what is neither file nor directory.
+/// Copies `from` into `to` the naive way: links followed, and whatever is not a directory read as
+/// if it were a file (a FIFO included).
 void copy_following_links(const fs::path& from, const fs::path& to) {
   fs::create_directories(to);
   for (const fs::directory_entry& entry : fs::directory_iterator(from)) {
     const fs::path target = to / entry.path().filename();
     if (entry.is_directory()) {  // follows a link to a directory
       copy_following_links(entry.path(), target);
-    } else if (entry.is_regular_file()) {  // follows a link to a file
-      fs::copy_file(entry.path(), target);
+      continue;
     }
+    std::ifstream in(entry.path(), std::ios::binary);  // follows a link to a file
+    std::ofstream out(target, std::ios::binary);
+    out << in.rdbuf();
   }
 }
 

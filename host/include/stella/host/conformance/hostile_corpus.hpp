@@ -24,6 +24,9 @@ struct HostileSource {
   std::filesystem::path location;
   /// The limits to read it with (the corpus's limits, tightened for the limit cases).
   sdk::ImportLimits limits;
+  /// FIFOs inside the source. An importer that opens one would wait for a writer forever; whoever
+  /// reads the source holds a FifoWriters over them (fifo_writers.hpp) so that it gets end-of-file.
+  std::vector<std::filesystem::path> fifos = {};
 };
 
 /// The limits the corpus is read with: the host's defaults, with the JSON document size and the
