@@ -225,6 +225,21 @@ BOOST_AUTO_TEST_CASE(keep_home_keeps_the_stopped_throwaway_store) {
   BOOST_CHECK_EQUAL(run.leftovers().size(), 1U);
 }
 
+BOOST_AUTO_TEST_CASE(a_step_without_the_installed_steps_around_it_names_the_missing_edge) {
+  // A copy of stella in a prefix of its own has no installed plugins (its install directory is
+  // <prefix>/lib/stella/plugins), so nothing leads from 1.0 to the step's 1.1.
+  ScratchDirectory prefix;
+  fs::create_directories(prefix.path() / "bin");
+  fs::copy_file(required_env("STELLA_BINARY"), prefix.path() / "bin" / "stella");
+  const ProcessResult result =
+      run_shell("\"" + (prefix.path() / "bin" / "stella").string() + "\" plugins test '" +
+                product_plugin("schema-1.1-to-2.0").string() + "'; echo \"exit $?\"");
+  CHECK_CONTAINS(result.out, "FAIL  migration-path");
+  CHECK_CONTAINS(result.out, "found:    no plugin provides a path 1.0 \u2192 1.1");
+  CHECK_CONTAINS(result.out, "SKIP  up");
+  CHECK_CONTAINS(result.out, "exit 1");
+}
+
 BOOST_AUTO_TEST_CASE(an_interrupted_run_stops_and_removes_its_cluster) {
   ScratchDirectory tmp("stella-conformance-tmp");
   ScratchDirectory work;

@@ -83,18 +83,25 @@ std::optional<std::size_t> path_length(const std::vector<VersionEdge>& edges,
   }
 }
 
-/// The readable version closest before `version` (toward == false) or after it (toward == true).
+/// The readable version closest before `version` (after == false) or after it (after == true).
+/// Throws sdk::Error(refused) with the planner's message for the path from the oldest readable
+/// version (every store starts there) or to the newest when there is none.
 std::string closest_readable(const std::vector<VersionEdge>& edges, const std::string& version,
                              bool after) {
+  const std::vector<std::string> readable = known_layout_versions();
   std::optional<std::size_t> best;
   std::string chosen;
   std::string why;
-  for (const std::string& readable : known_layout_versions()) {
-    const auto length = after ? path_length(edges, version, readable, why)
-                              : path_length(edges, readable, version, why);
+  for (const std::string& candidate : readable) {
+    std::string candidate_why;
+    const auto length = after ? path_length(edges, version, candidate, candidate_why)
+                              : path_length(edges, candidate, version, candidate_why);
     if (length && (!best || *length < *best)) {
       best = length;
-      chosen = readable;
+      chosen = candidate;
+    }
+    if (candidate == (after ? readable.back() : readable.front())) {
+      why = candidate_why;
     }
   }
   if (!best) {
