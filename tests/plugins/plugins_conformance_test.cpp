@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <set>
+#include <sstream>
 
 #include "plugin_test_support.hpp"
 #include "stella/host/json/json_parse.hpp"
@@ -214,6 +215,23 @@ BOOST_AUTO_TEST_CASE(text_output_has_one_line_per_check_and_a_summary) {
   CHECK_CONTAINS(result.out, "PASS  refuses-bad-input");
   CHECK_CONTAINS(result.out, "2 passed, 1 failed, 0 skipped: the plugin does NOT conform");
   CHECK_CONTAINS(result.err, "stella plugins test: feeding the bad-input corpus");
+}
+
+BOOST_AUTO_TEST_CASE(progress_is_json_lines_with_progress_format_json) {
+  const ProcessResult result =
+      run_stella({"plugins", "test", conformance_fixture("conformance-refuses-everything").string(),
+                  "--progress-format", "json"});
+  BOOST_CHECK_EQUAL(result.exit_code, kExitCheckFailed);
+  std::istringstream lines(result.err);
+  int events = 0;
+  for (std::string line; std::getline(lines, line); ++events) {
+    rapidjson::Document event;
+    event.Parse(line.c_str());
+    BOOST_CHECK_MESSAGE(!event.HasParseError() && event.IsObject() && event.HasMember("event") &&
+                            event["event"] == "progress",
+                        "not a progress event: " << line);
+  }
+  BOOST_CHECK_GT(events, 3);
 }
 
 BOOST_AUTO_TEST_CASE(keep_home_keeps_the_stopped_throwaway_store) {

@@ -3,12 +3,17 @@
 #include <ostream>
 
 #include "migration/cancellation.hpp"
+#include "stella/host/json/json_write.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace stella::host {
 
-CheckRecorder::CheckRecorder(ConformanceReport& report, std::ostream& progress, bool quiet)
-    : report_(report), progress_(progress), quiet_(quiet) {}
+CheckRecorder::CheckRecorder(ConformanceReport& report, std::ostream& progress,
+                             const GlobalOptions& globals)
+    : report_(report),
+      progress_(progress),
+      quiet_(globals.quiet),
+      json_lines_(globals.progress_format == "json") {}
 
 void CheckRecorder::pass(std::string name, std::string summary) {
   note(name + ": PASS");
@@ -36,9 +41,21 @@ void CheckRecorder::note(std::string_view line) {
                      "removed",
                      "run it again when ready");
   }
-  if (!quiet_) {
-    progress_ << "stella plugins test: " << line << '\n' << std::flush;
+  if (quiet_) {
+    return;
   }
+  if (json_lines_) {
+    rapidjson::Document event(rapidjson::kObjectType);
+    auto& a = event.GetAllocator();
+    event.AddMember("event", "progress", a);
+    event.AddMember("task", "plugins test", a);
+    event.AddMember("message",
+                    rapidjson::Value(line.data(), static_cast<rapidjson::SizeType>(line.size()), a),
+                    a);
+    progress_ << json_to_string(event, JsonLayout::compact) << '\n' << std::flush;
+    return;
+  }
+  progress_ << "stella plugins test: " << line << '\n' << std::flush;
 }
 
 bool CheckRecorder::failed(std::string_view name) const {

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "stella/host/cli/global_options.hpp"
 #include "stella/host/conformance/conformance_report.hpp"
 
 namespace stella::host {
@@ -14,8 +15,9 @@ namespace stella::host {
 /// Thread-safety: one thread.
 class CheckRecorder {
  public:
-  /// Progress lines go to `progress` unless `quiet`.
-  CheckRecorder(ConformanceReport& report, std::ostream& progress, bool quiet);
+  /// Progress goes to `progress`: plain lines, or JSON lines with --progress-format json, nothing
+  /// with --quiet.
+  CheckRecorder(ConformanceReport& report, std::ostream& progress, const GlobalOptions& globals);
 
   void pass(std::string name, std::string summary);
   void fail(std::string name, std::string summary, std::string expected, std::string found,
@@ -33,6 +35,7 @@ class CheckRecorder {
   ConformanceReport& report_;
   std::ostream& progress_;
   bool quiet_;
+  bool json_lines_;
 };
 
 }  // namespace stella::host

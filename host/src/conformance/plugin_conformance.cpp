@@ -66,7 +66,7 @@ ConformanceReport test_plugin_conformance(const ConformanceRequest& request,
                                           const GlobalOptions& globals, std::ostream& progress) {
   const fs::path directory = plugin_directory_of(request.plugin_path);
   ConformanceReport report;
-  CheckRecorder checks(report, progress, globals.quiet);
+  CheckRecorder checks(report, progress, globals);
   const CancellationScope cancellation;
 
   PluginRegistry tested = registry_of(directory, globals);
