@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <iosfwd>
+#include <vector>
 
 #include "conformance/check_recorder.hpp"
 #include "stella/host/cli/global_options.hpp"
@@ -28,6 +30,12 @@ struct ConformanceSetting {
 
   const PluginRecord& record() const { return tested.plugins()[index]; }
 };
+
+/// A search path of `directories` for plugins under test: running `stella plugins test` is the
+/// author's consent to load them unsigned (plugins with pack files are still checked against
+/// --trusted-keys). plugin_conformance.cpp
+PluginSearchPath consenting_search_path(std::vector<std::filesystem::path> directories,
+                                        const GlobalOptions& globals);
 
 /// schema_step_checks.cpp
 void run_schema_step_checks(ConformanceSetting& setting);

@@ -17,19 +17,18 @@ namespace {
 
 constexpr const char* kManifestFile = "manifest.json";
 
-/// The registry of the plugin under test alone. Loading it is the author's consent: it comes from
-/// no pack, so it is loaded as with --allow-unsigned.
-PluginRegistry registry_of(const fs::path& directory, const GlobalOptions& globals) {
+}  // namespace
+
+PluginSearchPath consenting_search_path(std::vector<fs::path> directories,
+                                        const GlobalOptions& globals) {
   PluginSearchPath path;
-  path.directories.push_back(directory);
+  path.directories = std::move(directories);
   path.trust.allow_unsigned = true;
   if (globals.trusted_keys) {
     path.trust.trusted_keys_directory = fs::path(*globals.trusted_keys);
   }
-  return PluginRegistry::discover(path);
+  return path;
 }
-
-}  // namespace
 
 fs::path plugin_directory_of(const fs::path& path) {
   std::error_code error;
@@ -69,7 +68,7 @@ ConformanceReport test_plugin_conformance(const ConformanceRequest& request,
   CheckRecorder checks(report, progress, globals);
   const CancellationScope cancellation;
 
-  PluginRegistry tested = registry_of(directory, globals);
+  PluginRegistry tested = PluginRegistry::discover(consenting_search_path({directory}, globals));
   report.manifest_path = (directory / kManifestFile).string();
   if (tested.plugins().empty()) {
     checks.fail("plugin-loads", "no plugin was found in " + directory.string(),

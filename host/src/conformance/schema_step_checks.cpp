@@ -39,21 +39,16 @@ std::string joined(const std::vector<std::string>& lines, const char* separator 
 PluginRegistry registry_for_runs(const ConformanceSetting& setting) {
   const PluginRecord& tested = setting.record();
   const SchemaEdge& edge = tested.manifest.edges.at(0);
-  PluginSearchPath path;
-  path.directories.push_back(tested.directory);
-  path.trust.allow_unsigned = true;
-  if (setting.globals.trusted_keys) {
-    path.trust.trusted_keys_directory = std::filesystem::path(*setting.globals.trusted_keys);
-  }
+  std::vector<std::filesystem::path> directories = {tested.directory};
   for (const VersionEdge& other : installed_version_edges(setting.installed)) {
     if (other.plugin_id == tested.manifest.id || (other.from == edge.from && other.to == edge.to)) {
       continue;
     }
     if (const PluginRecord* record = setting.installed.find(other.plugin_id)) {
-      path.directories.push_back(record->directory);
+      directories.push_back(record->directory);
     }
   }
-  return PluginRegistry::discover(path);
+  return PluginRegistry::discover(consenting_search_path(std::move(directories), setting.globals));
 }
 
 /// A migration run between versions the host reads (it checks the roots at both ends) whose
