@@ -5,10 +5,10 @@
 #define BOOST_TEST_MODULE plugins_published_vectors
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+
 #include "conformance/published_vectors.hpp"
 #include "stella/host/merkle/tree_hasher.hpp"
-
-#include <algorithm>
 
 namespace host = stella::host;
 
