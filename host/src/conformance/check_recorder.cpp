@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "conformance/interruption.hpp"
 #include "migration/cancellation.hpp"
 #include "stella/host/json/json_write.hpp"
 #include "stella/sdk/error.hpp"
@@ -35,7 +36,9 @@ void CheckRecorder::skip(std::string name, std::string reason) {
 void CheckRecorder::note(std::string_view line) {
   // Notes come between the phases: the safe points to stop at after SIGINT or SIGTERM (the
   // throwaway cluster is stopped and removed while the exception unwinds).
-  if (cancellation_requested()) {
+  // A signal during a migration run lands in the migration's own flag (its handlers are installed
+  // for the run's length); one the run did not act on is still there.
+  if (interruption_requested() || cancellation_requested()) {
     throw sdk::Error(sdk::ErrorCode::cancelled,
                      "stella plugins test was interrupted; the throwaway cluster is stopped and "
                      "removed",
@@ -56,6 +59,18 @@ void CheckRecorder::note(std::string_view line) {
     return;
   }
   progress_ << "stella plugins test: " << line << '\n' << std::flush;
+}
+
+void stop_if_interrupted(const std::exception& error) {
+  const auto* sdk_error = dynamic_cast<const sdk::Error*>(&error);
+  if (sdk_error != nullptr && sdk_error->code() == sdk::ErrorCode::cancelled) {
+    throw sdk::Error(
+        sdk::ErrorCode::cancelled,
+        std::string("stella plugins test stopped: the host's run ended as cancelled (") +
+            error.what() + "); the throwaway cluster is stopped and removed",
+        "run it again when ready; if nobody interrupted it, the plugin reported "
+        "'cancelled' without StepContext::cancelled() asking it to");
+  }
 }
 
 bool CheckRecorder::failed(std::string_view name) const {

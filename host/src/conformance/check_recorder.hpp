@@ -38,4 +38,9 @@ class CheckRecorder {
   bool json_lines_;
 };
 
+/// Throws sdk::Error(cancelled) when `error` is the host machinery's answer to SIGINT or SIGTERM
+/// (a migration run or a reindex handles the signal itself and ends with a cancelled error): the
+/// whole test stops then, instead of recording the interruption as the plugin's failure.
+void stop_if_interrupted(const std::exception& error);
+
 }  // namespace stella::host

@@ -5,7 +5,7 @@
 
 #include "conformance/check_recorder.hpp"
 #include "conformance/conformance_setting.hpp"
-#include "migration/cancellation.hpp"
+#include "conformance/interruption.hpp"
 #include "stella/host/plugins/plugin_names.hpp"
 #include "stella/host/plugins/plugin_registry.hpp"
 #include "stella/sdk/error.hpp"
@@ -66,7 +66,7 @@ ConformanceReport test_plugin_conformance(const ConformanceRequest& request,
   const fs::path directory = plugin_directory_of(request.plugin_path);
   ConformanceReport report;
   CheckRecorder checks(report, progress, globals);
-  const CancellationScope cancellation;
+  const InterruptionScope interruption;
 
   PluginRegistry tested = PluginRegistry::discover(consenting_search_path({directory}, globals));
   report.manifest_path = (directory / kManifestFile).string();
@@ -115,7 +115,7 @@ ConformanceReport test_plugin_conformance(const ConformanceRequest& request,
         break;
     }
   } catch (const sdk::Error& error) {
-    if (error.code() == sdk::ErrorCode::cancelled || !cancellation_requested()) {
+    if (error.code() == sdk::ErrorCode::cancelled || !interruption_requested()) {
       throw;
     }
     throw sdk::Error(sdk::ErrorCode::cancelled,

@@ -329,6 +329,7 @@ void check_real_reindex(ConformanceSetting& setting, const std::string& algorith
       run_reindex(conninfo, setting.installed, away, quiet);
     }
   } catch (const std::exception& error) {
+    stop_if_interrupted(error);
     checks.skip(name, std::string("no real reindex was run: the sample store could not be "
                                   "prepared with the installed plugins: ") +
                           error.what());
@@ -363,6 +364,7 @@ void check_real_reindex(ConformanceSetting& setting, const std::string& algorith
                            "; the first run gave " + *first_root);
       }
     } catch (const std::exception& error) {
+      stop_if_interrupted(error);
       problems.push_back(label + ": the reindex failed: " + error.what());
     }
   }

@@ -144,6 +144,7 @@ void check_dry_run(ConformanceSetting& setting, const MigrationContext& context,
   try {
     make_migration_plan(context, span.start, span.end, kConformanceBatchSize);
   } catch (const std::exception& error) {
+    stop_if_interrupted(error);
     setting.checks.fail(name, "the host's dry run (plan) of " + span.description + " failed",
                         "plan() describes what up() would do without failing", error.what());
     return;
@@ -205,6 +206,7 @@ RoundTrip round_trip(const MigrationContext& context, const std::string& from,
   try {
     run_migration(context, from, to, kConformanceBatchSize);
   } catch (const std::exception& error) {
+    stop_if_interrupted(error);
     const std::string what = error.what();
     (what.find(kVerifyPhase) != std::string::npos ? trip.verify_failure : trip.up_failure) = what;
     return trip;
@@ -212,6 +214,7 @@ RoundTrip round_trip(const MigrationContext& context, const std::string& from,
   try {
     rollback_migration(context, to, from, "stella plugins test: round trip");
   } catch (const std::exception& error) {
+    stop_if_interrupted(error);
     trip.down_failure = error.what();
   }
   trip.after = snapshot_of(context.conninfo);
@@ -310,6 +313,7 @@ void run_schema_step_checks(ConformanceSetting& setting) {
   try {
     span = run_span(run_registry, record.manifest.id, from, to);
   } catch (const std::exception& error) {
+    stop_if_interrupted(error);
     no_span = error.what();
   }
   checks.note("starting a throwaway PostgreSQL cluster");
