@@ -270,7 +270,7 @@ BOOST_AUTO_TEST_CASE(an_interrupted_run_stops_and_removes_its_cluster) {
                     "cat err.txt",
                 {{"TMPDIR", tmp.path().string()}}, work.path().string());
   CHECK_CONTAINS(result.out, "3\n");
-  CHECK_CONTAINS(result.out, "stella plugins test was interrupted");
+  CHECK_CONTAINS(result.out, "the throwaway cluster is stopped and removed");
   BOOST_CHECK(fs::is_empty(tmp.path()));
 }
 
