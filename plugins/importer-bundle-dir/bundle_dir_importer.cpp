@@ -11,11 +11,13 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <deque>
 #include <string>
 #include <vector>
 
 #include "bundle_format_reader.hpp"
 #include "checksum_line.hpp"
+#include "file_warmer.hpp"
 #include "import_budget.hpp"
 #include "line_splitter.hpp"
 #include "safe_path.hpp"
@@ -33,6 +35,11 @@ constexpr std::size_t kMaxChecksumLineBytes = kMaxPathBytes + kSha256HexDigits +
 constexpr std::size_t kReadChunk = std::size_t{1} << 16;
 /// Bytes of a path's SHA-256 kept per file to tell listed files from extra ones.
 constexpr std::size_t kPathKeyBytes = 16;
+
+/// Checksum lines read ahead of the one being handled; the warmer reads in the files they name.
+constexpr std::size_t kLookahead = 256;
+/// Threads opening those files: several requests at once keep a disk (or network volume) busy.
+constexpr unsigned kWarmingThreads = 8;
 
 using PathKey = std::array<char, 2 * kPathKeyBytes>;
 
@@ -95,9 +102,12 @@ class BundleDirImporter final : public sdk::StorageImporter {
 
     BundleFormatReader reader(sink, budget);
     std::string content;
-    std::uint64_t line_number = 0;
-    auto on_line = [&](std::string_view text) {
-      ++line_number;
+    // Lines are handled kLookahead lines after they are read, so that the files they name can be
+    // read in by the warmer meanwhile.
+    FileWarmer warmer(location, limits, kWarmingThreads);
+    std::deque<std::pair<std::uint64_t, std::string>> ahead;
+    std::uint64_t lines_read = 0;
+    auto handle_line = [&](std::uint64_t line_number, std::string_view text) {
       const std::string where =
           std::string(bundle_format::kChecksumsFile) + " line " + std::to_string(line_number);
       std::string why;
@@ -134,6 +144,18 @@ class BundleDirImporter final : public sdk::StorageImporter {
         throw sdk::Error(sdk::ErrorCode::cancelled, location + ": reading was cancelled");
       }
     };
+    auto on_line = [&](std::string_view text) {
+      std::string why;
+      if (const auto line = parse_checksum_line(text, why);
+          line && !unsafe_path_reason(line->path)) {
+        warmer.warm(line->path);
+      }
+      ahead.emplace_back(++lines_read, std::string(text));
+      if (ahead.size() > kLookahead) {
+        handle_line(ahead.front().first, ahead.front().second);
+        ahead.pop_front();
+      }
+    };
     LineSplitter splitter(location + ": " + bundle_format::kChecksumsFile, kMaxChecksumLineBytes,
                           on_line);
     const int fd = tree.open_file(bundle_format::kChecksumsFile);
@@ -159,6 +181,9 @@ class BundleDirImporter final : public sdk::StorageImporter {
       splitter.feed(std::string_view(chunk.data(), static_cast<std::size_t>(got)));
     }
     splitter.finish();
+    for (; !ahead.empty(); ahead.pop_front()) {
+      handle_line(ahead.front().first, ahead.front().second);
+    }
     reader.finish();
 
     if (std::find(listed.begin(), listed.end(), false) != listed.end()) {

@@ -39,6 +39,7 @@ function(stella_add_importer target)
   set(common
     "${STELLA_IMPORTER_COMMON_DIR}/bundle_format_reader.cpp"
     "${STELLA_IMPORTER_COMMON_DIR}/checksum_line.cpp"
+    "${STELLA_IMPORTER_COMMON_DIR}/file_warmer.cpp"
     "${STELLA_IMPORTER_COMMON_DIR}/import_budget.cpp"
     "${STELLA_IMPORTER_COMMON_DIR}/importer_json.cpp"
     "${STELLA_IMPORTER_COMMON_DIR}/line_splitter.cpp"

@@ -3,6 +3,7 @@
 #include "stella/host/bundles/bundle_import.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
@@ -331,7 +332,12 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
   std::vector<Source> sources;
   for (const std::string& location : options.locations) {
     note(options, "verifying " + location);
-    auto recording = std::make_unique<SinkRecording>();
+    // A directory source is a file per artifact: reading it again costs far more than replaying
+    // a recording. An archive is one sequential stream, cheaper to read again than to record.
+    std::error_code not_a_directory;
+    auto recording = std::filesystem::is_directory(location, not_a_directory)
+                         ? std::make_unique<SinkRecording>()
+                         : nullptr;
     Source source{verify_source(registry, location, options.source_format, options.limits, ctx,
                                 UnreadableSource::refuse, store_algorithm, recording.get()),
                   ""};
@@ -494,12 +500,14 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
       Source& source = sources[index];
       note(options, "loading " + source.verified.location);
       LoadingSink sink(*connection, *layout, skip);
-      if (source.recording->complete()) {
+      if (source.recording && source.recording->complete()) {
         // Exactly what was verified, without reading the source again.
         source.recording->replay(sink);
       } else {
-        note(options, "reading " + source.verified.location + " again to load it (" +
-                          source.recording->why_abandoned() + ")");
+        if (source.recording) {
+          note(options, "reading " + source.verified.location + " again to load it (" +
+                            source.recording->why_abandoned() + ")");
+        }
         SelectedImporter selected =
             select_importer(registry, source.verified.location, source.verified.source_format);
         selected.importer->read(source.verified.location, options.limits, sink, ctx);
