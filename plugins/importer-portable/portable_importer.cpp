@@ -10,6 +10,7 @@
 #include <archive_entry.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -121,6 +122,10 @@ class PortableReader {
     }
   }
 
+  ~PortableReader() { std::free(line_buffer_); }
+  PortableReader(const PortableReader&) = delete;
+  PortableReader& operator=(const PortableReader&) = delete;
+
   void run() {
     archive_entry* entry = nullptr;
     const Utf8ConversionScope utf8;
@@ -229,12 +234,15 @@ class PortableReader {
 
   /// Reads the next line of the spool (without '\n'); false at its end.
   bool next_spool_line(std::string& line) {
-    line.clear();
-    int c = 0;
-    while ((c = std::fgetc(spool_.get())) != EOF && c != '\n') {
-      line += static_cast<char>(c);
+    // A line at a time (getline), not a character at a time: the spool has a line per file.
+    const ssize_t got = ::getline(&line_buffer_, &line_capacity_, spool_.get());
+    if (got <= 0) {
+      line.clear();
+      return false;
     }
-    return c != EOF || !line.empty();
+    const auto length = static_cast<std::size_t>(got);
+    line.assign(line_buffer_, line_buffer_[length - 1] == '\n' ? length - 1 : length);
+    return true;
   }
 
   void compare_checksums() {
@@ -329,6 +337,9 @@ class PortableReader {
   std::string content_;
   std::string last_path_;
   std::string pending_spool_line_;
+  /// getline's buffer for the spool (malloc'ed by getline, freed with the reader).
+  char* line_buffer_ = nullptr;
+  std::size_t line_capacity_ = 0;
   bool checksums_seen_ = false;
   std::uint64_t files_ = 0;
 };
