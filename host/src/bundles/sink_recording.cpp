@@ -2,8 +2,10 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string_view>
@@ -28,6 +30,30 @@ enum class Call : std::uint8_t {
 };
 
 constexpr std::size_t kFileBuffer = std::size_t{1} << 20;
+/// Free space is looked at again after this many bytes recorded.
+constexpr std::uint64_t kSpaceCheckInterval = std::uint64_t{64} << 20;
+/// The recording stops before its file system has less than this left (or 5 % of its size, when
+/// that is more): $TMPDIR often shares a disk with the database the import is writing to.
+constexpr std::uint64_t kMinimumFreeBytes = std::uint64_t{1} << 30;
+constexpr std::uint64_t kMinimumFreeFraction = 20;
+
+/// Why the file system of `fd` is too full to record on, or empty when it is not.
+std::string too_full(int fd) {
+  struct statvfs space {};
+  if (::fstatvfs(fd, &space) != 0) {
+    return {};
+  }
+  const std::uint64_t block = space.f_frsize != 0 ? space.f_frsize : space.f_bsize;
+  const std::uint64_t available = static_cast<std::uint64_t>(space.f_bavail) * block;
+  const std::uint64_t total = static_cast<std::uint64_t>(space.f_blocks) * block;
+  const std::uint64_t reserve = recording_reserve(total);
+  if (available >= reserve) {
+    return {};
+  }
+  return "the file system of $TMPDIR has " + std::to_string(available >> 20) +
+         " MiB left, and the recording keeps at least " + std::to_string(reserve >> 20) +
+         " MiB free";
+}
 
 std::string temporary_directory() {
   const char* tmpdir = std::getenv("TMPDIR");
@@ -77,6 +103,10 @@ class RecordingReader {
 
 }  // namespace
 
+std::uint64_t recording_reserve(std::uint64_t total_bytes) {
+  return std::max(kMinimumFreeBytes, total_bytes / kMinimumFreeFraction);
+}
+
 SinkRecording::SinkRecording() {
   std::string name = temporary_directory() + "/stella-import-XXXXXX";
   const int fd = ::mkstemp(name.data());
@@ -101,6 +131,12 @@ SinkRecording::~SinkRecording() = default;
 void SinkRecording::put(const void* data, std::size_t size) {
   if (!file_ || !why_abandoned_.empty() || size == 0) {
     return;
+  }
+  if (size_ == 0 || size_ / kSpaceCheckInterval != (size_ + size) / kSpaceCheckInterval) {
+    if (std::string why = too_full(::fileno(file_.get())); !why.empty()) {
+      abandon(why + " (" + std::to_string(size_ >> 20) + " MiB recorded)");
+      return;
+    }
   }
   if (std::fwrite(data, 1, size, file_.get()) != size) {
     abandon("writing the temporary file in " + temporary_directory() + " failed after " +

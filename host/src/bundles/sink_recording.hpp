@@ -4,8 +4,9 @@
 // small files; and what is loaded can then no longer differ from what was verified, whatever
 // happens to the source in between.
 //
-// When the temporary file cannot be written (no room in $TMPDIR), the recording is abandoned, not
-// the import: the loading pass then reads the source again, as it would without a recording.
+// When the temporary file cannot be written, or its file system gets close to full (less than
+// 1 GiB or 5 % left), the recording is abandoned, not the import: its file is closed (and so
+// freed) and the loading pass reads the source again, as it would without a recording.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,10 @@
 #include "stella/sdk/storage_importer.hpp"
 
 namespace stella::host {
+
+/// The bytes a recording leaves free on a file system of `total_bytes`: 1 GiB, or 5 % of it when
+/// that is more.
+std::uint64_t recording_reserve(std::uint64_t total_bytes);
 
 /// A recording of ImportSink calls.
 ///
