@@ -20,23 +20,30 @@ constexpr const char* kPositionalName = "stella-positional";
 constexpr std::size_t kHelpLineLength = 100;
 
 /// Global options that take a value, so that their value is not mistaken for a group or verb.
-const std::set<std::string> kGlobalValueOptions = {"--database", "--home",   "--plugin-dir",
-                                                   "--operator", "--format", "--progress-format",
+const std::set<std::string> kGlobalValueOptions = {"--database",    "--home",   "--plugin-dir",
+                                                   "--operator",    "--format", "--progress-format",
                                                    "--trusted-keys"};
 
 po::options_description global_options_description(GlobalOptions& globals) {
   po::options_description desc("Global options", kHelpLineLength);
-  desc.add_options()
-      ("database", po::value<std::string>(), "libpq connection string or URI (env STELLA_DATABASE); default: the embedded cluster under --home")
-      ("home", po::value<std::string>(), "the tool's state directory (env STELLA_HOME)")
-      ("plugin-dir", po::value<std::vector<std::string>>()->composing(), "search DIR for plugins first (repeatable; then STELLA_PLUGIN_PATH, then the install directory)")
-      ("operator", po::value<std::string>(), "operator name for the audit trail (default: login name)")
-      ("format", po::value<std::string>(&globals.format), "output format: text or json (some verbs: html)")
-      ("quiet,q", po::bool_switch(&globals.quiet), "no progress or informational messages")
-      ("progress-format", po::value<std::string>(&globals.progress_format), "progress on stderr: auto, plain or json")
-      ("trusted-keys", po::value<std::string>(), "directory of public keys trusted for plugin packs (env STELLA_TRUSTED_KEYS)")
-      ("allow-unsigned", po::bool_switch(&globals.allow_unsigned), "load plugins that come from no signed pack (plugin development; env STELLA_ALLOW_UNSIGNED=1)")
-      ("help,h", "show help");
+  desc.add_options()("database", po::value<std::string>(),
+                     "libpq connection string or URI (env STELLA_DATABASE); default: the embedded "
+                     "cluster under --home")("home", po::value<std::string>(),
+                                             "the tool's state directory (env STELLA_HOME)")(
+      "plugin-dir", po::value<std::vector<std::string>>()->composing(),
+      "search DIR for plugins first (repeatable; then STELLA_PLUGIN_PATH, then the install "
+      "directory)")("operator", po::value<std::string>(),
+                    "operator name for the audit trail (default: login name)")(
+      "format", po::value<std::string>(&globals.format),
+      "output format: text or json (some verbs: html)")("quiet,q", po::bool_switch(&globals.quiet),
+                                                        "no progress or informational messages")(
+      "progress-format", po::value<std::string>(&globals.progress_format),
+      "progress on stderr: auto, plain or json")(
+      "trusted-keys", po::value<std::string>(),
+      "directory of public keys trusted for plugin packs (env STELLA_TRUSTED_KEYS)")(
+      "allow-unsigned", po::bool_switch(&globals.allow_unsigned),
+      "load plugins that come from no signed pack (plugin development; env "
+      "STELLA_ALLOW_UNSIGNED=1)")("help,h", "show help");
   return desc;
 }
 
@@ -61,8 +68,7 @@ void resolve_globals(const po::variables_map& vm, GlobalOptions& globals) {
   } else if (const char* env = std::getenv("STELLA_DATABASE"); env != nullptr && *env != '\0') {
     globals.database = env;
   }
-  globals.home =
-      vm.count("home") ? vm["home"].as<std::string>() : default_home_directory();
+  globals.home = vm.count("home") ? vm["home"].as<std::string>() : default_home_directory();
   if (vm.count("plugin-dir")) {
     globals.plugin_dirs = vm["plugin-dir"].as<std::vector<std::string>>();
   }
@@ -74,16 +80,16 @@ void resolve_globals(const po::variables_map& vm, GlobalOptions& globals) {
     globals.trusted_keys = env;
   }
   // The environment twin of --allow-unsigned, for plugin development shells and test harnesses.
-  if (const char* env = std::getenv("STELLA_ALLOW_UNSIGNED"); env != nullptr &&
-                                                              std::string(env) == "1") {
+  if (const char* env = std::getenv("STELLA_ALLOW_UNSIGNED");
+      env != nullptr && std::string(env) == "1") {
     globals.allow_unsigned = true;
   }
   set_command_line_plugin_trust(globals.trusted_keys, globals.allow_unsigned);
   const std::set<std::string> progress_formats = {"auto", "plain", "json"};
   if (!progress_formats.count(globals.progress_format)) {
-    throw sdk::Error(sdk::ErrorCode::invalid_input,
-                     "--progress-format is '" + globals.progress_format +
-                         "'; expected auto, plain or json");
+    throw sdk::Error(
+        sdk::ErrorCode::invalid_input,
+        "--progress-format is '" + globals.progress_format + "'; expected auto, plain or json");
   }
 }
 
@@ -127,7 +133,8 @@ SplitLine split_line(const std::vector<std::string>& args) {
 
 void print_overview(const CommandTable& table, std::ostream& out) {
   out << "Usage: stella [global options] <group> <verb> [options] [arguments]\n\n"
-      << "Stella Evidence Migrate keeps an evidence store's chain of custody intact through schema\n"
+      << "Stella Evidence Migrate keeps an evidence store's chain of custody intact through "
+         "schema\n"
       << "upgrades, hash-algorithm changes, exports, air-gapped transfers and restores.\n\n";
   for (const auto& group : table.groups()) {
     out << group << ":\n";
@@ -140,7 +147,8 @@ void print_overview(const CommandTable& table, std::ostream& out) {
     out << '\n';
   }
   out << "Run `stella <group> <verb> --help` for a verb's options. Exit codes: 0 success, 1 a\n"
-      << "verification found a problem, 2 usage or bad input, 3 refused by the store or a plugin.\n";
+      << "verification found a problem, 2 usage or bad input, 3 refused by the store or a "
+         "plugin.\n";
 }
 
 void print_command_help(const Command& command, const po::options_description& own,
@@ -219,12 +227,12 @@ int run_command(const Command& command, const std::vector<std::string>& rest, bo
     }
     const std::string typed = e.get_option_name();
     const auto suggestion = closest_match(typed, names);
-    return usage_error(err,
-                       "unknown option '" + typed + "' for 'stella " + command.group + " " +
-                           command.verb + "'",
-                       suggestion ? "Did you mean '" + *suggestion + "'? See --help."
-                                  : "See 'stella " + command.group + " " + command.verb +
-                                        " --help' for its options.");
+    return usage_error(
+        err,
+        "unknown option '" + typed + "' for 'stella " + command.group + " " + command.verb + "'",
+        suggestion
+            ? "Did you mean '" + *suggestion + "'? See --help."
+            : "See 'stella " + command.group + " " + command.verb + " --help' for its options.");
   } catch (const po::error& e) {
     return usage_error(err, std::string(e.what()),
                        "See 'stella " + command.group + " " + command.verb + " --help'.");
@@ -240,8 +248,8 @@ int run_command(const Command& command, const std::vector<std::string>& rest, bo
                            "' for 'stella " + command.group + " " + command.verb + "'",
                        command.positional_usage.empty()
                            ? "This verb takes no arguments. See --help."
-                           : "Usage: stella " + command.group + " " + command.verb +
-                                 " [options] " + command.positional_usage);
+                           : "Usage: stella " + command.group + " " + command.verb + " [options] " +
+                                 command.positional_usage);
   }
 
   resolve_globals(vm, globals);
@@ -279,7 +287,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       std::ostream& stream = line.help ? out : err;
       stream << "Usage: stella " << group << " <verb> [options]\n\nVerbs:\n";
       for (const Command* command : table.verbs_of(group)) {
-        stream << "  " << command->verb << std::string(command->verb.size() < 20 ? 20 - command->verb.size() : 1, ' ')
+        stream << "  " << command->verb
+               << std::string(command->verb.size() < 20 ? 20 - command->verb.size() : 1, ' ')
                << command->summary << '\n';
       }
       return line.help ? kExitSuccess : kExitBadInput;
