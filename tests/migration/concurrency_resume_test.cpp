@@ -4,9 +4,9 @@
 #include <chrono>
 #include <thread>
 
-#include "migration/background_process.hpp"
 #include "migration/migration_fixture.hpp"
 #include "stella/host/migration/migration_lock.hpp"
+#include "support/background_stella.hpp"
 
 namespace stella::test {
 namespace {

@@ -9,8 +9,8 @@
 #include <sstream>
 #include <thread>
 
-#include "migration/background_process.hpp"
 #include "migration/migration_fixture.hpp"
+#include "support/background_stella.hpp"
 
 namespace stella::test {
 namespace {

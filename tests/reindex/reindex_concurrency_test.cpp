@@ -6,9 +6,9 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "reindex/background_stella.hpp"
 #include "reindex/generation_store.hpp"
 #include "reindex/reindex_test_support.hpp"
+#include "support/background_stella.hpp"
 #include "support/scratch_database.hpp"
 
 namespace {
@@ -78,7 +78,7 @@ BOOST_AUTO_TEST_CASE(sigkill_mid_run_then_resume_gives_the_roots_of_an_uninterru
   {
     BackgroundStella victim(reindex_args(store, {"--batch-size", "3"}), kSlowBatches);
     wait_until([&] { return batches_done(store) >= 3; }, "three batches done");
-    victim.kill_hard();
+    victim.kill_now();
     BOOST_TEST(victim.wait().exit_code == 128 + 9);
   }
   BOOST_TEST(store.scalar("SELECT state FROM evidence.digest_generations WHERE generation = 2") ==

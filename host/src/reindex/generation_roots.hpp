@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "stella/host/evidence/store_layout.hpp"
 #include "stella/host/merkle/tree_hasher.hpp"
 #include "stella/host/store/pg_connection.hpp"
 
@@ -44,5 +45,9 @@ struct GenerationRootPair {
 GenerationRootPair compute_generation_roots(
     PgConnection& connection, GenerationHasher old_side, GenerationHasher new_side,
     const std::optional<std::string>& bundle_links_table = std::nullopt);
+
+/// Replaces the stored tenant roots and global root of `generation` (schema 2.0 tables) with
+/// `roots`, in the caller's transaction.
+void store_generation_roots(PgConnection& connection, int generation, const ComputedRoots& roots);
 
 }  // namespace stella::host

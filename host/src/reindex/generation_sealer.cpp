@@ -169,30 +169,15 @@ void require_old_roots_match(PgConnection& connection, int generation,
 
 void store_new_roots(PgConnection& connection, const SealInputs& inputs,
                      const GenerationRootPair& roots) {
-  const std::string now(connection.exec("SELECT now()::text").get(0, 0));
-  const std::string generation = std::to_string(inputs.run.generation);
-  std::string rows;
+  ComputedRoots computed;
+  computed.global_root = roots.new_global_root;
+  computed.bundle_count = roots.bundles;
+  computed.artifact_count = roots.artifacts;
   for (const TenantRootPair& tenant : roots.tenants) {
-    append_copy_field(rows, tenant.tenant_id, true);
-    append_copy_field(rows, generation, false);
-    append_copy_field(rows, tenant.new_root, false);
-    append_copy_integer(rows, tenant.bundles, false);
-    append_copy_integer(rows, tenant.artifacts, false);
-    append_copy_field(rows, now, false);
-    end_copy_row(rows);
+    computed.tenants.push_back(
+        {tenant.tenant_id, tenant.new_root, tenant.bundles, tenant.artifacts, {}});
   }
-  if (!rows.empty()) {
-    connection.copy_in_start(
-        "COPY evidence.tenant_roots (tenant_id, generation, root, bundle_count, artifact_count, "
-        "computed_at) FROM STDIN");
-    connection.copy_in_put(rows);
-    connection.copy_in_finish();
-  }
-  connection.exec(
-      "INSERT INTO evidence.global_roots (generation, root, tenant_count, bundle_count, "
-      "artifact_count, computed_at) VALUES ($1, $2, $3, $4, $5, now())",
-      {generation, roots.new_global_root, std::to_string(roots.tenants.size()),
-       std::to_string(roots.bundles), std::to_string(roots.artifacts)});
+  store_generation_roots(connection, inputs.run.generation, computed);
 }
 
 std::int64_t record_transition(PgConnection& connection, const SealInputs& inputs,

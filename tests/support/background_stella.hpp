@@ -1,4 +1,5 @@
-// A `stella` child process the test does not wait for: started, watched, killed.
+// The real CLI started in the background, so that a test can run two at once, watch one, or kill
+// one mid-run (the crash a resume must survive).
 #pragma once
 
 #include <sys/types.h>
@@ -7,11 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "support/run_cli_process.hpp"
+
 namespace stella::test {
 
 class BackgroundStella {
  public:
-  /// Starts `stella args...` (STELLA_BINARY) with extra environment; output goes to files.
+  /// Starts `stella args...` (STELLA_BINARY) with extra environment; stdout and stderr go to
+  /// temporary files, removed with this object.
   BackgroundStella(const std::vector<std::string>& args,
                    const std::map<std::string, std::string>& environment = {});
   ~BackgroundStella();
@@ -21,10 +25,11 @@ class BackgroundStella {
   pid_t pid() const { return pid_; }
   /// True while the process has not exited.
   bool running();
-  /// Sends SIGKILL and reaps the process.
+  /// Sends SIGKILL (no chance to clean up) and reaps the process.
   void kill_now();
-  /// Waits for the exit; returns the exit code, or 128 + signal.
-  int wait();
+  /// Waits for the exit; returns the exit code (128 + signal when killed) and the output.
+  ProcessResult wait();
+  /// What the process wrote to stderr so far.
   std::string err() const;
 
  private:

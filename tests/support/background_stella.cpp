@@ -1,4 +1,4 @@
-#include "migration/background_process.hpp"
+#include "support/background_stella.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -83,20 +83,32 @@ void BackgroundStella::kill_now() {
   }
 }
 
-int BackgroundStella::wait() {
+namespace {
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+ProcessResult BackgroundStella::wait() {
   if (!reaped_) {
     while (::waitpid(pid_, &status_, 0) < 0 && errno == EINTR) {
     }
     reaped_ = true;
   }
-  return WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
+  ProcessResult result;
+  result.exit_code = WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
+  result.out = file_text(out_path_);
+  result.err = file_text(err_path_);
+  return result;
 }
 
 std::string BackgroundStella::err() const {
-  std::ifstream in(err_path_);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return file_text(err_path_);
 }
 
 }  // namespace stella::test
