@@ -63,8 +63,10 @@ VALUES (1, 'sha256', 'sealed', true, now()))SQL",
   PRIMARY KEY (generation, bundle_id, path),
   CONSTRAINT artifact_digests_bundle_id_path_fkey FOREIGN KEY (bundle_id, path)
     REFERENCES evidence.artifacts_next (bundle_id, path)
-))SQL",
+) PARTITION BY LIST (generation))SQL",
     R"SQL(CREATE INDEX artifact_digests_by_artifact ON evidence.artifact_digests (bundle_id, path))SQL",
+    // Generation 1 and any generation not built by a reindex (schemas/sql/2.0/008).
+    R"SQL(CREATE TABLE evidence.artifact_digests_default PARTITION OF evidence.artifact_digests DEFAULT)SQL",
     R"SQL(CREATE TABLE evidence.attestations (
   bundle_id    text COLLATE "C" NOT NULL REFERENCES evidence.bundles (bundle_id),
   ordinal      integer NOT NULL CHECK (ordinal >= 1),

@@ -38,7 +38,7 @@ BOOST_AUTO_TEST_CASE(integrity_check_passes_and_names_2_0_drift) {
   BOOST_TEST(clean["problemCount"].GetInt64() == 0);
 
   store.sql().exec("ALTER TABLE evidence.tenant_roots DISABLE ROW LEVEL SECURITY");
-  store.sql().exec("ALTER TABLE evidence.artifact_digests DROP COLUMN generation CASCADE");
+  store.sql().exec("ALTER TABLE evidence.artifact_digests DROP COLUMN digest CASCADE");
   const auto drift =
       json_run(store, {"evidence", "integrity-check"}, 1, "integrity-report.schema.json");
   BOOST_TEST(has_item(
@@ -46,7 +46,7 @@ BOOST_AUTO_TEST_CASE(integrity_check_passes_and_names_2_0_drift) {
       {{"area", "schema"}, {"check", "row_security"}, {"object", "evidence.tenant_roots"}}));
   BOOST_TEST(has_item(drift["problems"], {{"area", "schema"},
                                           {"check", "missing_column"},
-                                          {"object", "evidence.artifact_digests.generation"}}));
+                                          {"object", "evidence.artifact_digests.digest"}}));
 }
 
 BOOST_AUTO_TEST_CASE(orphans_of_2_0_kinds_are_listed_and_quarantined) {

@@ -248,8 +248,10 @@ BOOST_AUTO_TEST_CASE(since_covers_recent_records_and_seals_only_when_all_are_cov
              "building");
   BOOST_TEST(store.scalar("SELECT generation FROM evidence.digest_generations WHERE active") ==
              "1");
+  // Until the seal, the generation's digests fill a table of their own, without keys.
+  BOOST_TEST(store.scalar("SELECT count(*) FROM evidence.artifact_digests_g2") == "24");
   BOOST_TEST(store.scalar("SELECT count(*) FROM evidence.artifact_digests WHERE generation = 2") ==
-             "24");
+             "0");
   BOOST_TEST(store.scalar("SELECT count(*) FROM evidence.global_roots WHERE generation = 2") ==
              "0");
   const ProcessResult progress = store.stella({"evidence", "reindex", "--progress"});
@@ -263,6 +265,52 @@ BOOST_AUTO_TEST_CASE(since_covers_recent_records_and_seals_only_when_all_are_cov
   BOOST_TEST(check_generation(store.connection(), 2).clean());
   BOOST_TEST(store.scalar("SELECT count(*) FROM evidence.artifact_digests WHERE generation = 2") ==
              "36");
+  // Sealed: the table is generation 2's partition, with the key, the index and both foreign keys
+  // of evidence.artifact_digests, and the store's schema has not drifted.
+  BOOST_TEST(store.scalar("SELECT pg_get_expr(relpartbound, oid) FROM pg_class "
+                          "WHERE oid = 'evidence.artifact_digests_g2'::regclass") ==
+             "FOR VALUES IN (2)");
+  BOOST_TEST(
+      store.scalar("SELECT string_agg(contype::text, '' ORDER BY contype) FROM pg_constraint "
+                   "WHERE conrelid = 'evidence.artifact_digests_g2'::regclass "
+                   "AND contype IN ('p', 'f') AND convalidated") == "ffp");
+  BOOST_TEST(store.scalar("SELECT count(*) FROM pg_index "
+                          "WHERE indrelid = 'evidence.artifact_digests_g2'::regclass") == "2");
+  const ProcessResult integrity = store.stella({"evidence", "integrity-check"});
+  BOOST_TEST(integrity.exit_code == 0, integrity.out);
+}
+
+BOOST_AUTO_TEST_CASE(a_store_whose_digest_table_is_not_partitioned_is_reindexed_in_that_table) {
+  // Laid out as schema 2.0 was before evidence.artifact_digests was partitioned by generation.
+  GenerationStore store("rx_unpartitioned");
+  store.ingest(IngestOptions{});
+  const std::string artifacts = store.scalar("SELECT count(*) FROM evidence.artifacts");
+  auto& sql = store.connection();
+  sql.exec("BEGIN");
+  sql.exec(
+      "CREATE TABLE evidence.artifact_digests_plain "
+      "(LIKE evidence.artifact_digests INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
+  sql.exec("INSERT INTO evidence.artifact_digests_plain SELECT * FROM evidence.artifact_digests");
+  sql.exec("DROP TABLE evidence.artifact_digests");
+  sql.exec("ALTER TABLE evidence.artifact_digests_plain RENAME TO artifact_digests");
+  sql.exec(
+      "ALTER TABLE evidence.artifact_digests ADD PRIMARY KEY (generation, bundle_id, path), "
+      "ADD FOREIGN KEY (bundle_id, path) REFERENCES evidence.artifacts (bundle_id, path), "
+      "ADD FOREIGN KEY (generation) REFERENCES evidence.digest_generations (generation)");
+  sql.exec(
+      "CREATE INDEX artifact_digests_by_artifact ON evidence.artifact_digests (bundle_id, path)");
+  sql.exec("COMMIT");
+
+  const ProcessResult run =
+      store.stella({"evidence", "reindex", "--algorithm", "sha512", "--batch-size", "5"});
+  BOOST_TEST_REQUIRE(run.exit_code == 0, run.err);
+  BOOST_TEST(mentions(run.out, "sealed and active"), run.out);
+  BOOST_TEST(store.scalar("SELECT to_regclass('evidence.artifact_digests_g2') IS NULL") == "t");
+  BOOST_TEST(store.scalar("SELECT count(*) FROM evidence.artifact_digests WHERE generation = 2") ==
+             artifacts);
+  BOOST_TEST(artifacts != "0");
+  BOOST_TEST(check_generation(store.connection(), 2).clean());
+  BOOST_TEST(check_generation(store.connection(), 1).clean());
 }
 
 BOOST_AUTO_TEST_CASE(progress_shows_the_last_run_with_done_total_and_rate) {

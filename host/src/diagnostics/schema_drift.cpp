@@ -26,7 +26,9 @@ struct Column {
   bool not_null = false;
 };
 
-/// What the comparison looks at, with the schema name written as "evidence" throughout.
+/// What the comparison looks at, with the schema name written as "evidence" throughout. Partitions
+/// are left out: PostgreSQL gives each the columns, keys, indexes and foreign keys of its
+/// partitioned table, which is compared, and a reindex adds one per generation it seals.
 struct Catalog {
   /// table -> row level security enabled
   std::map<std::string, bool> tables;
@@ -56,7 +58,7 @@ Catalog read_catalog(PgConnection& connection, const std::string& schema) {
   const PgResult tables = connection.exec(
       "SELECT c.relname, c.relrowsecurity FROM pg_class c "
       "JOIN pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')",
+      "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition",
       {schema});
   for (int r = 0; r < tables.rows(); ++r) {
     catalog.tables[std::string(tables.get(r, 0))] = tables.get(r, 1) == "t";
@@ -68,7 +70,8 @@ Catalog read_catalog(PgConnection& connection, const std::string& schema) {
       "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
       "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid "
       "LEFT JOIN pg_collation co ON co.oid = a.attcollation "
-      "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped",
+      "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 "
+      "AND NOT a.attisdropped",
       {schema});
   for (int r = 0; r < columns.rows(); ++r) {
     catalog.columns[std::string(columns.get(r, 0)) + "." + std::string(columns.get(r, 1))] =
@@ -77,7 +80,7 @@ Catalog read_catalog(PgConnection& connection, const std::string& schema) {
   const PgResult constraints = connection.exec(
       "SELECT c.relname, pg_get_constraintdef(con.oid) FROM pg_constraint con "
       "JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE n.nspname = $1",
+      "WHERE n.nspname = $1 AND NOT c.relispartition",
       {schema});
   for (int r = 0; r < constraints.rows(); ++r) {
     catalog.constraints.insert(std::string(constraints.get(r, 0)) + ": " +
@@ -87,7 +90,7 @@ Catalog read_catalog(PgConnection& connection, const std::string& schema) {
   const PgResult indexes = connection.exec(
       "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
       "JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE n.nspname = $1 AND NOT EXISTS "
+      "WHERE n.nspname = $1 AND NOT c.relispartition AND NOT EXISTS "
       "(SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid)",
       {schema});
   static const std::regex index_name(R"(INDEX \S+ ON )");

@@ -119,7 +119,10 @@ void BatchWorkers::work(int /*index*/) {
           selection.lower = batch->lower;
           selection.upper = batch->upper;
           selection.since = inputs_.since;
-          counts = digest_bundles(*connection, *inputs_.hasher, inputs_.generation, selection);
+          DigestTables tables;
+          tables.digests = inputs_.digests_table;
+          counts =
+              digest_bundles(*connection, *inputs_.hasher, inputs_.generation, selection, tables);
           mark_batch_done(*connection, *batch, counts, inputs_.worker_id);
         }
         transaction.commit();

@@ -25,6 +25,8 @@ struct BatchWorkersInputs {
   std::string conninfo;
   std::int64_t run_id = 0;
   int generation = 0;
+  /// Where the generation's digests are written (generation_digests_table).
+  std::string digests_table;
   std::optional<std::string> since;
   /// The new generation's hasher; shared by the threads (TreeHasher is thread-safe).
   const TreeHasher* hasher = nullptr;

@@ -37,8 +37,9 @@ struct DigestCounts {
   DigestCounts& operator+=(const DigestCounts& other);
 };
 
-/// Where the digests and roots are written: the store's tables, or (for the dry run's measured
-/// sample) temporary tables of the same shape.
+/// Where the digests and roots are written: the store's tables, the table of a generation being
+/// built (generation_digests_table.hpp), or (for the dry run's measured sample) temporary tables of
+/// the same shape.
 struct DigestTables {
   std::string digests = "evidence.artifact_digests";
   std::string roots = "evidence.bundle_roots";

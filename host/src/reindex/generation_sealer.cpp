@@ -8,6 +8,7 @@
 #include <rapidjson/document.h>
 
 #include "reindex/copy_text.hpp"
+#include "reindex/generation_digests_table.hpp"
 #include "reindex/generation_roots.hpp"
 #include "reindex/json_fields.hpp"
 #include "reindex/reindex_locks.hpp"
@@ -49,6 +50,8 @@ DigestCounts cover_stragglers(PgConnection& connection, const SealInputs& inputs
   BundleSelection selection;
   selection.since = inputs.run.since;
   selection.limit = inputs.chunk_bundles;
+  DigestTables tables;
+  tables.digests = generation_digests_table(connection, inputs.run.generation);
   while (true) {
     DigestCounts chunk;
     if (own_transactions) {
@@ -56,10 +59,12 @@ DigestCounts cover_stragglers(PgConnection& connection, const SealInputs& inputs
       // straggler at once.
       PgTransaction transaction(connection);
       connection.exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kReindexSealLockKey)});
-      chunk = digest_bundles(connection, *inputs.new_hasher, inputs.run.generation, selection);
+      chunk =
+          digest_bundles(connection, *inputs.new_hasher, inputs.run.generation, selection, tables);
       transaction.commit();
     } else {
-      chunk = digest_bundles(connection, *inputs.new_hasher, inputs.run.generation, selection);
+      chunk =
+          digest_bundles(connection, *inputs.new_hasher, inputs.run.generation, selection, tables);
     }
     total += chunk;
     if (chunk.bundles < inputs.chunk_bundles) {
@@ -236,6 +241,10 @@ std::int64_t audit_root_change(PgConnection& connection, const SealInputs& input
   return event_id;
 }
 
+/// Thrown out of the sealing transaction (rolling it back) when the generation's digests still
+/// need attaching: that is done outside the seal's locks (generation_digests_table.hpp).
+struct DigestsNotAttached {};
+
 SealResult sealed_elsewhere(PgConnection& connection, int generation) {
   SealResult result;
   result.kind = SealKind::sealed_elsewhere;
@@ -250,6 +259,14 @@ SealResult sealed_elsewhere(PgConnection& connection, int generation) {
     result.audit_event_id = row.get_int64(0, 3);
   }
   return result;
+}
+
+/// False when a run with --since leaves older records uncovered: then the generation is not sealed
+/// yet, and its table stays without keys for the runs that finish it.
+bool may_complete(PgConnection& connection, const SealInputs& inputs) {
+  return !inputs.run.since ||
+         coverage_gap(connection, inputs.run.generation, inputs.run.since).bundles_before_since ==
+             0;
 }
 
 SealResult sealing_transaction(PgConnection& connection, const SealInputs& inputs) {
@@ -297,6 +314,11 @@ SealResult sealing_transaction(PgConnection& connection, const SealInputs& input
     transaction.commit();
     return result;
   }
+  if (!generation_digests_attached(connection, inputs.run.generation)) {
+    // Coverage completed although this run's --since left older records out when the keys would
+    // have been built (another worker covered them meanwhile): build them, then seal.
+    throw DigestsNotAttached{};
+  }
   require_old_generation_covers(connection, inputs.run.from_generation);
   connection.exec(std::string("CREATE TEMP TABLE ") + kBundleLinksTable +
                   " (bundle_id text, old_root text, new_root text) ON COMMIT DROP");
@@ -333,17 +355,17 @@ SealResult sealing_transaction(PgConnection& connection, const SealInputs& input
 CoverageGap coverage_gap(PgConnection& connection, int generation,
                          const std::optional<std::string>& since) {
   const std::string generation_text = std::to_string(generation);
-  // Digests reference artifacts and roots reference bundles (foreign keys), one per generation
-  // (primary keys): equal counts mean every record is covered, without an anti-join.
+  // Roots reference bundles, one per generation (primary key), and a bundle's digests are written
+  // only with its root (generation_digests_table.cpp): equal counts mean every record is covered,
+  // without an anti-join.
   const PgResult counts = connection.exec(
       "SELECT (SELECT count(*) FROM evidence.bundles) - "
       "       (SELECT count(*) FROM evidence.bundle_roots WHERE generation = $1), "
-      "       (SELECT count(*) FROM evidence.artifacts) - "
-      "       (SELECT count(*) FROM evidence.artifact_digests WHERE generation = $1)",
+      "       (SELECT count(*) FROM evidence.artifacts)",
       {generation_text});
   CoverageGap gap;
   gap.bundles = counts.get_int64(0, 0);
-  gap.artifacts = counts.get_int64(0, 1);
+  gap.artifacts = counts.get_int64(0, 1) - count_generation_digests(connection, generation);
   if (gap.complete() || !since) {
     return gap;
   }
@@ -355,9 +377,9 @@ CoverageGap coverage_gap(PgConnection& connection, int generation,
       "       (SELECT count(*) FROM evidence.artifacts a "
       "        JOIN evidence.bundles b ON b.bundle_id = a.bundle_id "
       "        WHERE b.created_at < $2::timestamptz "
-      "        AND NOT EXISTS (SELECT 1 FROM evidence.artifact_digests d "
-      "                        WHERE d.generation = $1 AND d.bundle_id = a.bundle_id "
-      "                        AND d.path = a.path OFFSET 0))",
+      "        AND NOT EXISTS (SELECT 1 FROM evidence.bundle_roots r "
+      "                        WHERE r.generation = $1 AND r.bundle_id = b.bundle_id "
+      "                        OFFSET 0))",
       {generation_text, *since});
   gap.bundles_before_since = before.get_int64(0, 0);
   gap.artifacts_before_since = before.get_int64(0, 1);
@@ -371,17 +393,32 @@ SealResult seal_generation(PgConnection& connection, const SealInputs& inputs) {
       // Bundles that arrived while the batches ran are covered first in short transactions, so
       // the locked transaction only meets the few that arrive during this pass.
       unlocked += cover_stragglers(connection, inputs, true);
+      if (may_complete(connection, inputs)) {
+        attach_generation_digests(connection, inputs.run.generation);
+      }
       SealResult result = sealing_transaction(connection, inputs);
       result.stragglers += unlocked;
       if (result.kind == SealKind::sealed) {
         // The tables just gained a generation's worth of rows; fresh statistics keep the plans of
-        // the verbs that read them next (verify-continuity, verify-all) on their indexes.
-        connection.exec("ANALYZE evidence.artifact_digests, evidence.bundle_roots");
+        // the verbs that read them next (verify-continuity, verify-all) on their indexes. Only the
+        // new partition: the other generations' statistics have not changed, and sampling them
+        // again costs as much as the rest of this step.
+        connection.exec("ANALYZE " + generation_digests_table(connection, inputs.run.generation) +
+                        ", evidence.bundle_roots");
       }
       return result;
     } catch (const sdk::Error& error) {
       if (attempt >= kSealAttempts || !is_retryable_conflict(error)) {
         throw;
+      }
+    } catch (const DigestsNotAttached&) {
+      if (attempt >= kSealAttempts) {
+        throw sdk::Error(sdk::ErrorCode::internal,
+                         "generation " + std::to_string(inputs.run.generation) +
+                             "'s digests were not attached to evidence.artifact_digests after " +
+                             std::to_string(kSealAttempts) + " attempts",
+                         "run `stella evidence reindex --resume` again; if this repeats, report it "
+                         "with `stella evidence reindex --progress` output");
       }
     }
   }

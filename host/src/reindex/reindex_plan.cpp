@@ -91,9 +91,11 @@ ReindexEstimate measure_sample(PgConnection& connection, const TreeHasher& hashe
                                 std::max(1.0, artifacts_per_bundle)));
   connection.exec("BEGIN");
   try {
+    // Shaped as the table a run fills (generation_digests_table.hpp): no key or index until the
+    // seal.
     connection.exec(
         "CREATE TEMP TABLE reindex_sample_digests "
-        "(LIKE evidence.artifact_digests INCLUDING ALL) ON COMMIT DROP");
+        "(LIKE evidence.artifact_digests INCLUDING DEFAULTS INCLUDING CONSTRAINTS) ON COMMIT DROP");
     connection.exec(
         "CREATE TEMP TABLE reindex_sample_roots "
         "(LIKE evidence.bundle_roots INCLUDING ALL) ON COMMIT DROP");

@@ -6,6 +6,7 @@
 #include <rapidjson/document.h>
 
 #include "reindex/batch_workers.hpp"
+#include "reindex/generation_digests_table.hpp"
 #include "reindex/generation_sealer.hpp"
 #include "reindex/json_fields.hpp"
 #include "reindex/reindex_locks.hpp"
@@ -71,6 +72,8 @@ std::optional<StartedRun> start_or_join(PgConnection& connection, const ReindexR
         "VALUES ($1, $2, 'building', false)",
         {std::to_string(target.generation), target.algorithm});
   }
+  // Also when continuing: a generation left building by an earlier stella has no table yet.
+  create_generation_digests_table(connection, target.generation);
   StartedRun started;
   const std::optional<ReindexRunRecord> latest =
       latest_run_of_generation(connection, target.generation);
@@ -261,6 +264,7 @@ ReindexOutcome run_reindex(const std::string& conninfo, PluginRegistry& registry
     inputs.conninfo = conninfo;
     inputs.run_id = run.run_id;
     inputs.generation = run.generation;
+    inputs.digests_table = generation_digests_table(*connection, run.generation);
     inputs.since = run.since;
     inputs.hasher = &new_hasher.hasher();
     inputs.threads = request.parallel;

@@ -1,0 +1,182 @@
+// The digests of a generation being built, in a table of their own until sealing attaches it.
+// Without a key while it fills, nothing but evidence.bundle_roots stops a bundle's digests being
+// written twice: they are only ever written in the transaction that writes the bundle's root, whose
+// primary key (generation, bundle_id) refuses the second writer, so that transaction rolls back
+// with its digests (transient_conflict.hpp) and is retried.
+#include "reindex/generation_digests_table.hpp"
+
+#include "reindex/reindex_locks.hpp"
+
+namespace stella::host {
+namespace {
+
+constexpr const char* kStoreTable = "evidence.artifact_digests";
+/// Where rows inserted through kStoreTable go when their generation has no partition of its own.
+constexpr const char* kDefaultPartition = "evidence.artifact_digests_default";
+
+/// How long a step waits for a lock before reporting a conflict (the seal's retry loop then runs
+/// it again).
+constexpr const char* kStepLockTimeout = "60s";
+
+/// Sort memory for the key and index builds: a million keys take about 100 MB, and an external
+/// sort on disk is several times slower. Raised for these transactions only.
+constexpr const char* kIndexBuildMemory = "256MB";
+
+std::string unqualified_name(int generation) {
+  return "artifact_digests_g" + std::to_string(generation);
+}
+
+bool store_table_partitioned(PgConnection& connection) {
+  return connection
+             .exec(
+                 "SELECT c.relkind = 'p' FROM pg_class c "
+                 "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                 "WHERE n.nspname = 'evidence' AND c.relname = 'artifact_digests'")
+             .get(0, 0) == "t";
+}
+
+bool table_exists(PgConnection& connection, const std::string& name) {
+  return connection.exec("SELECT to_regclass($1) IS NOT NULL", {"evidence." + name}).get(0, 0) ==
+         "t";
+}
+
+bool is_partition(PgConnection& connection, const std::string& name) {
+  return connection
+             .exec(
+                 "SELECT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass($1) "
+                 "AND relispartition)",
+                 {"evidence." + name})
+             .get(0, 0) == "t";
+}
+
+/// "absent", "not valid" or "valid".
+std::string constraint_state(PgConnection& connection, const std::string& table,
+                             const std::string& constraint) {
+  const PgResult row = connection.exec(
+      "SELECT convalidated FROM pg_constraint WHERE conrelid = to_regclass($1) AND conname = $2",
+      {"evidence." + table, constraint});
+  if (row.rows() == 0) {
+    return "absent";
+  }
+  return row.get(0, 0) == "t" ? "valid" : "not valid";
+}
+
+/// Runs `body` in its own transaction under the seal lock, so that two workers finishing at once
+/// build each object once and a straggler pass never writes into a half-built step.
+template <typename Body>
+void locked_step(PgConnection& connection, Body body) {
+  PgTransaction transaction(connection);
+  connection.exec(std::string("SET LOCAL lock_timeout = '") + kStepLockTimeout + "'");
+  connection.exec(std::string("SET LOCAL maintenance_work_mem = '") + kIndexBuildMemory + "'");
+  connection.exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kReindexSealLockKey)});
+  body();
+  transaction.commit();
+}
+
+/// Writers that give new evidence digests in every live generation (docs/store-schema-2.0.md)
+/// insert the building generation's rows through evidence.artifact_digests, which puts them in the
+/// default partition: they join the rest of the generation before its keys are built and again
+/// before it is attached.
+void move_stray_digests(PgConnection& connection, const std::string& table, int generation) {
+  connection.exec("WITH moved AS (DELETE FROM " + std::string(kDefaultPartition) +
+                      " WHERE generation = $1 RETURNING bundle_id, path, generation, digest) "
+                      "INSERT INTO " +
+                      table + " (bundle_id, path, generation, digest) SELECT * FROM moved",
+                  {std::to_string(generation)});
+}
+
+}  // namespace
+
+std::int64_t count_generation_digests(PgConnection& connection, int generation) {
+  const std::string number = std::to_string(generation);
+  if (!store_table_partitioned(connection)) {
+    return connection
+        .exec(std::string("SELECT count(*) FROM ") + kStoreTable + " WHERE generation = $1",
+              {number})
+        .get_int64(0, 0);
+  }
+  const std::string name = unqualified_name(generation);
+  const std::string own =
+      table_exists(connection, name) ? "(SELECT count(*) FROM evidence." + name + ")" : "0";
+  return connection
+      .exec("SELECT " + own + " + (SELECT count(*) FROM " + kDefaultPartition +
+                " WHERE generation = $1)",
+            {number})
+      .get_int64(0, 0);
+}
+
+std::string generation_digests_table(PgConnection& connection, int generation) {
+  if (!store_table_partitioned(connection)) {
+    return kStoreTable;
+  }
+  return "evidence." + unqualified_name(generation);
+}
+
+void create_generation_digests_table(PgConnection& connection, int generation) {
+  if (!store_table_partitioned(connection)) {
+    return;
+  }
+  const std::string name = unqualified_name(generation);
+  connection.exec("CREATE TABLE IF NOT EXISTS evidence." + name + " (LIKE " + kStoreTable +
+                  " INCLUDING DEFAULTS INCLUDING CONSTRAINTS, CONSTRAINT " + name +
+                  "_generation_check CHECK (generation = " + std::to_string(generation) + "))");
+}
+
+void attach_generation_digests(PgConnection& connection, int generation) {
+  const std::string name = unqualified_name(generation);
+  if (generation_digests_attached(connection, generation) || !table_exists(connection, name)) {
+    return;
+  }
+  const std::string table = "evidence." + name;
+  // Key and index: only this table is locked, and only this run's workers write to it.
+  locked_step(connection, [&] {
+    move_stray_digests(connection, table, generation);
+    if (constraint_state(connection, name, name + "_pkey") == "absent") {
+      connection.exec("ALTER TABLE " + table + " ADD CONSTRAINT " + name +
+                      "_pkey PRIMARY KEY (generation, bundle_id, path)");
+    }
+    if (!table_exists(connection, name + "_by_artifact")) {
+      connection.exec("CREATE INDEX " + name + "_by_artifact ON " + table + " (bundle_id, path)");
+    }
+  });
+  // Foreign keys, declared without checking existing rows: adding one locks evidence.artifacts
+  // against writes, so that lock is held only for the declaration.
+  locked_step(connection, [&] {
+    if (constraint_state(connection, name, name + "_artifact_fkey") == "absent") {
+      connection.exec("ALTER TABLE " + table + " ADD CONSTRAINT " + name +
+                      "_artifact_fkey FOREIGN KEY (bundle_id, path) REFERENCES "
+                      "evidence.artifacts (bundle_id, path) NOT VALID");
+    }
+    if (constraint_state(connection, name, name + "_generation_fkey") == "absent") {
+      connection.exec("ALTER TABLE " + table + " ADD CONSTRAINT " + name +
+                      "_generation_fkey FOREIGN KEY (generation) REFERENCES "
+                      "evidence.digest_generations (generation) NOT VALID");
+    }
+  });
+  // Validation checks every row in one join and lets ingest go on meanwhile.
+  locked_step(connection, [&] {
+    for (const char* suffix : {"_artifact_fkey", "_generation_fkey"}) {
+      if (constraint_state(connection, name, name + suffix) == "not valid") {
+        connection.exec("ALTER TABLE " + table + " VALIDATE CONSTRAINT " + name + suffix);
+      }
+    }
+  });
+  // The key, index and foreign keys match the parent's, so the attach adopts them instead of
+  // building its own; CHECK (generation = N) spares the scan of this table. The default partition
+  // is scanned for rows of generation N under an exclusive lock on it, after the last of them
+  // moved in.
+  locked_step(connection, [&] {
+    // Locked first, so that no writer adds a row of generation N between the move and the scan.
+    connection.exec(std::string("LOCK TABLE ") + kDefaultPartition + " IN ACCESS EXCLUSIVE MODE");
+    move_stray_digests(connection, table, generation);
+    connection.exec(std::string("ALTER TABLE ") + kStoreTable + " ATTACH PARTITION " + table +
+                    " FOR VALUES IN (" + std::to_string(generation) + ")");
+  });
+}
+
+bool generation_digests_attached(PgConnection& connection, int generation) {
+  return !store_table_partitioned(connection) ||
+         is_partition(connection, unqualified_name(generation));
+}
+
+}  // namespace stella::host
