@@ -6,8 +6,8 @@
 #              COPY, hashed with OpenSSL, the digests COPYed into a narrow table with no index and
 #              no constraint -- the least work a reindex can be, with no checkpoint, root or audit
 #   stella     stella evidence reindex --parallel P --batch-size B: the work table, a checkpoint per
-#              batch, digests and bundle roots into the store's tables (keys, foreign keys), the
-#              final pass under lock, tenant/global roots, transition, cross-references and the
+#              batch, digests into the generation's own table and bundle roots into the store's,
+#              the digests' keys and foreign keys built and validated, the final pass under lock, tenant/global roots, transition, cross-references and the
 #              audit event; time and peak memory (GNU time)
 #   in-server  CREATE EXTENSION pgcrypto; INSERT INTO evidence.artifact_digests ... SELECT
 #              digest(content, 'sha512') ... -- one statement in the server, digests only
