@@ -18,6 +18,7 @@
 
 #include "bundles/bundle_fingerprint.hpp"
 #include "bundles/canonical_json.hpp"
+#include "bundles/deferred_reference_checks.hpp"
 #include "bundles/importer_selection.hpp"
 #include "bundles/loading_sink.hpp"
 #include "bundles/rfc3339_time.hpp"
@@ -485,6 +486,9 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
   PgTransaction transaction(*connection);
   connection->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kImportLockKey)});
   if (!nothing_new) {
+    // Into an empty store, references are checked once over whole tables after the load.
+    const bool references_deferred =
+        comparison.store_bundles == 0 && defer_reference_checks(*connection);
     for (const std::string& tenant : source_tenants) {
       const auto name = display_names.find(tenant);
       layout->ensure_tenant(*connection, tenant,
@@ -533,6 +537,10 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
           skip.insert(bundle.bundle_id);
         }
       }
+    }
+    if (references_deferred) {
+      note(options, "checking every reference of the loaded rows");
+      check_references_in_bulk(*connection);
     }
     recompute_stored_roots(*connection, *layout, *load_hasher);
   }
