@@ -280,6 +280,39 @@ BOOST_AUTO_TEST_CASE(since_covers_recent_records_and_seals_only_when_all_are_cov
   BOOST_TEST(integrity.exit_code == 0, integrity.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_record_lost_while_building_stops_the_seal_and_says_what_to_do) {
+  GenerationStore store("rx_lost");
+  IngestOptions old_records;
+  old_records.created_from = "2025-06-01T00:00:00Z";
+  old_records.batch_label = "old";
+  store.ingest(old_records);
+  store.ingest(IngestOptions{});
+  const ProcessResult partial =
+      store.stella({"evidence", "reindex", "--algorithm", "sha512", "--since", "2026-01-01"});
+  BOOST_TEST_REQUIRE(partial.exit_code == 0, partial.err);
+  // Removed by hand behind stella's back: an artifact whose new digest is already written.
+  const std::string lost = store.scalar(
+      "SELECT bundle_id || '|' || path FROM evidence.artifact_digests_g2 ORDER BY 1 LIMIT 1");
+  const std::string bundle = lost.substr(0, lost.find('|'));
+  const std::string path = lost.substr(lost.find('|') + 1);
+  store.connection().exec(
+      "DELETE FROM evidence.artifact_digests WHERE bundle_id = $1 AND path = $2", {bundle, path});
+  store.connection().exec("DELETE FROM evidence.artifacts WHERE bundle_id = $1 AND path = $2",
+                          {bundle, path});
+
+  const ProcessResult rest = store.stella({"evidence", "reindex", "--algorithm", "sha512"});
+  BOOST_TEST(rest.exit_code == 1, rest.err);
+  BOOST_TEST(mentions(rest.err, "generation 2's digests name records the store no longer holds"),
+             rest.err);
+  BOOST_TEST(mentions(rest.err, bundle), rest.err);
+  BOOST_TEST(mentions(rest.err, "evidence.artifact_digests_g2"), rest.err);
+  BOOST_TEST(mentions(rest.err, "reindex --resume"), rest.err);
+  BOOST_TEST(store.scalar("SELECT state FROM evidence.digest_generations WHERE generation = 2") ==
+             "building");
+  BOOST_TEST(store.scalar("SELECT generation FROM evidence.digest_generations WHERE active") ==
+             "1");
+}
+
 BOOST_AUTO_TEST_CASE(a_store_whose_digest_table_is_not_partitioned_is_reindexed_in_that_table) {
   // Laid out as schema 2.0 was before evidence.artifact_digests was partitioned by generation.
   GenerationStore store("rx_unpartitioned");

@@ -5,7 +5,10 @@
 // with its digests (transient_conflict.hpp) and is retried.
 #include "reindex/generation_digests_table.hpp"
 
+#include <string_view>
+
 #include "reindex/reindex_locks.hpp"
+#include "stella/sdk/error.hpp"
 
 namespace stella::host {
 namespace {
@@ -21,6 +24,9 @@ constexpr const char* kStepLockTimeout = "60s";
 /// Sort memory for the key and index builds: a million keys take about 100 MB, and an external
 /// sort on disk is several times slower. Raised for these transactions only.
 constexpr const char* kIndexBuildMemory = "256MB";
+
+/// How PgConnection reports PostgreSQL's foreign_key_violation.
+constexpr std::string_view kForeignKeyViolation = "[SQLSTATE 23503";
 
 std::string unqualified_name(int generation) {
   return "artifact_digests_g" + std::to_string(generation);
@@ -83,6 +89,28 @@ void move_stray_digests(PgConnection& connection, const std::string& table, int 
                       "INSERT INTO " +
                       table + " (bundle_id, path, generation, digest) SELECT * FROM moved",
                   {std::to_string(generation)});
+}
+
+/// A digest whose artifact is gone can only mean that the store lost records while the generation
+/// was built (stella never deletes them): said as such, with what to do, instead of PostgreSQL's
+/// bare foreign-key message.
+void validate_foreign_key(PgConnection& connection, const std::string& table,
+                          const std::string& constraint, int generation) {
+  try {
+    connection.exec("ALTER TABLE " + table + " VALIDATE CONSTRAINT " + constraint);
+  } catch (const sdk::Error& error) {
+    if (std::string_view(error.what()).find(kForeignKeyViolation) == std::string_view::npos) {
+      throw;
+    }
+    throw sdk::Error(sdk::ErrorCode::verification_failed,
+                     "generation " + std::to_string(generation) +
+                         "'s digests name records the store no longer holds, so it cannot be "
+                         "sealed; nothing was sealed: " +
+                         error.what(),
+                     "records were removed from the store while it was reindexed; run `stella "
+                     "evidence integrity-check --deep`, delete the rows named above from " +
+                         table + ", then run `stella evidence reindex --resume`");
+  }
 }
 
 }  // namespace
@@ -157,7 +185,7 @@ void attach_generation_digests(PgConnection& connection, int generation) {
   locked_step(connection, [&] {
     for (const char* suffix : {"_artifact_fkey", "_generation_fkey"}) {
       if (constraint_state(connection, name, name + suffix) == "not valid") {
-        connection.exec("ALTER TABLE " + table + " VALIDATE CONSTRAINT " + name + suffix);
+        validate_foreign_key(connection, table, name + suffix, generation);
       }
     }
   });
