@@ -4,6 +4,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "stella/host/evidence/store_roots.hpp"
 #include "stella/host/merkle/evidence_leaves.hpp"
 #include "stella/host/merkle/merkle_tree.hpp"
 #include "stella/host/merkle/tree_hasher.hpp"
@@ -153,24 +154,23 @@ std::vector<std::string> GenerationStore::ingest_on(host::PgConnection& connecti
   }
   for (const LiveGeneration& generation : generations) {
     if (generation.sealed) {
-      store_generation_roots(connection, generation.generation, generation.algorithm);
+      recompute_generation_roots(connection, generation.generation, generation.algorithm);
     }
   }
   transaction.commit();
   return bundle_ids;
 }
 
-void store_generation_roots(host::PgConnection& connection, int generation,
-                            const std::string& algorithm) {
+void recompute_generation_roots(host::PgConnection& connection, int generation,
+                                const std::string& algorithm) {
   const auto hasher = host::make_evp_hasher(algorithm);
   const std::string gen = std::to_string(generation);
   const host::PgResult tenants = connection.exec(
       "SELECT t.tenant_id, (SELECT count(*) FROM evidence.artifacts a "
       "WHERE a.tenant_id = t.tenant_id) FROM evidence.tenants t ORDER BY t.tenant_id");
   host::MerkleRootBuilder global(*hasher);
-  std::int64_t bundle_total = 0;
-  std::int64_t artifact_total = 0;
-  connection.exec("DELETE FROM evidence.tenant_roots WHERE generation = $1", {gen});
+  host::ComputedRoots roots;
+  roots.algorithm = algorithm;
   for (int t = 0; t < tenants.rows(); ++t) {
     const std::string tenant(tenants.get(t, 0));
     const host::PgResult bundles = connection.exec(
@@ -184,21 +184,12 @@ void store_generation_roots(host::PgConnection& connection, int generation,
     }
     const std::string root = host::format_digest(algorithm, tree.root());
     global.add_leaf_hash(host::tenant_leaf_hash(*hasher, tenant, root));
-    connection.exec(
-        "INSERT INTO evidence.tenant_roots (tenant_id, generation, root, bundle_count, "
-        "artifact_count, computed_at) VALUES ($1, $2, $3, $4, $5, now())",
-        {tenant, gen, root, std::to_string(bundles.rows()), std::string(tenants.get(t, 1))});
-    bundle_total += bundles.rows();
-    artifact_total += tenants.get_int64(t, 1);
+    roots.tenants.push_back({tenant, root, bundles.rows(), tenants.get_int64(t, 1), {}});
+    roots.bundle_count += bundles.rows();
+    roots.artifact_count += tenants.get_int64(t, 1);
   }
-  connection.exec(
-      "INSERT INTO evidence.global_roots (generation, root, tenant_count, bundle_count, "
-      "artifact_count, computed_at) VALUES ($1, $2, $3, $4, $5, now()) "
-      "ON CONFLICT (generation) DO UPDATE SET root = EXCLUDED.root, "
-      "tenant_count = EXCLUDED.tenant_count, bundle_count = EXCLUDED.bundle_count, "
-      "artifact_count = EXCLUDED.artifact_count, computed_at = EXCLUDED.computed_at",
-      {gen, host::format_digest(algorithm, global.root()), std::to_string(tenants.rows()),
-       std::to_string(bundle_total), std::to_string(artifact_total)});
+  roots.global_root = host::format_digest(algorithm, global.root());
+  host::store_generation_roots(connection, generation, roots);
 }
 
 GenerationCheck check_generation(host::PgConnection& connection, int generation) {

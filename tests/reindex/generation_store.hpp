@@ -99,7 +99,7 @@ GenerationCheck check_generation(host::PgConnection& connection, int generation)
 
 /// Recomputes and stores the tenant and global roots of `generation` from its stored bundle
 /// roots (the recipe of docs/merkle.md, with the host's built-in hasher).
-void store_generation_roots(host::PgConnection& connection, int generation,
-                            const std::string& algorithm);
+void recompute_generation_roots(host::PgConnection& connection, int generation,
+                                const std::string& algorithm);
 
 }  // namespace stella::test

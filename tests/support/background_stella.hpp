@@ -22,7 +22,7 @@ class BackgroundStella {
   BackgroundStella(const BackgroundStella&) = delete;
   BackgroundStella& operator=(const BackgroundStella&) = delete;
 
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return process_.pid; }
   /// True while the process has not exited.
   bool running();
   /// Sends SIGKILL (no chance to clean up) and reaps the process.
@@ -33,11 +33,9 @@ class BackgroundStella {
   std::string err() const;
 
  private:
-  pid_t pid_ = -1;
+  StartedProcess process_;
   bool reaped_ = false;
   int status_ = 0;
-  std::string out_path_;
-  std::string err_path_;
 };
 
 }  // namespace stella::test

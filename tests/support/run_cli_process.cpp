@@ -13,19 +13,10 @@
 #include <stdexcept>
 
 namespace stella::test {
-namespace {
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-ProcessResult run_process(const std::vector<std::string>& argv,
-                          const std::map<std::string, std::string>& environment,
-                          const std::string& working_directory) {
-  // Output goes to temporary files rather than pipes so a chatty child can never deadlock us.
+StartedProcess start_process(const std::vector<std::string>& argv,
+                             const std::map<std::string, std::string>& environment,
+                             const std::string& working_directory) {
   char out_template[] = "/tmp/stella-test-out-XXXXXX";
   char err_template[] = "/tmp/stella-test-err-XXXXXX";
   const int out_fd = ::mkstemp(out_template);
@@ -33,11 +24,14 @@ ProcessResult run_process(const std::vector<std::string>& argv,
   if (out_fd < 0 || err_fd < 0) {
     throw std::runtime_error(std::string("mkstemp failed: ") + std::strerror(errno));
   }
-  const pid_t pid = ::fork();
-  if (pid < 0) {
+  StartedProcess process;
+  process.out_path = out_template;
+  process.err_path = err_template;
+  process.pid = ::fork();
+  if (process.pid < 0) {
     throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
   }
-  if (pid == 0) {
+  if (process.pid == 0) {
     const int null_fd = ::open("/dev/null", O_RDONLY);
     ::dup2(null_fd, STDIN_FILENO);
     ::dup2(out_fd, STDOUT_FILENO);
@@ -56,17 +50,44 @@ ProcessResult run_process(const std::vector<std::string>& argv,
     ::execv(raw[0], raw.data());
     ::_exit(127);
   }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
   ::close(out_fd);
   ::close(err_fd);
+  return process;
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+ProcessResult finished_process(const StartedProcess& process, int wait_status) {
   ProcessResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = read_file(out_template);
-  result.err = read_file(err_template);
-  std::filesystem::remove(out_template);
-  std::filesystem::remove(err_template);
+  result.exit_code =
+      WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
+  result.out = read_text_file(process.out_path);
+  result.err = read_text_file(process.err_path);
+  return result;
+}
+
+void remove_output_files(const StartedProcess& process) {
+  std::error_code ignored;
+  std::filesystem::remove(process.out_path, ignored);
+  std::filesystem::remove(process.err_path, ignored);
+}
+
+namespace {
+
+ProcessResult run_process(const std::vector<std::string>& argv,
+                          const std::map<std::string, std::string>& environment,
+                          const std::string& working_directory) {
+  const StartedProcess process = start_process(argv, environment, working_directory);
+  int status = 0;
+  while (::waitpid(process.pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  ProcessResult result = finished_process(process, status);
+  remove_output_files(process);
   return result;
 }
 

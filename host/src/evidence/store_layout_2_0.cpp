@@ -17,6 +17,7 @@
 
 #include "evidence/store_layout_registry.hpp"
 #include "stella/host/evidence/pg_binary_copy.hpp"
+#include "stella/host/evidence/store_roots.hpp"
 #include "stella/host/merkle/tree_hasher.hpp"
 #include "stella/sdk/error.hpp"
 
@@ -701,23 +702,7 @@ class StoreLayout20 final : public StoreLayout {
                                                      active.algorithm + "; asked to store " +
                                                      roots.algorithm + " roots in it");
     }
-    const std::string generation = std::to_string(active.generation);
-    connection.exec("DELETE FROM evidence.tenant_roots WHERE generation = $1", {generation});
-    for (const StoredTenantRoot& tenant : roots.tenants) {
-      connection.exec(
-          "INSERT INTO evidence.tenant_roots (tenant_id, generation, root, bundle_count, "
-          "artifact_count, computed_at) VALUES ($1, $2, $3, $4, $5, now())",
-          {tenant.tenant_id, generation, tenant.root, std::to_string(tenant.bundle_count),
-           std::to_string(tenant.artifact_count)});
-    }
-    connection.exec(
-        "INSERT INTO evidence.global_roots (generation, root, tenant_count, bundle_count, "
-        "artifact_count, computed_at) VALUES ($1, $2, $3, $4, $5, now()) "
-        "ON CONFLICT (generation) DO UPDATE SET root = EXCLUDED.root, "
-        "tenant_count = EXCLUDED.tenant_count, bundle_count = EXCLUDED.bundle_count, "
-        "artifact_count = EXCLUDED.artifact_count, computed_at = EXCLUDED.computed_at",
-        {generation, roots.global_root, std::to_string(roots.tenants.size()),
-         std::to_string(roots.bundle_count), std::to_string(roots.artifact_count)});
+    store_generation_roots(connection, active.generation, roots);
   }
 
  private:

@@ -68,4 +68,24 @@ ComputedRoots recompute_stored_roots(PgConnection& connection, const StoreLayout
   return roots;
 }
 
+void store_generation_roots(PgConnection& connection, int generation, const ComputedRoots& roots) {
+  const std::string number = std::to_string(generation);
+  connection.exec("DELETE FROM evidence.tenant_roots WHERE generation = $1", {number});
+  for (const StoredTenantRoot& tenant : roots.tenants) {
+    connection.exec(
+        "INSERT INTO evidence.tenant_roots (tenant_id, generation, root, bundle_count, "
+        "artifact_count, computed_at) VALUES ($1, $2, $3, $4, $5, now())",
+        {tenant.tenant_id, number, tenant.root, std::to_string(tenant.bundle_count),
+         std::to_string(tenant.artifact_count)});
+  }
+  connection.exec(
+      "INSERT INTO evidence.global_roots (generation, root, tenant_count, bundle_count, "
+      "artifact_count, computed_at) VALUES ($1, $2, $3, $4, $5, now()) "
+      "ON CONFLICT (generation) DO UPDATE SET root = EXCLUDED.root, "
+      "tenant_count = EXCLUDED.tenant_count, bundle_count = EXCLUDED.bundle_count, "
+      "artifact_count = EXCLUDED.artifact_count, computed_at = EXCLUDED.computed_at",
+      {number, roots.global_root, std::to_string(roots.tenants.size()),
+       std::to_string(roots.bundle_count), std::to_string(roots.artifact_count)});
+}
+
 }  // namespace stella::host

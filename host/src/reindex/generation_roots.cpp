@@ -174,36 +174,4 @@ GenerationRootPair compute_generation_roots(PgConnection& connection, Generation
   return folder.finish();
 }
 
-/// Replaces the stored tenant roots and global root of `generation` (schema 2.0 tables).
-void store_generation_roots(PgConnection& connection, int generation, const ComputedRoots& roots) {
-  const std::string number = std::to_string(generation);
-  const std::string now(connection.exec("SELECT now()::text").get(0, 0));
-  connection.exec("DELETE FROM evidence.tenant_roots WHERE generation = $1", {number});
-  std::string rows;
-  for (const StoredTenantRoot& tenant : roots.tenants) {
-    append_copy_field(rows, tenant.tenant_id, true);
-    append_copy_field(rows, number, false);
-    append_copy_field(rows, tenant.root, false);
-    append_copy_integer(rows, tenant.bundle_count, false);
-    append_copy_integer(rows, tenant.artifact_count, false);
-    append_copy_field(rows, now, false);
-    end_copy_row(rows);
-  }
-  if (!rows.empty()) {
-    connection.copy_in_start(
-        "COPY evidence.tenant_roots (tenant_id, generation, root, bundle_count, artifact_count, "
-        "computed_at) FROM STDIN");
-    connection.copy_in_put(rows);
-    connection.copy_in_finish();
-  }
-  connection.exec(
-      "INSERT INTO evidence.global_roots (generation, root, tenant_count, bundle_count, "
-      "artifact_count, computed_at) VALUES ($1, $2, $3, $4, $5, now()) "
-      "ON CONFLICT (generation) DO UPDATE SET root = EXCLUDED.root, "
-      "tenant_count = EXCLUDED.tenant_count, bundle_count = EXCLUDED.bundle_count, "
-      "artifact_count = EXCLUDED.artifact_count, computed_at = EXCLUDED.computed_at",
-      {number, roots.global_root, std::to_string(roots.tenants.size()),
-       std::to_string(roots.bundle_count), std::to_string(roots.artifact_count)});
-}
-
 }  // namespace stella::host

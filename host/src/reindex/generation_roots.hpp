@@ -46,8 +46,4 @@ GenerationRootPair compute_generation_roots(
     PgConnection& connection, GenerationHasher old_side, GenerationHasher new_side,
     const std::optional<std::string>& bundle_links_table = std::nullopt);
 
-/// Replaces the stored tenant roots and global root of `generation` (schema 2.0 tables) with
-/// `roots`, in the caller's transaction.
-void store_generation_roots(PgConnection& connection, int generation, const ComputedRoots& roots);
-
 }  // namespace stella::host

@@ -14,6 +14,7 @@
 #include "reindex/reindex_locks.hpp"
 #include "reindex/transient_conflict.hpp"
 #include "stella/host/audit/audit_log.hpp"
+#include "stella/host/evidence/store_roots.hpp"
 #include "stella/host/json/json_write.hpp"
 #include "stella/sdk/error.hpp"
 

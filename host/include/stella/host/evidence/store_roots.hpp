@@ -16,6 +16,11 @@ inline constexpr long long kEvidenceWriteLockKey = 0x7374656c6c610201;  // "stel
 ComputedRoots compute_roots(PgConnection& connection, const StoreLayout& layout,
                             const TreeHasher& hasher);
 
+/// Replaces the stored tenant roots and global root of `generation` (schema 2.0 tables) with
+/// `roots`, in the caller's transaction: what a 2.0 layout stores for its active generation, a
+/// reindex for the generation it seals, and ingest for every other sealed generation.
+void store_generation_roots(PgConnection& connection, int generation, const ComputedRoots& roots);
+
 /// compute_roots, then stores them through the layout, inside the caller's transaction.
 ComputedRoots recompute_stored_roots(PgConnection& connection, const StoreLayout& layout,
                                      const TreeHasher& hasher);
