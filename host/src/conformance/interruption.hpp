@@ -5,23 +5,17 @@
 // migration's cancellation flag, which would otherwise swallow a signal that came just before.
 #pragma once
 
-#include <csignal>
+#include "migration/cancellation.hpp"
 
 namespace stella::host {
 
 /// Installs the handlers for its lifetime and restores the previous ones afterwards.
-/// Thread-safety: one scope at a time per process.
 class InterruptionScope {
  public:
   InterruptionScope();
-  ~InterruptionScope();
-  InterruptionScope(const InterruptionScope&) = delete;
-  InterruptionScope& operator=(const InterruptionScope&) = delete;
 
  private:
-  struct sigaction previous_interrupt_ {};
-  struct sigaction previous_terminate_ {};
-  struct sigaction previous_pipe_ {};
+  SignalFlagScope signals_;
 };
 
 /// True once SIGINT or SIGTERM arrived inside an InterruptionScope.

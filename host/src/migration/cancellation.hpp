@@ -3,22 +3,38 @@
 // cannot be caught: the run is left interrupted, and `migrate --resume` continues it.
 #pragma once
 
+#include <atomic>
 #include <csignal>
 
 namespace stella::host {
 
+/// While alive, SIGINT and SIGTERM set `flag` (cleared on entry), and with `ignore_broken_pipe`
+/// SIGPIPE is ignored, so that output piped into a reader that went away does not kill the process
+/// before it cleaned up. The previous handlers and flag come back afterwards, so scopes nest: a
+/// signal sets the flag of the innermost scope only.
+/// Thread-safety: scopes are entered and left by one thread, innermost first out.
+class SignalFlagScope {
+ public:
+  SignalFlagScope(std::atomic<bool>& flag, bool ignore_broken_pipe);
+  ~SignalFlagScope();
+  SignalFlagScope(const SignalFlagScope&) = delete;
+  SignalFlagScope& operator=(const SignalFlagScope&) = delete;
+
+ private:
+  std::atomic<bool>* previous_flag_ = nullptr;
+  bool ignore_broken_pipe_ = false;
+  struct sigaction previous_interrupt_ {};
+  struct sigaction previous_terminate_ {};
+  struct sigaction previous_pipe_ {};
+};
+
 /// Installs the handlers for its lifetime and restores the previous ones afterwards.
-/// Thread-safety: one scope at a time per process.
 class CancellationScope {
  public:
   CancellationScope();
-  ~CancellationScope();
-  CancellationScope(const CancellationScope&) = delete;
-  CancellationScope& operator=(const CancellationScope&) = delete;
 
  private:
-  struct sigaction previous_interrupt_ {};
-  struct sigaction previous_terminate_ {};
+  SignalFlagScope signals_;
 };
 
 /// True once SIGINT or SIGTERM arrived inside a CancellationScope.
