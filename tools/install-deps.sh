@@ -8,7 +8,7 @@ packages=(
   libboost-dev libboost-program-options-dev libboost-test-dev
   libssl-dev openssl
   libpq-dev postgresql-15 postgresql-contrib postgresql-client-15
-  rapidjson-dev libarchive-dev
+  rapidjson-dev libarchive-dev libsodium-dev
   jq time python3
 )
 
