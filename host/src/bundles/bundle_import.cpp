@@ -18,6 +18,7 @@
 
 #include "bundles/bundle_fingerprint.hpp"
 #include "bundles/canonical_json.hpp"
+#include "bundles/deferred_key_builds.hpp"
 #include "bundles/deferred_reference_checks.hpp"
 #include "bundles/importer_selection.hpp"
 #include "bundles/loading_sink.hpp"
@@ -43,6 +44,9 @@ constexpr long long kImportLockKey = 0x7374656c6c610601;
 constexpr std::size_t kLookupBatch = 1000;
 /// Problems or conflicts named in an error message; the rest are counted.
 constexpr std::size_t kNamedInMessage = 5;
+/// Tables a load into an empty store fills with COPY alone, a row per bundle or per artifact: their
+/// keys are built after the load (deferred_key_builds.hpp). Keys that foreign keys rely on stay.
+const std::vector<std::string> kKeysBuiltAfterLoad = {"artifacts", "bundles"};
 
 struct Source {
   VerifiedSource verified;
@@ -499,6 +503,8 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
         layout->ensure_signing_key(*connection, key);
       }
     }
+    const DeferredKeys deferred_keys =
+        references_deferred ? defer_key_builds(*connection, kKeysBuiltAfterLoad) : DeferredKeys{};
     std::unordered_set<std::string> skip = comparison.identical;
     for (std::size_t index = 0; index < sources.size(); ++index) {
       Source& source = sources[index];
@@ -537,6 +543,10 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
           skip.insert(bundle.bundle_id);
         }
       }
+    }
+    if (!deferred_keys.names.empty()) {
+      note(options, "building the keys of the loaded rows");
+      build_deferred_keys(*connection, deferred_keys);
     }
     if (references_deferred) {
       note(options, "checking every reference of the loaded rows");
