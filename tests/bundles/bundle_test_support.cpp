@@ -120,6 +120,14 @@ rapidjson::Document valid_json(const std::string& text, const char* schema) {
   return document;
 }
 
+std::unique_ptr<host::PgConnection> empty_store_at(const ScratchDatabase& database,
+                                                   const std::string& version) {
+  const auto init = run_stella(
+      {"--database", database.conninfo(), "evidence", "init", "--schema-version", version});
+  BOOST_TEST_REQUIRE(init.exit_code == 0, init.err);
+  return host::PgConnection::connect(database.conninfo());
+}
+
 bool mentions(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }

@@ -67,6 +67,11 @@ class BundleStore {
   std::unique_ptr<host::PgConnection> connection_;
 };
 
+/// An empty store at schema `version` (`stella evidence init`) in `database`, and a connection to
+/// it; fails the test when init fails.
+std::unique_ptr<host::PgConnection> empty_store_at(const ScratchDatabase& database,
+                                                   const std::string& version);
+
 /// One seeded store shared by the tests of a process that only read it (created on first use).
 BundleStore& shared_source_store();
 

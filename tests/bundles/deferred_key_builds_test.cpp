@@ -4,6 +4,7 @@
 // duplicate in the loaded rows is named while the transaction can still roll back.
 #include <boost/test/unit_test.hpp>
 
+#include "bundle_test_support.hpp"
 #include "bundles/deferred_key_builds.hpp"
 #include "stella/host/store/pg_connection.hpp"
 #include "stella/sdk/error.hpp"
@@ -18,29 +19,27 @@ using stella::test::ScratchDatabase;
 
 const std::vector<std::string> kTables = {"artifacts", "bundles"};
 
-std::unique_ptr<PgConnection> store_at(const ScratchDatabase& database,
-                                       const std::string& version) {
-  const auto init = run_stella(
-      {"--database", database.conninfo(), "evidence", "init", "--schema-version", version});
-  BOOST_TEST_REQUIRE(init.exit_code == 0, init.err);
-  return PgConnection::connect(database.conninfo());
+/// The catalog's `definition` of each row of `catalog` that belongs to the two tables (through
+/// column `table_column`), as "name: definition" lines in name order.
+std::string definitions(PgConnection& connection, const std::string& catalog,
+                        const std::string& name, const std::string& definition,
+                        const std::string& table_column) {
+  return std::string(connection
+                         .exec("SELECT string_agg(" + name + " || ': ' || " + definition +
+                               ", E'\\n' ORDER BY " + name + ") FROM " + catalog + " WHERE " +
+                               table_column +
+                               " IN ('evidence.artifacts'::regclass, 'evidence.bundles'::regclass)")
+                         .get(0, 0));
 }
 
-/// Every index of the two tables with its definition, one per line, in name order.
 std::string index_definitions(PgConnection& connection) {
-  const auto result = connection.exec(
-      "SELECT string_agg(indexrelid::regclass::text || ': ' || pg_get_indexdef(indexrelid), "
-      "E'\\n' ORDER BY indexrelid::regclass::text) FROM pg_index "
-      "WHERE indrelid IN ('evidence.artifacts'::regclass, 'evidence.bundles'::regclass)");
-  return std::string(result.get(0, 0));
+  return definitions(connection, "pg_index", "indexrelid::regclass::text",
+                     "pg_get_indexdef(indexrelid)", "indrelid");
 }
 
 std::string constraint_definitions(PgConnection& connection) {
-  const auto result = connection.exec(
-      "SELECT string_agg(conname || ': ' || pg_get_constraintdef(oid), E'\\n' ORDER BY conname) "
-      "FROM pg_constraint WHERE conrelid IN ('evidence.artifacts'::regclass, "
-      "'evidence.bundles'::regclass)");
-  return std::string(result.get(0, 0));
+  return definitions(connection, "pg_constraint", "conname", "pg_get_constraintdef(oid)",
+                     "conrelid");
 }
 
 std::string joined(const std::vector<std::string>& names) {
@@ -57,7 +56,7 @@ BOOST_AUTO_TEST_SUITE(deferred_key_builds)
 
 BOOST_AUTO_TEST_CASE(the_1_0_artifact_key_is_dropped_and_built_again_as_it_was) {
   ScratchDatabase database("keys10");
-  const auto connection = store_at(database, "1.0");
+  const auto connection = stella::test::empty_store_at(database, "1.0");
   const std::string indexes_before = index_definitions(*connection);
   const std::string constraints_before = constraint_definitions(*connection);
   connection->exec("BEGIN");
@@ -80,7 +79,7 @@ BOOST_AUTO_TEST_CASE(the_1_0_artifact_key_is_dropped_and_built_again_as_it_was) 
 
 BOOST_AUTO_TEST_CASE(a_duplicate_in_the_loaded_rows_is_named_and_the_key_rolls_back) {
   ScratchDatabase database("keysdup");
-  const auto connection = store_at(database, "1.0");
+  const auto connection = stella::test::empty_store_at(database, "1.0");
   const std::string indexes_before = index_definitions(*connection);
   connection->exec("BEGIN");
   const auto keys = stella::host::defer_key_builds(*connection, kTables);
@@ -112,7 +111,7 @@ BOOST_AUTO_TEST_CASE(a_duplicate_in_the_loaded_rows_is_named_and_the_key_rolls_b
 
 BOOST_AUTO_TEST_CASE(keys_that_foreign_keys_rely_on_are_kept_in_2_0) {
   ScratchDatabase database("keys20");
-  const auto connection = store_at(database, "2.0");
+  const auto connection = stella::test::empty_store_at(database, "2.0");
   const std::string indexes_before = index_definitions(*connection);
   connection->exec("BEGIN");
   const auto keys = stella::host::defer_key_builds(*connection, kTables);

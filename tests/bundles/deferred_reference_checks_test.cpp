@@ -4,6 +4,7 @@
 // store with evidence in it is loaded the usual way.
 #include <boost/test/unit_test.hpp>
 
+#include "bundle_test_support.hpp"
 #include "bundles/deferred_reference_checks.hpp"
 #include "stella/host/store/pg_connection.hpp"
 #include "stella/sdk/error.hpp"
@@ -13,16 +14,7 @@
 namespace {
 
 using stella::host::PgConnection;
-using stella::test::run_stella;
 using stella::test::ScratchDatabase;
-
-std::unique_ptr<PgConnection> store_at(const ScratchDatabase& database,
-                                       const std::string& version) {
-  const auto init = run_stella(
-      {"--database", database.conninfo(), "evidence", "init", "--schema-version", version});
-  BOOST_TEST_REQUIRE(init.exit_code == 0, init.err);
-  return PgConnection::connect(database.conninfo());
-}
 
 std::string scalar(PgConnection& connection, const std::string& sql) {
   return std::string(connection.exec(sql).get(0, 0));
@@ -58,7 +50,7 @@ BOOST_AUTO_TEST_SUITE(deferred_reference_checks)
 
 BOOST_AUTO_TEST_CASE(an_empty_store_defers_and_a_row_referencing_nothing_is_named) {
   ScratchDatabase database("defer10");
-  const auto connection = store_at(database, "1.0");
+  const auto connection = stella::test::empty_store_at(database, "1.0");
   connection->exec("BEGIN");
   BOOST_TEST_REQUIRE(stella::host::defer_reference_checks(*connection));
   BOOST_TEST(scalar(*connection, "SHOW session_replication_role") == "replica");
@@ -81,7 +73,7 @@ BOOST_AUTO_TEST_CASE(an_empty_store_defers_and_a_row_referencing_nothing_is_name
 
 BOOST_AUTO_TEST_CASE(rows_that_reference_what_exists_pass) {
   ScratchDatabase database("defer10ok");
-  const auto connection = store_at(database, "1.0");
+  const auto connection = stella::test::empty_store_at(database, "1.0");
   connection->exec("BEGIN");
   BOOST_TEST_REQUIRE(stella::host::defer_reference_checks(*connection));
   connection->exec(kTenant);
@@ -94,7 +86,7 @@ BOOST_AUTO_TEST_CASE(rows_that_reference_what_exists_pass) {
 
 BOOST_AUTO_TEST_CASE(a_store_holding_evidence_is_loaded_with_a_check_per_row) {
   ScratchDatabase database("defer10full");
-  const auto connection = store_at(database, "1.0");
+  const auto connection = stella::test::empty_store_at(database, "1.0");
   connection->exec(kTenant);
   connection->exec(kBundle10);
   connection->exec("BEGIN");
@@ -106,7 +98,7 @@ BOOST_AUTO_TEST_CASE(a_store_holding_evidence_is_loaded_with_a_check_per_row) {
 
 BOOST_AUTO_TEST_CASE(a_partitioned_table_is_checked_as_one) {
   ScratchDatabase database("defer20");
-  const auto connection = store_at(database, "2.0");
+  const auto connection = stella::test::empty_store_at(database, "2.0");
   connection->exec("BEGIN");
   BOOST_TEST_REQUIRE(stella::host::defer_reference_checks(*connection));
   connection->exec(
