@@ -40,6 +40,9 @@ struct ContentVerifier::OpenBundle {
   std::vector<std::pair<std::string, DigestBytes>> store_leaves;
   std::vector<BundleArtifactIdentity> store_artifacts;
   std::optional<std::string> attestation;
+  /// Its canonical form (RFC 8785), as the bundle's fingerprint takes it; computed once, when the
+  /// attestation arrives and its JSON is checked.
+  std::optional<std::string> canonical_attestation;
   /// (path, digest in kAttestedAlgorithm), for the attestation's subjects.
   std::vector<std::pair<std::string, std::string>> attested;
   bool duplicate = false;
@@ -305,6 +308,7 @@ void ContentVerifier::attestation(const sdk::ImportedAttestation& attestation) {
     return;
   }
   open_->attestation = attestation.envelope_json;
+  open_->canonical_attestation = std::move(canonical);
   ++result_.attestations;
 }
 
@@ -397,9 +401,7 @@ void ContentVerifier::close_bundle() {
   identity.created_at_unix_us = bundle->created_at_unix_us;
   identity.sealed_at_unix_us = bundle->sealed_at_unix_us;
   identity.root = computed;
-  if (bundle->attestation) {
-    identity.attestation = canonical_json(*bundle->attestation);
-  }
+  identity.attestation = std::move(bundle->canonical_attestation);
   identity.artifacts = std::move(bundle->artifacts);
   BundleIdentity store_identity = identity;
   const std::string fingerprint = bundle_fingerprint(std::move(identity));
