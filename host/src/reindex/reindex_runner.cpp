@@ -12,6 +12,7 @@
 #include "reindex/reindex_locks.hpp"
 #include "reindex/work_table.hpp"
 #include "reindex/worker_heartbeat.hpp"
+#include "reindex/writing_hasher_check.hpp"
 #include "stella/host/audit/audit_log.hpp"
 #include "stella/host/audit/state_schema.hpp"
 #include "stella/host/json/json_write.hpp"
@@ -241,6 +242,7 @@ ReindexOutcome run_reindex(const std::string& conninfo, PluginRegistry& registry
     return outcome;
   }
   const OwnedHasher new_hasher = writing_hasher(registry, target.algorithm);
+  require_correct_writing_hasher(new_hasher, target.algorithm);
 
   const std::optional<StartedRun> started =
       start_or_join(*connection, request, target.algorithm, target);
