@@ -5,6 +5,8 @@
 #define BOOST_TEST_MODULE plugins_conformance
 #include <boost/test/unit_test.hpp>
 
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 
@@ -234,6 +236,27 @@ BOOST_AUTO_TEST_CASE(progress_is_json_lines_with_progress_format_json) {
   BOOST_CHECK_GT(events, 3);
 }
 
+BOOST_AUTO_TEST_CASE(a_plugin_that_hangs_fails_makes_progress_and_leaves_no_cluster_running) {
+  // plan() never returns: after 15 s without progress the test reports what it has, with the hang
+  // as a failed check, stops the throwaway cluster and ends, instead of waiting for ever.
+  TestRun run(conformance_fixture("conformance-hangs-in-plan"), {"--check-timeout", "15"});
+  BOOST_CHECK_EQUAL(run.result.exit_code, kExitCheckFailed);
+  BOOST_CHECK(run.checks_with("fail") == std::set<std::string>{"makes-progress"});
+  BOOST_CHECK(run.checks_with("pass").count("plugin-loads") == 1);
+  CHECK_CONTAINS(run.details_of("makes-progress"), "the plugin seems to hang");
+  CHECK_CONTAINS(run.details_of("makes-progress"), "no progress for 15 s");
+  CHECK_CONTAINS(run.result.err, "the test stops here");
+  // The cluster was stopped and its directory removed.
+  BOOST_CHECK_MESSAGE(run.leftovers().empty(), "left behind: " << run.leftovers().size());
+  for (const auto& process : fs::directory_iterator("/proc")) {
+    std::ifstream cmdline(process.path() / "cmdline");
+    const std::string text((std::istreambuf_iterator<char>(cmdline)),
+                           std::istreambuf_iterator<char>());
+    BOOST_CHECK_MESSAGE(!contains(text, run.tmp.path().string()),
+                        "still running in the test's TMPDIR: " << process.path());
+  }
+}
+
 BOOST_AUTO_TEST_CASE(keep_home_keeps_the_stopped_throwaway_store) {
   TestRun run(conformance_fixture("conformance-refuses-everything"), {"--keep-home"});
   BOOST_REQUIRE(run.report["keptHome"].IsString());
@@ -288,6 +311,10 @@ BOOST_AUTO_TEST_CASE(bad_usage_is_exit_2_with_what_to_do) {
   const ProcessResult bad_format =
       run_stella({"plugins", "test", product_plugin("hash-sha256").string(), "--format", "html"});
   BOOST_CHECK_EQUAL(bad_format.exit_code, kExitUsage);
+  const ProcessResult negative_timeout = run_stella(
+      {"plugins", "test", product_plugin("hash-sha256").string(), "--check-timeout", "-1"});
+  BOOST_CHECK_EQUAL(negative_timeout.exit_code, kExitUsage);
+  CHECK_CONTAINS(negative_timeout.err, "--check-timeout is -1; it is a number of seconds");
   const ProcessResult help = run_stella({"plugins", "test", "--help"});
   BOOST_CHECK_EQUAL(help.exit_code, 0);
   CHECK_CONTAINS(help.out, "down-restores-rows");

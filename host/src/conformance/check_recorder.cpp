@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "conformance/check_watchdog.hpp"
 #include "conformance/interruption.hpp"
 #include "migration/cancellation.hpp"
 #include "stella/host/json/json_write.hpp"
@@ -18,22 +19,35 @@ CheckRecorder::CheckRecorder(ConformanceReport& report, std::ostream& progress,
 
 void CheckRecorder::pass(std::string name, std::string summary) {
   note(name + ": PASS");
-  report_.checks.push_back({std::move(name), CheckStatus::pass, std::move(summary), {}, {}, {}});
+  record({std::move(name), CheckStatus::pass, std::move(summary), {}, {}, {}});
 }
 
 void CheckRecorder::fail(std::string name, std::string summary, std::string expected,
                          std::string found, std::vector<std::string> details) {
   note(name + ": FAIL");
-  report_.checks.push_back({std::move(name), CheckStatus::fail, std::move(summary),
-                            std::move(expected), std::move(found), std::move(details)});
+  record({std::move(name), CheckStatus::fail, std::move(summary), std::move(expected),
+          std::move(found), std::move(details)});
 }
 
 void CheckRecorder::skip(std::string name, std::string reason) {
   note(name + ": SKIP");
-  report_.checks.push_back({std::move(name), CheckStatus::skip, std::move(reason), {}, {}, {}});
+  record({std::move(name), CheckStatus::skip, std::move(reason), {}, {}, {}});
+}
+
+void CheckRecorder::record(ConformanceCheck check) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  report_.checks.push_back(std::move(check));
+}
+
+ConformanceReport CheckRecorder::snapshot() const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return report_;
 }
 
 void CheckRecorder::note(std::string_view line) {
+  if (watchdog_ != nullptr) {
+    watchdog_->progress(std::string(line));
+  }
   // Notes come between the phases: the safe points to stop at after SIGINT or SIGTERM (the
   // throwaway cluster is stopped and removed while the exception unwinds).
   // A signal during a migration run lands in the migration's own flag (its handlers are installed

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,7 +13,10 @@
 
 namespace stella::host {
 
-/// Thread-safety: one thread.
+class CheckWatchdog;
+
+/// Thread-safety: the checks record from one thread; snapshot() may be called from another (the
+/// watchdog's, when a plugin hangs).
 class CheckRecorder {
  public:
   /// Progress goes to `progress`: plain lines, or JSON lines with --progress-format json, nothing
@@ -30,8 +34,16 @@ class CheckRecorder {
   /// True when the check `name` was recorded and failed.
   bool failed(std::string_view name) const;
   ConformanceReport& report() { return report_; }
+  /// A copy of the report as recorded so far.
+  ConformanceReport snapshot() const;
+  /// Every result and progress line from now on also tells `watchdog` (nullptr: none).
+  void watch_with(CheckWatchdog* watchdog) { watchdog_ = watchdog; }
 
  private:
+  void record(ConformanceCheck check);
+
+  mutable std::mutex mutex_;
+  CheckWatchdog* watchdog_ = nullptr;
   ConformanceReport& report_;
   std::ostream& progress_;
   bool quiet_;

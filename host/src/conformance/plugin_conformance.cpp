@@ -1,11 +1,16 @@
 #include "stella/host/conformance/plugin_conformance.hpp"
 
+#include <cstdlib>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
 #include "conformance/check_recorder.hpp"
+#include "conformance/check_watchdog.hpp"
 #include "conformance/conformance_setting.hpp"
 #include "conformance/interruption.hpp"
+#include "conformance/throwaway_store.hpp"
+#include "stella/host/cli/exit_codes.hpp"
 #include "stella/host/plugins/plugin_names.hpp"
 #include "stella/host/plugins/plugin_registry.hpp"
 #include "stella/sdk/error.hpp"
@@ -16,6 +21,31 @@ namespace stella::host {
 namespace {
 
 constexpr const char* kManifestFile = "manifest.json";
+
+/// On the watchdog's thread, when no check made progress within the limit: the plugin's code
+/// holds the test's thread and cannot be unwound, so the report so far (and the hang, as a failed
+/// check) is given out, the throwaway clusters are stopped, and the process ends.
+[[noreturn]] void stop_hung_test(const ConformanceRequest& request, const CheckRecorder& checks,
+                                 std::ostream& progress, const std::string& last_progress) {
+  const std::string limit = std::to_string(request.check_timeout.count()) + " s";
+  ConformanceReport report = checks.snapshot();
+  ThrowawayStore::stop_all();
+  report.checks.push_back(
+      {"makes-progress",
+       CheckStatus::fail,
+       "the plugin seems to hang: nothing happened for " + limit + " after '" + last_progress +
+           "'; the test stopped there (throwaway clusters stopped)",
+       "each check finished, or a phase of it begun, within " + limit,
+       "no progress for " + limit,
+       {"what to do: run the plugin's code under a debugger at that point; raise the limit with "
+        "--check-timeout if the check is only slow"}});
+  progress << "stella plugins test: no progress for " << limit << " after '" << last_progress
+           << "'; the plugin seems to hang, so the test stops here" << std::endl;
+  if (request.on_stall) {
+    request.on_stall(report);
+  }
+  std::_Exit(kExitVerificationFailed);
+}
 
 }  // namespace
 
@@ -66,6 +96,13 @@ ConformanceReport test_plugin_conformance(const ConformanceRequest& request,
   const fs::path directory = plugin_directory_of(request.plugin_path);
   ConformanceReport report;
   CheckRecorder checks(report, progress, globals);
+  std::optional<CheckWatchdog> watchdog;
+  if (request.check_timeout.count() > 0) {
+    watchdog.emplace(request.check_timeout, [&](const std::string& last_progress) {
+      stop_hung_test(request, checks, progress, last_progress);
+    });
+    checks.watch_with(&*watchdog);
+  }
   const InterruptionScope interruption;
 
   PluginRegistry tested = PluginRegistry::discover(consenting_search_path({directory}, globals));

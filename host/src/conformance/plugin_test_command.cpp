@@ -1,4 +1,5 @@
 // `stella plugins test PATH`: runs the conformance checks and prints the report.
+#include <chrono>
 #include <ostream>
 
 #include "cli/command_registrars.hpp"
@@ -12,6 +13,10 @@ namespace stella::host {
 namespace {
 
 constexpr const char* kKeepHomeOption = "keep-home";
+constexpr const char* kCheckTimeoutOption = "check-timeout";
+/// Long enough for the slowest check (three real reindexes of the sample store) on a busy
+/// machine, short enough that a hung plugin does not hold a terminal or a CI job for long.
+constexpr int kDefaultCheckTimeoutSeconds = 900;
 
 int run_test(Invocation& invocation) {
   const std::string& format = invocation.globals.format;
@@ -30,13 +35,26 @@ int run_test(Invocation& invocation) {
   ConformanceRequest request;
   request.plugin_path = invocation.positional.front();
   request.keep_home = invocation.options.count(kKeepHomeOption) > 0;
+  const int timeout = invocation.options[kCheckTimeoutOption].as<int>();
+  if (timeout < 0) {
+    throw sdk::Error(sdk::ErrorCode::invalid_input,
+                     "--check-timeout is " + std::to_string(timeout) +
+                         "; it is a number of seconds, 0 for no limit",
+                     "for example --check-timeout 1800");
+  }
+  request.check_timeout = std::chrono::seconds(timeout);
+  const auto print = [&](const ConformanceReport& report) {
+    if (json) {
+      invocation.out << json_to_string(conformance_report_json(report)) << '\n';
+    } else {
+      print_conformance_report(report, invocation.out);
+    }
+    invocation.out.flush();
+  };
+  request.on_stall = print;
   const ConformanceReport report =
       test_plugin_conformance(request, invocation.globals, invocation.err);
-  if (json) {
-    invocation.out << json_to_string(conformance_report_json(report)) << '\n';
-  } else {
-    print_conformance_report(report, invocation.out);
-  }
+  print(report);
   return report.passed() ? kExitSuccess : kExitVerificationFailed;
 }
 
@@ -50,7 +68,11 @@ void register_conformance_commands(CommandTable& table) {
       [](boost::program_options::options_description& options) {
         options.add_options()(kKeepHomeOption,
                               "keep the throwaway state directory (its cluster stopped) and "
-                              "print where it is");
+                              "print where it is")(
+            kCheckTimeoutOption,
+            boost::program_options::value<int>()->default_value(kDefaultCheckTimeoutSeconds),
+            "seconds a check may go without progress before the plugin is taken to hang (the "
+            "test then stops, reporting check makes-progress as failed); 0: no limit");
       },
       "PATH is a plugin directory (manifest.json and the library) or its manifest.json. The\n"
       "plugin is loaded as the host loads plugins (running this command is your consent to load\n"
@@ -67,16 +89,18 @@ void register_conformance_commands(CommandTable& table) {
       "                    deterministic-across-batches-and-threads\n"
       "  storage importer: reads-valid-source, refuses-bad-input\n"
       "One line per check: PASS, FAIL (with what was expected and found) or SKIP (with why).\n"
+      "A plugin that hangs (no check finishes, and no phase of one begins, for --check-timeout\n"
+      "seconds) fails check makes-progress; the test stops there, its throwaway cluster stopped.\n"
       "Progress goes to stderr. With --format json the report follows\n"
       "schemas/plugin-conformance-report.schema.json.\n\n"
       "Examples:\n"
       "  stella plugins test build/plugins/example-sha3-224\n"
       "  stella plugins test build/plugins/my-step --plugin-dir /opt/stella/plugins --format "
       "json\n\n"
-      "Exit codes: 0 every check passed (or was skipped), 1 a check failed, 2 bad usage (no PATH,\n"
-      "a PATH that does not exist or is not a plugin, bad --format), 3 the throwaway cluster "
-      "could\n"
-      "not be started or the run was interrupted.",
+      "Exit codes: 0 every check passed (or was skipped), 1 a check failed (or the plugin\n"
+      "hangs), 2 bad usage (no PATH, a PATH that does not exist or is not a plugin, bad --format,\n"
+      "a negative --check-timeout), 3 the throwaway cluster could not be started or the run was\n"
+      "interrupted.",
       run_test});
 }
 

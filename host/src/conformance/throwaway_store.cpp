@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <set>
 
 #include "stella/sdk/error.hpp"
 
@@ -26,6 +28,10 @@ std::filesystem::path make_top_directory() {
   return pattern;
 }
 
+/// The stores alive now, for stop_all() (a plugin hangs; the process is about to end).
+std::mutex live_mutex;
+std::set<ThrowawayStore*> live_stores;
+
 }  // namespace
 
 ThrowawayStore::ThrowawayStore(bool keep)
@@ -39,9 +45,19 @@ ThrowawayStore::ThrowawayStore(bool keep)
     }
     throw;
   }
+  const std::lock_guard<std::mutex> lock(live_mutex);
+  live_stores.insert(this);
 }
 
-ThrowawayStore::~ThrowawayStore() {
+void ThrowawayStore::stop_all() noexcept {
+  const std::lock_guard<std::mutex> lock(live_mutex);
+  for (ThrowawayStore* store : live_stores) {
+    store->stop_and_clean();
+  }
+  live_stores.clear();
+}
+
+void ThrowawayStore::stop_and_clean() noexcept {
   try {
     cluster_.stop();
   } catch (...) {
@@ -52,6 +68,16 @@ ThrowawayStore::~ThrowawayStore() {
     std::error_code ignored;
     std::filesystem::remove_all(top_, ignored);
   }
+}
+
+ThrowawayStore::~ThrowawayStore() {
+  {
+    const std::lock_guard<std::mutex> lock(live_mutex);
+    if (live_stores.erase(this) == 0) {
+      return;  // stop_all() already stopped it
+    }
+  }
+  stop_and_clean();
 }
 
 std::string ThrowawayStore::conninfo(const std::string& database) const {

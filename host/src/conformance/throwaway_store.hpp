@@ -30,7 +30,13 @@ class ThrowawayStore {
   /// A scratch directory beside the cluster for exports and corpora.
   std::filesystem::path scratch(const std::string& name) const;
 
+  /// Stops (and removes, unless kept) every store alive in the process, from any thread: for when
+  /// a plugin hangs and the process ends without unwinding the thread that holds them.
+  static void stop_all() noexcept;
+
  private:
+  void stop_and_clean() noexcept;
+
   std::filesystem::path top_;
   std::filesystem::path home_;
   EmbeddedCluster cluster_;

@@ -3,7 +3,9 @@
 // throwaway embedded PostgreSQL cluster, never on the operator's store.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 
 #include "stella/host/cli/global_options.hpp"
@@ -16,6 +18,12 @@ struct ConformanceRequest {
   std::filesystem::path plugin_path;
   /// Keep the throwaway state directory (its cluster stopped) for a look afterwards.
   bool keep_home = false;
+  /// The longest a check may go without progress (a result or a phase begun) before the plugin
+  /// is taken to hang; zero: no limit.
+  std::chrono::seconds check_timeout{0};
+  /// Called with the report so far, and a failed "makes-progress" check, when a plugin hangs;
+  /// the process then ends with exit code 1 (the hung thread cannot be unwound).
+  std::function<void(const ConformanceReport&)> on_stall = {};
 };
 
 /// The plugin directory `path` names: the directory itself when it holds manifest.json, the
