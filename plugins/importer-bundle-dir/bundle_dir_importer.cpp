@@ -4,8 +4,11 @@
 // a byte of content is read. Then checksums.sha256 is read line by line — it lists every other
 // file in the order the export wrote them — and each listed file is opened (one path segment at a
 // time, never through a link), hashed, compared with its line and handed to the bundle format
-// reader. Files the walk found but the list does not name are reported as extra. Memory: one file
-// and 16 bytes per file of the directory.
+// reader. Files the walk found but the list does not name are reported as extra. Memory: 16 bytes
+// per file of the directory, plus the files in flight between the two threads of a read.
+//
+// After the walk, a read runs on two threads: one opens, reads and hashes the listed files (system
+// time, most of it), the calling thread turns them, in the list's order, into ImportSink calls.
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,6 +27,7 @@
 #include "secure_tree.hpp"
 #include "sha256_hasher.hpp"
 #include "stella/sdk/sdk.hpp"
+#include "two_thread_read.hpp"
 
 namespace stella_importer {
 namespace {
@@ -96,12 +100,23 @@ class BundleDirImporter final : public sdk::StorageImporter {
                        "or export again");
     }
     std::sort(present.begin(), present.end());
-    std::vector<bool> listed(present.size(), false);
-    const std::uint64_t total_files = present.size();
-    std::uint64_t done = 0;
 
-    BundleFormatReader reader(sink, budget);
-    std::string content;
+    // The reader names the source in its messages through a budget of its own: the reading
+    // thread's tree counts against `budget`.
+    ImportBudget names(limits, location);
+    BundleFormatReader reader(sink, names);
+    read_on_two_threads(
+        location, [&](FileFeed& feed) { read_listed_files(location, limits, tree, present, feed); },
+        reader, sink, ctx, present.size());
+  }
+
+ private:
+  /// On the reading thread: reads checksums.sha256 line by line and hands over each file it lists,
+  /// read and checked, then the problems of the list as a whole.
+  static void read_listed_files(const std::string& location, const sdk::ImportLimits& limits,
+                                SecureTree& tree, const std::vector<PathKey>& present,
+                                FileFeed& feed) {
+    std::vector<bool> listed(present.size(), false);
     // Lines are handled kLookahead lines after they are read, so that the files they name can be
     // read in by the warmer meanwhile.
     FileWarmer warmer(location, limits, kWarmingThreads);
@@ -113,13 +128,13 @@ class BundleDirImporter final : public sdk::StorageImporter {
       std::string why;
       const auto line = parse_checksum_line(text, why);
       if (!line) {
-        sink.problem({"checksum_format", bundle_format::kChecksumsFile, "<sha256>  <path>",
+        feed.problem({"checksum_format", bundle_format::kChecksumsFile, "<sha256>  <path>",
                       std::string(text.substr(0, kSha256HexDigits + 2)), where + ": " + why});
         return;
       }
       require_safe_path(line->path, location + ": " + where);
       if (line->path == bundle_format::kChecksumsFile) {
-        sink.problem({"checksum_format", bundle_format::kChecksumsFile, "every other file",
+        feed.problem({"checksum_format", bundle_format::kChecksumsFile, "every other file",
                       line->path, where + ": the list names itself"});
         return;
       }
@@ -128,21 +143,18 @@ class BundleDirImporter final : public sdk::StorageImporter {
       if (found != present.end() && *found == key) {
         listed[static_cast<std::size_t>(found - present.begin())] = true;
       }
+      std::string content;
       if (!tree.read(line->path, BundleFormatReader::file_class(line->path), content)) {
-        sink.problem({"missing_file", line->path, "sha256:" + line->hex, "no such file",
+        feed.problem({"missing_file", line->path, "sha256:" + line->hex, "no such file",
                       "checksums.sha256 lists a file the directory does not hold"});
         return;
       }
       const std::string actual = sha256_hex(content);
       if (actual != line->hex) {
-        sink.problem({"checksum", line->path, "sha256:" + line->hex, "sha256:" + actual,
+        feed.problem({"checksum", line->path, "sha256:" + line->hex, "sha256:" + actual,
                       "the file's SHA-256 differs from checksums.sha256"});
       }
-      reader.file(line->path, content);
-      ctx.progress(++done, total_files);
-      if (ctx.cancelled()) {
-        throw sdk::Error(sdk::ErrorCode::cancelled, location + ": reading was cancelled");
-      }
+      feed.file(line->path, std::move(content));
     };
     auto on_line = [&](std::string_view text) {
       std::string why;
@@ -184,18 +196,17 @@ class BundleDirImporter final : public sdk::StorageImporter {
     for (; !ahead.empty(); ahead.pop_front()) {
       handle_line(ahead.front().first, ahead.front().second);
     }
-    reader.finish();
+    feed.files_done();
 
     if (std::find(listed.begin(), listed.end(), false) != listed.end()) {
-      report_extra_files(location, limits, present, listed, sink);
+      report_extra_files(location, limits, present, listed, feed);
     }
   }
 
- private:
   /// Walks again (only when some file is not listed) to name the files checksums.sha256 omits.
   static void report_extra_files(const std::string& location, const sdk::ImportLimits& limits,
                                  const std::vector<PathKey>& present,
-                                 const std::vector<bool>& listed, sdk::ImportSink& sink) {
+                                 const std::vector<bool>& listed, FileFeed& feed) {
     ImportBudget budget(limits, location);
     SecureTree tree(location, budget);
     tree.walk([&](const std::string& path, std::uint64_t) {
@@ -206,7 +217,7 @@ class BundleDirImporter final : public sdk::StorageImporter {
       const auto found = std::lower_bound(present.begin(), present.end(), key);
       if (found != present.end() && *found == key &&
           !listed[static_cast<std::size_t>(found - present.begin())]) {
-        sink.problem({"extra_file", path, "only files listed in checksums.sha256",
+        feed.problem({"extra_file", path, "only files listed in checksums.sha256",
                       "an unlisted file",
                       "the directory holds a file checksums.sha256 does not list"});
       }

@@ -45,7 +45,8 @@ function(stella_add_importer target)
     "${STELLA_IMPORTER_COMMON_DIR}/line_splitter.cpp"
     "${STELLA_IMPORTER_COMMON_DIR}/safe_path.cpp"
     "${STELLA_IMPORTER_COMMON_DIR}/secure_tree.cpp"
-    "${STELLA_IMPORTER_COMMON_DIR}/sha256_hasher.cpp")
+    "${STELLA_IMPORTER_COMMON_DIR}/sha256_hasher.cpp"
+    "${STELLA_IMPORTER_COMMON_DIR}/two_thread_read.cpp")
   stella_add_plugin(${target}
     MANIFEST "${manifest}"
     SOURCES ${ARG_SOURCES} ${common} "${generated}"

@@ -8,21 +8,17 @@
 // line at a time (a map of the unmatched rest only when the lists disagree), plus the files in
 // flight between the two threads of a read.
 //
-// A read runs on two threads: one decompresses the archive, checks each entry and hashes it;
-// the calling thread turns the files, in archive order, into ImportSink calls. Decompression and
-// checking a bundle's documents cost about the same, so a read takes about half as long.
+// A read runs on two threads (two_thread_read.hpp): one decompresses the archive, checks each entry
+// and hashes it; the calling thread turns the files, in archive order, into ImportSink calls.
 #include <archive.h>
 #include <archive_entry.h>
 
 #include <cstdio>
 #include <cstdlib>
-#include <exception>
 #include <memory>
 #include <string>
-#include <thread>
 #include <unordered_map>
 
-#include "bounded_handoff.hpp"
 #include "bundle_format_reader.hpp"
 #include "checksum_line.hpp"
 #include "import_budget.hpp"
@@ -30,6 +26,7 @@
 #include "safe_path.hpp"
 #include "sha256_hasher.hpp"
 #include "stella/sdk/sdk.hpp"
+#include "two_thread_read.hpp"
 #include "utf8_conversion_scope.hpp"
 
 namespace stella_importer {
@@ -43,9 +40,6 @@ constexpr unsigned char kGzipMagic0 = 0x1f;
 constexpr unsigned char kGzipMagic1 = 0x8b;
 /// recognizes() looks at no more than this many leading directory entries for manifest.json.
 constexpr int kSniffEntries = 4;
-/// Files read ahead of the one being turned into sink calls, and their bytes at most.
-constexpr std::size_t kFilesInFlight = 1024;
-constexpr std::size_t kBytesInFlight = std::size_t{32} << 20;
 
 struct ArchiveCloser {
   void operator()(archive* a) const { archive_read_free(a); }
@@ -129,28 +123,12 @@ std::string entry_kind(const archive_entry* entry) {
   }
 }
 
-/// What the archive walk hands to the thread that calls the sink, in archive order.
-struct ArchiveItem {
-  enum class Kind { file, problem, end, failure };
-  Kind kind = Kind::end;
-  std::string path = {};
-  std::string content = {};
-  sdk::SourceProblem problem = {};
-  std::exception_ptr failure = {};
-};
-
-using ArchiveHandoff = BoundedHandoff<ArchiveItem>;
-
-/// Thrown inside the walk when the other side stopped taking items (it failed or was done).
-struct WalkAbandoned {};
-
 /// Reads the archive entry by entry: checks each, hashes it for the checksum comparison and hands
 /// it over. Thread-safety: runs on one thread, its own.
 class ArchiveWalk {
  public:
-  ArchiveWalk(const std::string& location, const sdk::ImportLimits& limits, ArchiveHandoff& handoff)
+  ArchiveWalk(const std::string& location, const sdk::ImportLimits& limits)
       : location_(location),
-        handoff_(handoff),
         budget_(limits, location),
         archive_(open_archive(location)),
         spool_(std::tmpfile()) {
@@ -165,38 +143,20 @@ class ArchiveWalk {
   ArchiveWalk(const ArchiveWalk&) = delete;
   ArchiveWalk& operator=(const ArchiveWalk&) = delete;
 
-  /// Walks the whole archive; the last item handed over says how it ended.
-  void run() noexcept {
-    try {
-      walk();
-      hand_over({ArchiveItem::Kind::end});
-    } catch (const WalkAbandoned&) {
-      // The other side has stopped; nobody waits for more.
-    } catch (...) {
-      try {
-        hand_over({ArchiveItem::Kind::failure, {}, {}, {}, std::current_exception()});
-      } catch (...) {
-        // Abandoned meanwhile, or out of memory: the other side stops on its own.
-      }
-    }
+  /// Walks the whole archive, handing each file and problem to `feed` (on the reading thread).
+  void run(FileFeed& feed) {
+    feed_ = &feed;
+    walk();
+    feed.files_done();
   }
 
  private:
-  void hand_over(ArchiveItem item) {
-    const std::size_t bytes = item.content.size() + item.path.size();
-    if (!handoff_.push(std::move(item), bytes)) {
-      throw WalkAbandoned{};
-    }
-  }
-
   std::string file_sha256(std::string_view content) {
     hasher_.update(content);
     return hasher_.finish_hex();
   }
 
-  void problem(sdk::SourceProblem problem) {
-    hand_over({ArchiveItem::Kind::problem, {}, {}, std::move(problem)});
-  }
+  void problem(sdk::SourceProblem problem) { feed_->problem(std::move(problem)); }
 
   void walk() {
     archive_entry* entry = nullptr;
@@ -243,13 +203,14 @@ class ArchiveWalk {
         compare_checksums();
         continue;
       }
-      hand_over({ArchiveItem::Kind::file, path, read_entry(path, entry)});
+      feed_->file(path, read_entry(path, entry));
     }
     if (!checksums_seen_) {
       problem({"missing_file", bundle_format::kChecksumsFile, "the archive's last entry",
                "no such entry", "the archive has no checksums.sha256 (was it cut short?)"});
     }
   }
+
   [[noreturn]] void fail_reading(const std::string& where) {
     const char* reason = archive_error_string(archive_.get());
     throw sdk::Error(sdk::ErrorCode::invalid_input,
@@ -390,7 +351,7 @@ class ArchiveWalk {
   }
 
   std::string location_;
-  ArchiveHandoff& handoff_;
+  FileFeed* feed_ = nullptr;
   ImportBudget budget_;
   ArchiveHandle archive_;
   std::unique_ptr<std::FILE, FileCloser> spool_;
@@ -403,46 +364,23 @@ class ArchiveWalk {
   bool checksums_seen_ = false;
 };
 
-/// Turns the walk's items into sink calls on the calling thread, in archive order.
+/// Reads the archive on two threads: the walk decompresses and checks, the calling thread feeds the
+/// bundle format reader.
 void read_archive(const std::string& location, const sdk::ImportLimits& limits,
                   sdk::ImportSink& sink, sdk::HostContext& ctx) {
+  // The reader names the source in its messages through a budget of its own: the walk counts
+  // against its own.
   ImportBudget names(limits, location);
   BundleFormatReader reader(sink, names);
-  ArchiveHandoff handoff(kFilesInFlight, kBytesInFlight);
   // Opening the archive fails here, on the calling thread, before the walk starts.
-  auto walk = std::make_unique<ArchiveWalk>(location, limits, handoff);
-  std::thread walker([&walk] {
-    const Utf8ConversionScope utf8;
-    walk->run();
-  });
-  struct StopWalk {
-    ArchiveHandoff& handoff;
-    std::thread& walker;
-    ~StopWalk() {
-      handoff.close();
-      walker.join();
-    }
-  } stop{handoff, walker};
-  std::uint64_t files = 0;
-  while (std::optional<ArchiveItem> item = handoff.pop()) {
-    switch (item->kind) {
-      case ArchiveItem::Kind::file:
-        reader.file(item->path, item->content);
-        ctx.progress(++files, 0);
-        if (ctx.cancelled()) {
-          throw sdk::Error(sdk::ErrorCode::cancelled, location + ": reading was cancelled");
-        }
-        break;
-      case ArchiveItem::Kind::problem:
-        sink.problem(item->problem);
-        break;
-      case ArchiveItem::Kind::failure:
-        std::rethrow_exception(item->failure);
-      case ArchiveItem::Kind::end:
-        reader.finish();
-        return;
-    }
-  }
+  ArchiveWalk walk(location, limits);
+  read_on_two_threads(
+      location,
+      [&walk](FileFeed& feed) {
+        const Utf8ConversionScope utf8;
+        walk.run(feed);
+      },
+      reader, sink, ctx, 0);
 }
 
 class PortableImporter final : public sdk::StorageImporter {
