@@ -1,8 +1,9 @@
-// PgConnection against a real PostgreSQL: parameters (text, NULL, binary bytea), the SDK's
-// Database, transactions, connection failures.
+// PgConnection against a real PostgreSQL: parameters (text, NULL, binary bytea, text[] literals),
+// the SDK's Database, transactions, connection failures.
 #include <boost/test/unit_test.hpp>
 
 #include <string>
+#include <vector>
 
 #include "stella/host/store/pg_connection.hpp"
 #include "stella/sdk/error.hpp"
@@ -57,6 +58,24 @@ BOOST_AUTO_TEST_CASE(text_parameters_round_trip_including_null) {
 
   const auto updated = connection->exec("UPDATE item SET note = $1", {"n"});
   BOOST_TEST(updated.affected_rows() == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_text_array_literal_reaches_the_server_element_for_element) {
+  stella::test::ScratchDatabase database("pgarray");
+  const auto connection = PgConnection::connect(database.conninfo());
+  const std::vector<std::string> items = {"plain", "with,comma", "q\"uote", "back\\slash",
+                                          "",      "{braces}",   "NULL"};
+  const auto result = connection->exec(
+      "SELECT cardinality(a), a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[7] IS NULL "
+      "FROM (SELECT $1::text[] AS a) s",
+      {stella::host::text_array_literal(items)});
+  BOOST_TEST(result.get_int64(0, 0) == 7);
+  for (int i = 0; i < 7; ++i) {
+    BOOST_TEST(result.get(0, i + 1) == items[static_cast<std::size_t>(i)]);
+  }
+  // Quoted, "NULL" is the text NULL, not a null element.
+  BOOST_TEST(result.get(0, 8) == "f");
+  BOOST_TEST(stella::host::text_array_literal({}) == "{}");
 }
 
 BOOST_AUTO_TEST_CASE(binary_bytea_parameter_and_binary_result_keep_every_byte) {

@@ -39,15 +39,6 @@ constexpr const char* kDeferrableSql =
     "  AND NOT EXISTS (SELECT 1 FROM pg_constraint x WHERE x.conindid = i.indexrelid) "
     "ORDER BY 1";
 
-/// A text[] literal of plain names (table names of schema evidence: letters, digits, '_').
-std::string name_array(std::span<const std::string> names) {
-  std::string literal = "{";
-  for (const std::string& name : names) {
-    literal += (literal.size() > 1 ? "," : "") + name;
-  }
-  return literal + "}";
-}
-
 }  // namespace
 
 DeferredKeys defer_key_builds(PgConnection& connection, std::span<const std::string> tables) {
@@ -61,7 +52,7 @@ DeferredKeys defer_key_builds(PgConnection& connection, std::span<const std::str
   }
   // Taken before the catalog is read, so that no session holds a lock the drops would wait for.
   connection.exec("LOCK TABLE " + locked + " IN ACCESS EXCLUSIVE MODE");
-  const PgResult found = connection.exec(kDeferrableSql, {name_array(tables)});
+  const PgResult found = connection.exec(kDeferrableSql, {text_array_literal(tables)});
   for (int row = 0; row < found.rows(); ++row) {
     keys.names.emplace_back(found.get(row, 0));
     keys.rebuild_statements.emplace_back(found.get(row, 2));

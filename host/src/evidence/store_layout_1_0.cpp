@@ -290,26 +290,6 @@ std::optional<StoredGlobalRoot> read_global_root(PgConnection& connection) {
                           rows.get_int64(0, 4),        std::string(rows.get(0, 5))};
 }
 
-/// A PostgreSQL text[] literal ({"a","b"}) of `items`, each quoted and escaped, for one
-/// parameter that stands for many ids.
-std::string text_array_literal(std::span<const std::string> items) {
-  std::string literal = "{";
-  for (const std::string& item : items) {
-    if (literal.size() > 1) {
-      literal += ',';
-    }
-    literal += '"';
-    for (const char c : item) {
-      if (c == '"' || c == '\\') {
-        literal += '\\';
-      }
-      literal += c;
-    }
-    literal += '"';
-  }
-  return literal + "}";
-}
-
 std::vector<SigningKeyRecord> read_signing_keys(PgConnection& connection) {
   const PgResult rows = connection.exec(
       "SELECT key_id, algorithm, public_key_pem FROM evidence.signing_keys ORDER BY key_id");

@@ -335,26 +335,6 @@ std::vector<SigningKeyRecord> read_signing_keys(PgConnection& connection) {
   return keys;
 }
 
-/// A PostgreSQL text[] literal ({"a","b"}) of `items`, each quoted and escaped, for one
-/// parameter that stands for many ids.
-std::string text_array_literal(std::span<const std::string> items) {
-  std::string literal = "{";
-  for (const std::string& item : items) {
-    if (literal.size() > 1) {
-      literal += ',';
-    }
-    literal += '"';
-    for (const char c : item) {
-      if (c == '"' || c == '\\') {
-        literal += '\\';
-      }
-      literal += c;
-    }
-    literal += '"';
-  }
-  return literal + "}";
-}
-
 /// An int4 field for a binary COPY: its four bytes in network order.
 std::string int32_field(std::int32_t value) {
   const auto bits = static_cast<std::uint32_t>(value);

@@ -58,25 +58,12 @@ PgParam text_param(const std::optional<std::string>& value) {
   return PgParam{value, false};
 }
 
-/// A text[] parameter in PostgreSQL's array literal form: every element double-quoted, with
-/// backslash and double quote escaped.
+/// A text[] parameter (NULL when there is no list).
 PgParam array_param(const std::optional<std::vector<std::string>>& values) {
   if (!values) {
     return PgParam{std::nullopt, false};
   }
-  std::string literal = "{";
-  for (const std::string& value : *values) {
-    literal += literal.size() > 1 ? ",\"" : "\"";
-    for (const char c : value) {
-      if (c == '\\' || c == '"') {
-        literal.push_back('\\');
-      }
-      literal.push_back(c);
-    }
-    literal.push_back('"');
-  }
-  literal.push_back('}');
-  return PgParam{literal, false};
+  return PgParam{text_array_literal(*values), false};
 }
 
 /// Accumulates the rows to write and the root of the bundle being read.

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -130,5 +131,9 @@ class PgTransaction {
   PgConnection& connection_;
   bool done_ = false;
 };
+
+/// A PostgreSQL text[] literal ({"a","b"}) of `items`, each quoted and escaped, for one parameter
+/// that stands for many values (`= ANY ($1::text[])`).
+std::string text_array_literal(std::span<const std::string> items);
 
 }  // namespace stella::host
