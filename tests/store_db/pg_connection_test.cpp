@@ -78,6 +78,22 @@ BOOST_AUTO_TEST_CASE(a_text_array_literal_reaches_the_server_element_for_element
   BOOST_TEST(stella::host::text_array_literal({}) == "{}");
 }
 
+BOOST_AUTO_TEST_CASE(the_sqlstate_of_a_server_error_is_recognised) {
+  stella::test::ScratchDatabase database("pgstate");
+  const auto connection = PgConnection::connect(database.conninfo());
+  connection->exec("CREATE TABLE item (id bigint PRIMARY KEY)");
+  connection->exec("INSERT INTO item VALUES (1)");
+  try {
+    connection->exec("INSERT INTO item VALUES (1)");
+    BOOST_FAIL("a duplicate key was accepted");
+  } catch (const Error& error) {
+    BOOST_TEST(stella::host::reports_sqlstate(error, "23505"), error.what());
+    BOOST_TEST(!stella::host::reports_sqlstate(error, "23503"), error.what());
+  }
+  BOOST_TEST(
+      !stella::host::reports_sqlstate(Error(ErrorCode::internal, "no server involved"), "23505"));
+}
+
 BOOST_AUTO_TEST_CASE(binary_bytea_parameter_and_binary_result_keep_every_byte) {
   stella::test::ScratchDatabase database("pgconn");
   const auto connection = PgConnection::connect(database.conninfo());

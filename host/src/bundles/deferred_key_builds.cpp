@@ -8,9 +8,8 @@
 namespace stella::host {
 namespace {
 
-/// How PgConnection reports PostgreSQL's unique_violation (a build that found two rows with one
-/// key).
-constexpr std::string_view kUniqueViolation = "[SQLSTATE 23505";
+/// PostgreSQL's unique_violation: a build that found two rows with one key.
+constexpr std::string_view kUniqueViolation = "23505";
 /// Memory for each build's sort: a million keys of an artifact table sort in memory instead of
 /// spilling to temporary files (PostgreSQL's default is 64 MB).
 constexpr const char* kBuildMemory = "256MB";
@@ -72,7 +71,7 @@ void build_deferred_keys(PgConnection& connection, const DeferredKeys& keys) {
     try {
       connection.exec(keys.rebuild_statements[i]);
     } catch (const sdk::Error& e) {
-      if (std::string_view(e.what()).find(kUniqueViolation) == std::string_view::npos) {
+      if (!reports_sqlstate(e, kUniqueViolation)) {
         throw;
       }
       throw sdk::Error(sdk::ErrorCode::verification_failed,

@@ -25,8 +25,8 @@ constexpr const char* kStepLockTimeout = "60s";
 /// sort on disk is several times slower. Raised for these transactions only.
 constexpr const char* kIndexBuildMemory = "256MB";
 
-/// How PgConnection reports PostgreSQL's foreign_key_violation.
-constexpr std::string_view kForeignKeyViolation = "[SQLSTATE 23503";
+/// PostgreSQL's foreign_key_violation.
+constexpr std::string_view kForeignKeyViolation = "23503";
 
 std::string unqualified_name(int generation) {
   return "artifact_digests_g" + std::to_string(generation);
@@ -99,7 +99,7 @@ void validate_foreign_key(PgConnection& connection, const std::string& table,
   try {
     connection.exec("ALTER TABLE " + table + " VALIDATE CONSTRAINT " + constraint);
   } catch (const sdk::Error& error) {
-    if (std::string_view(error.what()).find(kForeignKeyViolation) == std::string_view::npos) {
+    if (!reports_sqlstate(error, kForeignKeyViolation)) {
       throw;
     }
     throw sdk::Error(sdk::ErrorCode::verification_failed,

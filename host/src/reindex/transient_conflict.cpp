@@ -1,6 +1,8 @@
-// PgConnection reports the SQLSTATE inside the message ("[SQLSTATE 40P01]"); the error code alone
-// (refused) also covers lost connections, which a retry on the same connection cannot fix.
+// The SQLSTATE, not the error code: refused also covers lost connections, which a retry on the same
+// connection cannot fix.
 #include "reindex/transient_conflict.hpp"
+
+#include "stella/host/store/pg_connection.hpp"
 
 #include <array>
 #include <string_view>
@@ -8,11 +10,10 @@
 namespace stella::host {
 
 bool is_retryable_conflict(const sdk::Error& error) {
-  static constexpr std::array<std::string_view, 4> kMarkers = {
-      "[SQLSTATE 40P01", "[SQLSTATE 40001", "[SQLSTATE 55P03", "[SQLSTATE 23505"};
-  const std::string_view message = error.what();
-  for (const std::string_view marker : kMarkers) {
-    if (message.find(marker) != std::string_view::npos) {
+  static constexpr std::array<std::string_view, 4> kRetryable = {"40P01", "40001", "55P03",
+                                                                 "23505"};
+  for (const std::string_view sqlstate : kRetryable) {
+    if (reports_sqlstate(error, sqlstate)) {
       return true;
     }
   }

@@ -1,11 +1,16 @@
 #include "store/pg_error.hpp"
 
+#include "stella/host/store/pg_connection.hpp"
+
 #include <libpq-fe.h>
 
 #include <cstring>
 
 namespace stella::host {
 namespace {
+
+/// What precedes the SQLSTATE in every message throw_statement_error writes.
+constexpr std::string_view kSqlstateMarker = "[SQLSTATE ";
 
 /// Longest statement excerpt quoted in an error message.
 constexpr std::size_t kStatementExcerptLength = 120;
@@ -106,7 +111,7 @@ void throw_statement_error(pg_conn* connection, pg_result* result, std::string_v
   if (!detail.empty()) {
     message += " (" + detail + ")";
   }
-  message += sqlstate.empty() ? " [no SQLSTATE" : " [SQLSTATE " + sqlstate;
+  message += sqlstate.empty() ? " [no SQLSTATE" : " " + std::string(kSqlstateMarker) + sqlstate;
   if (connection_lost) {
     message += ", connection lost";
   }
@@ -116,6 +121,11 @@ void throw_statement_error(pg_conn* connection, pg_result* result, std::string_v
     message += " in statement: " + statement;
   }
   throw sdk::Error(code, message, hint_for(code, sqlstate, server_hint));
+}
+
+bool reports_sqlstate(const sdk::Error& error, std::string_view sqlstate) {
+  return std::string_view(error.what())
+             .find(std::string(kSqlstateMarker) + std::string(sqlstate)) != std::string_view::npos;
 }
 
 }  // namespace stella::host

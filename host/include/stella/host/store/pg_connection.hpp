@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "stella/sdk/database.hpp"
+#include "stella/sdk/error.hpp"
 
 struct pg_conn;
 struct pg_result;
@@ -131,6 +132,10 @@ class PgTransaction {
   PgConnection& connection_;
   bool done_ = false;
 };
+
+/// True when `error` is PgConnection's report of a server error with SQLSTATE `sqlstate` ("23505"
+/// for unique_violation): the SQLSTATE travels in the message, as "[SQLSTATE 23505".
+bool reports_sqlstate(const sdk::Error& error, std::string_view sqlstate);
 
 /// A PostgreSQL text[] literal ({"a","b"}) of `items`, each quoted and escaped, for one parameter
 /// that stands for many values (`= ANY ($1::text[])`).
