@@ -17,8 +17,8 @@ constexpr std::size_t kSha256Bytes = 32;
                            "check the OpenSSL installation (openssl version)");
 }
 
-/// SHA-256 fetched once: an implicit fetch on every initialisation costs as much as hashing a
-/// few hundred bytes, and importers hash a million small files.
+/// SHA-256 fetched once: an implicit fetch on every digest costs as much as hashing a few hundred
+/// bytes, and importers hash a million small files.
 const EVP_MD* sha256_md() {
   static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   if (md == nullptr) {
@@ -29,36 +29,13 @@ const EVP_MD* sha256_md() {
 
 }  // namespace
 
-Sha256Hasher::Sha256Hasher() : ctx_(EVP_MD_CTX_new()) {
-  if (ctx_ == nullptr) {
-    openssl_failed("EVP_MD_CTX_new");
-  }
-  restart();
-}
-
-Sha256Hasher::~Sha256Hasher() {
-  EVP_MD_CTX_free(ctx_);
-}
-
-void Sha256Hasher::restart() {
-  if (EVP_DigestInit_ex2(ctx_, sha256_md(), nullptr) != 1) {
-    openssl_failed("EVP_DigestInit_ex2");
-  }
-}
-
-void Sha256Hasher::update(std::string_view bytes) {
-  if (EVP_DigestUpdate(ctx_, bytes.data(), bytes.size()) != 1) {
-    openssl_failed("EVP_DigestUpdate");
-  }
-}
-
-std::string Sha256Hasher::finish_hex() {
+std::string sha256_hex(std::string_view bytes) {
   std::array<unsigned char, kSha256Bytes> digest{};
   unsigned int length = 0;
-  if (EVP_DigestFinal_ex(ctx_, digest.data(), &length) != 1 || length != kSha256Bytes) {
-    openssl_failed("EVP_DigestFinal_ex");
+  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, sha256_md(), nullptr) != 1 ||
+      length != kSha256Bytes) {
+    openssl_failed("EVP_Digest");
   }
-  restart();
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
   hex.reserve(2 * kSha256Bytes);
@@ -67,12 +44,6 @@ std::string Sha256Hasher::finish_hex() {
     hex += kHex[byte & 0x0f];
   }
   return hex;
-}
-
-std::string sha256_hex(std::string_view bytes) {
-  thread_local Sha256Hasher hasher;
-  hasher.update(bytes);
-  return hasher.finish_hex();
 }
 
 }  // namespace stella_importer

@@ -151,11 +151,6 @@ class ArchiveWalk {
   }
 
  private:
-  std::string file_sha256(std::string_view content) {
-    hasher_.update(content);
-    return hasher_.finish_hex();
-  }
-
   void problem(sdk::SourceProblem problem) { feed_->problem(std::move(problem)); }
 
   void walk() {
@@ -249,7 +244,7 @@ class ArchiveWalk {
       done += static_cast<std::size_t>(got);
       check_expansion();
     }
-    const std::string line = checksum_line_text(file_sha256(content), path);
+    const std::string line = checksum_line_text(sha256_hex(content), path);
     if (std::fwrite(line.data(), 1, line.size(), spool_.get()) != line.size()) {
       throw sdk::Error(sdk::ErrorCode::internal, "cannot write the checksum spool",
                        "check the free space of $TMPDIR (or /tmp)");
@@ -355,7 +350,6 @@ class ArchiveWalk {
   ImportBudget budget_;
   ArchiveHandle archive_;
   std::unique_ptr<std::FILE, FileCloser> spool_;
-  Sha256Hasher hasher_;
   std::string last_path_;
   std::string pending_spool_line_;
   /// getline's buffer for the spool (malloc'ed by getline, freed with the reader).

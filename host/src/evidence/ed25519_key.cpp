@@ -127,14 +127,7 @@ std::string Ed25519Key::public_pem() const {
 }
 
 std::string Ed25519Key::raw_public_key() const {
-  std::string raw(kEd25519KeyBytes, '\0');
-  std::size_t length = raw.size();
-  if (EVP_PKEY_get_raw_public_key(key_.get(), reinterpret_cast<unsigned char*>(raw.data()),
-                                  &length) != kOpenSslOk) {
-    openssl_failure("EVP_PKEY_get_raw_public_key");
-  }
-  raw.resize(length);
-  return raw;
+  return std::string(reinterpret_cast<const char*>(public_key_.data()), public_key_.size());
 }
 
 }  // namespace stella::host

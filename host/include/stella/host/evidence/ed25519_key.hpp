@@ -40,7 +40,7 @@ class Ed25519Key {
  private:
   explicit Ed25519Key(std::shared_ptr<evp_pkey_st> key);
   std::shared_ptr<evp_pkey_st> key_;
-  /// The raw public key, as libsodium verifies with it.
+  /// The raw public key, read once from the EVP_PKEY: libsodium verifies with it.
   std::array<std::uint8_t, kEd25519KeyBytes> public_key_{};
 };
 
