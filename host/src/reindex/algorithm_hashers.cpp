@@ -38,15 +38,23 @@ OwnedHasher writing_hasher(PluginRegistry& registry, std::string_view algorithm)
   return OwnedHasher(std::move(plugin), std::move(hasher), std::move(source));
 }
 
-OwnedHasher verifying_hasher(PluginRegistry& registry, std::string_view algorithm) {
+std::unique_ptr<TreeHasher> built_in_hasher(std::string_view algorithm) {
   const std::vector<std::string> built_in = evp_hasher_algorithms();
-  if (std::find(built_in.begin(), built_in.end(), algorithm) != built_in.end()) {
-    try {
-      return OwnedHasher(nullptr, make_evp_hasher(algorithm), "built-in OpenSSL");
-    } catch (const sdk::Error&) {
-      // This OpenSSL lacks the digest (sm3 without its provider); a plugin may still have it.
-    }
+  if (std::find(built_in.begin(), built_in.end(), algorithm) == built_in.end()) {
+    return nullptr;
   }
+  try {
+    return make_evp_hasher(algorithm);
+  } catch (const sdk::Error&) {
+    return nullptr;  // This OpenSSL lacks the digest (sm3 without its provider).
+  }
+}
+
+OwnedHasher verifying_hasher(PluginRegistry& registry, std::string_view algorithm) {
+  if (std::unique_ptr<TreeHasher> hasher = built_in_hasher(algorithm)) {
+    return OwnedHasher(nullptr, std::move(hasher), "built-in OpenSSL");
+  }
+  // A plugin may still have it.
   return writing_hasher(registry, algorithm);
 }
 

@@ -39,6 +39,10 @@ std::vector<std::string> installed_reindex_algorithms(const PluginRegistry& regi
 /// now). Throws sdk::Error(refused) listing the installed algorithms when no plugin provides it.
 OwnedHasher writing_hasher(PluginRegistry& registry, std::string_view algorithm);
 
+/// The host's built-in OpenSSL hasher of `algorithm`, or nullptr when it has none (an algorithm
+/// only a plugin provides, or one this OpenSSL lacks, as sm3 without its provider).
+std::unique_ptr<TreeHasher> built_in_hasher(std::string_view algorithm);
+
 /// The hasher that verifies a generation of `algorithm`: the host's built-in OpenSSL hasher when
 /// it knows the algorithm (an implementation independent of the plugin that wrote the digests),
 /// otherwise the reindexer plugin providing it. Throws sdk::Error(refused) when neither exists.
