@@ -121,6 +121,7 @@ std::vector<std::string> GenerationStore::ingest_on(host::PgConnection& connecti
       artifacts.emplace_back(path_for(i), content_for(tenant, bundle, i, options.batch_label));
     }
     std::sort(artifacts.begin(), artifacts.end());
+    const bool first_bundle = bundle == bundle_ids.front();
     for (const auto& [path, content] : artifacts) {
       const auto sha256 = host::make_evp_hasher("sha256");
       const std::string address = host::format_digest("sha256", sha256->digest(bytes_of(content)));
@@ -133,6 +134,9 @@ std::vector<std::string> GenerationStore::ingest_on(host::PgConnection& connecti
           "INSERT INTO evidence.artifacts (bundle_id, path, tenant_id, media_type, size_bytes, "
           "content_address) VALUES ($1, $2, $3, 'application/json', $4, $5)",
           {bundle, path, tenant, std::to_string(content.size()), address});
+    }
+    if (first_bundle && options.before_first_digest) {
+      options.before_first_digest(connection);
     }
     for (const LiveGeneration& generation : generations) {
       const auto hasher = host::make_evp_hasher(generation.algorithm);
@@ -159,6 +163,33 @@ std::vector<std::string> GenerationStore::ingest_on(host::PgConnection& connecti
   }
   transaction.commit();
   return bundle_ids;
+}
+
+ProcessResult GenerationStore::reindex_newer_records_only() {
+  IngestOptions old_records;
+  old_records.created_from = "2025-06-01T00:00:00Z";
+  old_records.batch_label = "old";
+  ingest(old_records);
+  ingest(IngestOptions{});
+  return stella({"evidence", "reindex", "--algorithm", "sha512", "--since", "2026-01-01"});
+}
+
+void GenerationStore::unpartition_digest_table() {
+  host::PgTransaction transaction(*connection_);
+  connection_->exec(
+      "CREATE TABLE evidence.artifact_digests_plain "
+      "(LIKE evidence.artifact_digests INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
+  connection_->exec(
+      "INSERT INTO evidence.artifact_digests_plain SELECT * FROM evidence.artifact_digests");
+  connection_->exec("DROP TABLE evidence.artifact_digests");
+  connection_->exec("ALTER TABLE evidence.artifact_digests_plain RENAME TO artifact_digests");
+  connection_->exec(
+      "ALTER TABLE evidence.artifact_digests ADD PRIMARY KEY (generation, bundle_id, path), "
+      "ADD FOREIGN KEY (bundle_id, path) REFERENCES evidence.artifacts (bundle_id, path), "
+      "ADD FOREIGN KEY (generation) REFERENCES evidence.digest_generations (generation)");
+  connection_->exec(
+      "CREATE INDEX artifact_digests_by_artifact ON evidence.artifact_digests (bundle_id, path)");
+  transaction.commit();
 }
 
 void recompute_generation_roots(host::PgConnection& connection, int generation,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -34,6 +35,10 @@ struct IngestOptions {
   /// Distinguishes bundles and contents of separate ingests.
   std::string batch_label = "a";
   IngestGenerations generations = IngestGenerations::every_live;
+  /// Called once inside the ingest's transaction, on its connection, when the first bundle's
+  /// artifacts are written and before any digest: where an ingest holds evidence.bundles and
+  /// evidence.artifacts and is about to write evidence.artifact_digests.
+  std::function<void(host::PgConnection&)> before_first_digest;
 };
 
 /// Tenant ids the fixture uses, in order.
@@ -58,6 +63,14 @@ class GenerationStore {
   /// Runs the real CLI against this store, with extra arguments after `--database`.
   ProcessResult stella(const std::vector<std::string>& args,
                        const std::map<std::string, std::string>& environment = {}) const;
+
+  /// Ingests records created in 2025 and in 2026, then reindexes to sha512 with --since
+  /// 2026-01-01: generation 2 is left building, covering only the 2026 records. Returns that run.
+  ProcessResult reindex_newer_records_only();
+
+  /// Replaces the partitioned evidence.artifact_digests by one plain table with the same rows,
+  /// key, foreign keys and index: the layout schema 2.0 had before it was partitioned.
+  void unpartition_digest_table();
 
   /// A digest (md5 over the rows in order) of what a query returns: to prove tables unchanged.
   std::string rows_digest(const std::string& ordered_query);

@@ -282,13 +282,7 @@ BOOST_AUTO_TEST_CASE(since_covers_recent_records_and_seals_only_when_all_are_cov
 
 BOOST_AUTO_TEST_CASE(a_record_lost_while_building_stops_the_seal_and_says_what_to_do) {
   GenerationStore store("rx_lost");
-  IngestOptions old_records;
-  old_records.created_from = "2025-06-01T00:00:00Z";
-  old_records.batch_label = "old";
-  store.ingest(old_records);
-  store.ingest(IngestOptions{});
-  const ProcessResult partial =
-      store.stella({"evidence", "reindex", "--algorithm", "sha512", "--since", "2026-01-01"});
+  const ProcessResult partial = store.reindex_newer_records_only();
   BOOST_TEST_REQUIRE(partial.exit_code == 0, partial.err);
   // Removed by hand behind stella's back: an artifact whose new digest is already written.
   const std::string lost = store.scalar(
@@ -318,21 +312,7 @@ BOOST_AUTO_TEST_CASE(a_store_whose_digest_table_is_not_partitioned_is_reindexed_
   GenerationStore store("rx_unpartitioned");
   store.ingest(IngestOptions{});
   const std::string artifacts = store.scalar("SELECT count(*) FROM evidence.artifacts");
-  auto& sql = store.connection();
-  sql.exec("BEGIN");
-  sql.exec(
-      "CREATE TABLE evidence.artifact_digests_plain "
-      "(LIKE evidence.artifact_digests INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
-  sql.exec("INSERT INTO evidence.artifact_digests_plain SELECT * FROM evidence.artifact_digests");
-  sql.exec("DROP TABLE evidence.artifact_digests");
-  sql.exec("ALTER TABLE evidence.artifact_digests_plain RENAME TO artifact_digests");
-  sql.exec(
-      "ALTER TABLE evidence.artifact_digests ADD PRIMARY KEY (generation, bundle_id, path), "
-      "ADD FOREIGN KEY (bundle_id, path) REFERENCES evidence.artifacts (bundle_id, path), "
-      "ADD FOREIGN KEY (generation) REFERENCES evidence.digest_generations (generation)");
-  sql.exec(
-      "CREATE INDEX artifact_digests_by_artifact ON evidence.artifact_digests (bundle_id, path)");
-  sql.exec("COMMIT");
+  store.unpartition_digest_table();
 
   const ProcessResult run =
       store.stella({"evidence", "reindex", "--algorithm", "sha512", "--batch-size", "5"});

@@ -150,7 +150,7 @@ void create_generation_digests_table(PgConnection& connection, int generation) {
                   "_generation_check CHECK (generation = " + std::to_string(generation) + "))");
 }
 
-void attach_generation_digests(PgConnection& connection, int generation) {
+void build_generation_keys(PgConnection& connection, int generation) {
   const std::string name = unqualified_name(generation);
   if (generation_digests_attached(connection, generation) || !table_exists(connection, name)) {
     return;
@@ -189,12 +189,28 @@ void attach_generation_digests(PgConnection& connection, int generation) {
       }
     }
   });
+}
+
+void attach_generation_digests(PgConnection& connection, int generation) {
+  build_generation_keys(connection, generation);
+  const std::string name = unqualified_name(generation);
+  if (generation_digests_attached(connection, generation) || !table_exists(connection, name)) {
+    return;
+  }
+  const std::string table = "evidence." + name;
   // The key, index and foreign keys match the parent's, so the attach adopts them instead of
   // building its own; CHECK (generation = N) spares the scan of this table. The default partition
   // is scanned for rows of generation N under an exclusive lock on it, after the last of them
   // moved in.
   locked_step(connection, [&] {
-    // Locked first, so that no writer adds a row of generation N between the move and the scan.
+    // Locked in the order ingest takes them: evidence.artifacts (whose foreign key the attach
+    // adopts, which needs SHARE ROW EXCLUSIVE on it), then the default partition. Locked the
+    // other way round, an ingest that has written artifacts and goes on to write their digests
+    // waits for the default partition while this waits for evidence.artifacts: a deadlock, which
+    // PostgreSQL ends by failing one of the two.
+    connection.exec("LOCK TABLE evidence.artifacts IN SHARE ROW EXCLUSIVE MODE");
+    // Then the default partition, so that no writer adds a row of generation N between the move
+    // and the scan.
     connection.exec(std::string("LOCK TABLE ") + kDefaultPartition + " IN ACCESS EXCLUSIVE MODE");
     move_stray_digests(connection, table, generation);
     connection.exec(std::string("ALTER TABLE ") + kStoreTable + " ATTACH PARTITION " + table +

@@ -29,15 +29,20 @@ void create_generation_digests_table(PgConnection& connection, int generation);
 /// until attach_generation_digests moves them).
 std::int64_t count_generation_digests(PgConnection& connection, int generation);
 
-/// Gives the generation's table the primary key and by-artifact index (built in bulk), its foreign
-/// keys (declared NOT VALID, then validated in one join) and attaches it as the generation's
-/// partition, once the batches are done and before the seal. Each step runs in its own short
+/// Gives the generation's table the primary key and by-artifact index (built in bulk) and its
+/// foreign keys (declared NOT VALID, then validated in one join). Each step runs in its own short
 /// transaction under the seal lock and is skipped when already done, so a rerun after a crash
-/// picks up where this stopped. Rows of the generation that writers put into the default partition
-/// are moved in first. From the attach on, the generation's digests are seen through
-/// evidence.artifact_digests, as a building generation's always were before partitioning; it is
-/// not attached inside the sealing transaction because that holds evidence.bundles, which ingest
-/// may wait for while holding the default partition the attach needs.
+/// picks up where this stopped. Nothing to do once the table is attached, or on an unpartitioned
+/// store.
+void build_generation_keys(PgConnection& connection, int generation);
+
+/// build_generation_keys, then attaches the table as the generation's partition, once the batches
+/// are done and before the seal; skipped when already attached. Rows of the generation that
+/// writers put into the default partition are moved in first. From the attach on, the
+/// generation's digests are seen through evidence.artifact_digests, as a building generation's
+/// always were before partitioning. The attach locks evidence.artifacts before the default
+/// partition, in the order ingest writes them, so that it waits for an ingest in progress instead
+/// of deadlocking with it.
 void attach_generation_digests(PgConnection& connection, int generation);
 
 /// True when the generation's digests are part of evidence.artifact_digests: its table is attached,

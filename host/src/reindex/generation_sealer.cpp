@@ -277,8 +277,16 @@ SealResult sealing_transaction(PgConnection& connection, const SealInputs& input
   connection.exec("SET LOCAL synchronous_commit = on");
   connection.exec(std::string("SET LOCAL lock_timeout = '") + kSealLockTimeout + "'");
   connection.exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kReindexSealLockKey)});
+  // Ingest inserts bundles and artifacts under ROW EXCLUSIVE, which SHARE ROW EXCLUSIVE excludes:
+  // from here to commit no new evidence lands, so the roots cover exactly what is stored. Taken
+  // before any other lock an ingest may need: an ingest holding evidence.bundles goes on to write
+  // digests, whose foreign key locks this generation's row in evidence.digest_generations, so
+  // locking that row first would be a deadlock. The row lock is NO KEY UPDATE for the same
+  // reason: the seal changes no key, and digests of the generation may still be written by the
+  // other workers of this run.
+  connection.exec("LOCK TABLE evidence.bundles, evidence.artifacts IN SHARE ROW EXCLUSIVE MODE");
   const PgResult state = connection.exec(
-      "SELECT state FROM evidence.digest_generations WHERE generation = $1 FOR UPDATE",
+      "SELECT state FROM evidence.digest_generations WHERE generation = $1 FOR NO KEY UPDATE",
       {std::to_string(inputs.run.generation)});
   if (state.rows() == 0) {
     throw sdk::Error(sdk::ErrorCode::refused,
@@ -303,9 +311,6 @@ SealResult sealing_transaction(PgConnection& connection, const SealInputs& input
                      "the store's generations changed while the reindex ran; run `stella evidence "
                      "integrity-check --deep`");
   }
-  // Ingest inserts bundles and artifacts under ROW EXCLUSIVE, which SHARE ROW EXCLUSIVE excludes:
-  // from here to commit no new evidence lands, so the roots cover exactly what is stored.
-  connection.exec("LOCK TABLE evidence.bundles, evidence.artifacts IN SHARE ROW EXCLUSIVE MODE");
   SealResult result;
   result.stragglers = cover_stragglers(connection, inputs, false);
   result.gap = coverage_gap(connection, inputs.run.generation, inputs.run.since);

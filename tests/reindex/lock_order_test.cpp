@@ -1,0 +1,190 @@
+// The reindex's locking steps meet an ingest in the middle of its transaction, at the one moment
+// where a wrong lock order deadlocks: the ingest has written bundles and artifacts and is about to
+// write their digests. PostgreSQL ends a deadlock by failing one side, and that side may be the
+// ingest: the "online" promise is that it never is. Each test stops the ingest there (a hook in
+// the test's ingest), waits until the reindex waits for it, then lets it go on; afterwards the
+// database's deadlock counter must still be zero.
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+#include <boost/test/unit_test.hpp>
+
+#include "reindex/generation_digests_table.hpp"
+#include "reindex/generation_store.hpp"
+#include "reindex/reindex_test_support.hpp"
+#include "support/background_stella.hpp"
+
+namespace {
+
+using stella::host::PgConnection;
+using stella::test::BackgroundStella;
+using stella::test::check_generation;
+using stella::test::GenerationStore;
+using stella::test::IngestOptions;
+using stella::test::mentions;
+using stella::test::ProcessResult;
+
+constexpr auto kPoll = std::chrono::milliseconds(20);
+constexpr auto kPatience = std::chrono::seconds(60);
+
+/// Polls `done` on the calling thread; throws (instead of a Boost.Test assertion, which is not for
+/// other threads) when it takes unreasonably long.
+template <typename Condition>
+void wait_for(Condition done, const std::string& what) {
+  const auto deadline = std::chrono::steady_clock::now() + kPatience;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw std::runtime_error("timed out waiting for " + what);
+    }
+    std::this_thread::sleep_for(kPoll);
+  }
+}
+
+/// True when some other session waits for a lock on `table`. pg_locks is read live, so this works
+/// inside the asking session's own open transaction.
+bool someone_waits_for(PgConnection& connection, const std::string& table) {
+  return connection
+             .exec(
+                 "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE relation = to_regclass($1) "
+                 "AND NOT granted AND pid <> pg_backend_pid())",
+                 {table})
+             .get(0, 0) == "t";
+}
+
+/// The deadlocks PostgreSQL detected in the store's database. Read once every other session has
+/// gone: a backend's counters reach the shared statistics when it exits, at the latest.
+std::string deadlocks_detected(GenerationStore& store) {
+  wait_for(
+      [&] {
+        return store.scalar(
+                   "SELECT count(*) FROM pg_stat_activity "
+                   "WHERE datname = current_database() AND pid <> pg_backend_pid()") == "0";
+      },
+      "the other sessions to end");
+  store.connection().exec("SELECT pg_stat_clear_snapshot()");
+  return store.scalar("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()");
+}
+
+/// One bundle of two artifacts, newer than everything else, stopped before its digests until
+/// `reindex_waits` holds.
+IngestOptions arrival_held_until(std::function<bool(PgConnection&)> reindex_waits,
+                                 std::atomic<bool>& holding) {
+  IngestOptions arrival;
+  arrival.tenants = 1;
+  arrival.bundles_per_tenant = 1;
+  arrival.artifacts_per_bundle = 2;
+  arrival.batch_label = "arriving";
+  arrival.created_from = "2026-03-01T00:00:00Z";
+  arrival.before_first_digest = [reindex_waits, &holding](PgConnection& connection) {
+    holding = true;
+    wait_for([&] { return reindex_waits(connection); }, "the reindex to wait for the ingest");
+  };
+  return arrival;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(lock_order)
+
+BOOST_AUTO_TEST_CASE(the_attach_waits_for_an_ingest_between_its_artifacts_and_its_digests) {
+  GenerationStore store("rx_lock_attach");
+  // Generation 2 left building (older records not covered yet), its keys built as a run that
+  // stopped just before the attach leaves them: the attach is all that is left to do.
+  const ProcessResult partial = store.reindex_newer_records_only();
+  BOOST_TEST_REQUIRE(partial.exit_code == 0, partial.err);
+  auto attacher = PgConnection::connect(store.conninfo());
+  stella::host::build_generation_keys(*attacher, 2);
+  BOOST_TEST_REQUIRE(store.scalar("SELECT count(*) FROM pg_constraint WHERE conrelid = "
+                                  "'evidence.artifact_digests_g2'::regclass AND contype = 'f' "
+                                  "AND convalidated") == "2");
+
+  std::atomic<bool> holding{false};
+  std::string ingest_error;
+  std::thread ingest([&] {
+    try {
+      const auto connection = PgConnection::connect(store.conninfo());
+      GenerationStore::ingest_on(
+          *connection,
+          arrival_held_until(
+              [](PgConnection& c) { return someone_waits_for(c, "evidence.artifacts"); }, holding));
+    } catch (const std::exception& e) {
+      ingest_error = e.what();
+    }
+  });
+  std::string attach_error;
+  try {
+    wait_for([&] { return holding.load(); }, "the ingest to hold evidence.artifacts");
+    stella::host::attach_generation_digests(*attacher, 2);
+  } catch (const std::exception& e) {
+    attach_error = e.what();
+  }
+  ingest.join();
+  attacher.reset();
+
+  BOOST_TEST(attach_error.empty(), attach_error);
+  BOOST_TEST(ingest_error.empty(), ingest_error);
+  BOOST_TEST(deadlocks_detected(store) == "0");
+  BOOST_TEST(store.scalar("SELECT relispartition FROM pg_class "
+                          "WHERE oid = 'evidence.artifact_digests_g2'::regclass") == "t");
+  // The arrival's generation-2 digests went through the default partition and were moved into
+  // generation 2's own partition before it was attached.
+  BOOST_TEST(store.scalar("SELECT count(*) FROM evidence.artifact_digests_g2 "
+                          "WHERE bundle_id LIKE '%-arriving-%'") == "2");
+  BOOST_TEST(store.scalar("SELECT count(*) FROM evidence.artifact_digests_default "
+                          "WHERE generation = 2") == "0");
+}
+
+BOOST_AUTO_TEST_CASE(the_seal_waits_for_an_ingest_between_its_artifacts_and_its_digests) {
+  // Unpartitioned, the attach has nothing to do, so the seal is the first step of the run that
+  // locks evidence.bundles: it meets the ingest, which is let go once the seal waits for it.
+  GenerationStore store("rx_lock_seal");
+  IngestOptions existing;
+  existing.tenants = 3;
+  existing.bundles_per_tenant = 8;
+  existing.artifacts_per_bundle = 3;
+  store.ingest(existing);
+  store.unpartition_digest_table();
+
+  BackgroundStella reindex({"--database", store.conninfo(), "evidence", "reindex", "--algorithm",
+                            "sha512", "--batch-size", "2"},
+                           {{"STELLA_TEST_REINDEX_BATCH_DELAY_MS", "150"}});
+  std::atomic<bool> holding{false};
+  std::string ingest_error;
+  std::thread ingest([&] {
+    try {
+      const auto connection = PgConnection::connect(store.conninfo());
+      // Started while the batches run, so that it writes the building generation's digests too.
+      wait_for(
+          [&] {
+            return connection
+                       ->exec(
+                           "SELECT EXISTS (SELECT 1 FROM evidence.digest_generations "
+                           "WHERE state = 'building')")
+                       .get(0, 0) == "t";
+          },
+          "generation 2 to be created");
+      GenerationStore::ingest_on(
+          *connection,
+          arrival_held_until(
+              [](PgConnection& c) { return someone_waits_for(c, "evidence.bundles"); }, holding));
+    } catch (const std::exception& e) {
+      ingest_error = e.what();
+    }
+  });
+  const ProcessResult result = reindex.wait();
+  ingest.join();
+
+  BOOST_TEST(ingest_error.empty(), ingest_error);
+  BOOST_TEST(holding.load());
+  BOOST_TEST_REQUIRE(result.exit_code == 0, result.err);
+  BOOST_TEST(mentions(result.out, "sealed and active"), result.out);
+  BOOST_TEST(deadlocks_detected(store) == "0");
+  // The arrival is in the sealed generation, with the digests and root it wrote itself.
+  BOOST_TEST(store.scalar("SELECT count(*) FROM evidence.artifact_digests "
+                          "WHERE generation = 2 AND bundle_id LIKE '%-arriving-%'") == "2");
+  BOOST_TEST(check_generation(store.connection(), 2).clean());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
