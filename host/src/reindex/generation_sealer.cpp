@@ -281,9 +281,8 @@ SealResult sealing_transaction(PgConnection& connection, const SealInputs& input
   // from here to commit no new evidence lands, so the roots cover exactly what is stored. Taken
   // before any other lock an ingest may need: an ingest holding evidence.bundles goes on to write
   // digests, whose foreign key locks this generation's row in evidence.digest_generations, so
-  // locking that row first would be a deadlock. The row lock is NO KEY UPDATE for the same
-  // reason: the seal changes no key, and digests of the generation may still be written by the
-  // other workers of this run.
+  // locking that row first would be a deadlock. The row lock is NO KEY UPDATE, which those
+  // foreign-key checks (KEY SHARE) do not wait for: the seal changes no key of the row.
   connection.exec("LOCK TABLE evidence.bundles, evidence.artifacts IN SHARE ROW EXCLUSIVE MODE");
   const PgResult state = connection.exec(
       "SELECT state FROM evidence.digest_generations WHERE generation = $1 FOR NO KEY UPDATE",
