@@ -53,14 +53,15 @@ bool someone_waits_for(PgConnection& connection, const std::string& table) {
              .get(0, 0) == "t";
 }
 
-/// The deadlocks PostgreSQL detected in the store's database. Read once every other session has
-/// gone: a backend's counters reach the shared statistics when it exits, at the latest.
+/// The deadlocks PostgreSQL detected in the store's database. Read once every other client session
+/// has gone: a backend's counters reach the shared statistics when it exits, at the latest.
 std::string deadlocks_detected(GenerationStore& store) {
   wait_for(
       [&] {
         return store.scalar(
                    "SELECT count(*) FROM pg_stat_activity "
-                   "WHERE datname = current_database() AND pid <> pg_backend_pid()") == "0";
+                   "WHERE datname = current_database() AND backend_type = 'client backend' "
+                   "AND pid <> pg_backend_pid()") == "0";
       },
       "the other sessions to end");
   store.connection().exec("SELECT pg_stat_clear_snapshot()");
