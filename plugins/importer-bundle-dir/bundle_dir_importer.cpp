@@ -20,6 +20,7 @@
 
 #include "bundle_format_reader.hpp"
 #include "checksum_line.hpp"
+#include "cold_source_detector.hpp"
 #include "file_warmer.hpp"
 #include "import_budget.hpp"
 #include "line_splitter.hpp"
@@ -122,6 +123,19 @@ class BundleDirImporter final : public sdk::StorageImporter {
     FileWarmer warmer(location, limits, kWarmingThreads);
     std::deque<std::pair<std::uint64_t, std::string>> ahead;
     std::uint64_t lines_read = 0;
+    // Warming starts once files are found not to be in the page cache, from the lines read ahead
+    // on. A source that is cached already (an export read back at once, a copy just made) is
+    // never warmed: there, warming only costs, every file opened a second time by threads that
+    // wake for each (a third of a warm import's time).
+    ColdSourceDetector cold;
+    bool warming = false;
+    auto warm = [&](std::string_view text) {
+      std::string why;
+      if (const auto line = parse_checksum_line(text, why);
+          line && !unsafe_path_reason(line->path)) {
+        warmer.warm(line->path);
+      }
+    };
     auto handle_line = [&](std::uint64_t line_number, std::string_view text) {
       const std::string where =
           std::string(bundle_format::kChecksumsFile) + " line " + std::to_string(line_number);
@@ -144,7 +158,16 @@ class BundleDirImporter final : public sdk::StorageImporter {
         listed[static_cast<std::size_t>(found - present.begin())] = true;
       }
       std::string content;
-      if (!tree.read(line->path, BundleFormatReader::file_class(line->path), content)) {
+      bool waited = false;
+      const bool read =
+          tree.read(line->path, BundleFormatReader::file_class(line->path), content, &waited);
+      if (read && cold.note(waited) && !warming) {
+        warming = true;
+        for (const auto& pending : ahead) {
+          warm(pending.second);
+        }
+      }
+      if (!read) {
         feed.problem({"missing_file", line->path, "sha256:" + line->hex, "no such file",
                       "checksums.sha256 lists a file the directory does not hold"});
         return;
@@ -157,10 +180,8 @@ class BundleDirImporter final : public sdk::StorageImporter {
       feed.file(line->path, std::move(content));
     };
     auto on_line = [&](std::string_view text) {
-      std::string why;
-      if (const auto line = parse_checksum_line(text, why);
-          line && !unsafe_path_reason(line->path)) {
-        warmer.warm(line->path);
+      if (warming) {
+        warm(text);
       }
       ahead.emplace_back(++lines_read, std::string(text));
       if (ahead.size() > kLookahead) {

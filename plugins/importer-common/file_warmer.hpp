@@ -8,6 +8,10 @@
 // same safe way the importer does (one path segment at a time, never through a link, never a
 // device), and whatever goes wrong for them is ignored — the importer's own read finds and names
 // it.
+//
+// On a source that is in the page cache already, warming only costs (every file opened twice, and
+// threads woken for each): the bundle-dir importer starts it only once its own reads are seen to
+// wait for storage (cold_source_detector.hpp).
 #pragma once
 
 #include <condition_variable>

@@ -3,12 +3,14 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 #include "safe_path.hpp"
 #include "stella/sdk/error.hpp"
@@ -44,6 +46,15 @@ std::string kind_of(mode_t mode) {
     return "a socket";
   }
   return "not a regular file or directory";
+}
+
+/// Reads `out.size()` bytes from the start of `fd` only as far as the page cache holds them:
+/// the bytes read (0 when the first of them is not cached, or the file system cannot tell). The
+/// file offset is left at 0 for the ordinary read that follows when not everything was cached.
+std::size_t read_without_waiting(int fd, std::string& out) {
+  iovec vector{out.data(), out.size()};
+  const ssize_t got = ::preadv2(fd, &vector, 1, 0, RWF_NOWAIT);
+  return got < 0 ? 0 : static_cast<std::size_t>(got);
 }
 
 [[noreturn]] void io_failed(const std::string& what, int error) {
@@ -286,7 +297,8 @@ int SecureTree::open_regular_file(std::string_view path, std::uint64_t& size) {
   return fd;
 }
 
-bool SecureTree::read(std::string_view path, FileClass file_class, std::string& out) {
+bool SecureTree::read(std::string_view path, FileClass file_class, std::string& out,
+                      bool* waited_for_storage) {
   std::uint64_t size = 0;
   const int fd = open_regular_file(path, size);
   if (fd < 0) {
@@ -299,6 +311,15 @@ bool SecureTree::read(std::string_view path, FileClass file_class, std::string& 
   budget_.check_file_size(path, size, file_class);
   out.resize(static_cast<std::size_t>(size));
   std::size_t done = 0;
+  std::optional<std::chrono::steady_clock::time_point> waiting_since;
+  if (waited_for_storage != nullptr) {
+    *waited_for_storage = false;
+    if (!out.empty() && read_without_waiting(fd, out) == out.size()) {
+      done = out.size();
+    } else if (!out.empty()) {
+      waiting_since = std::chrono::steady_clock::now();
+    }
+  }
   while (done < out.size()) {
     const ssize_t got = ::read(fd, out.data() + done, std::min(kReadChunk, out.size() - done));
     if (got < 0) {
@@ -313,6 +334,9 @@ bool SecureTree::read(std::string_view path, FileClass file_class, std::string& 
                        "nothing was imported; do not change the source while it is imported");
     }
     done += static_cast<std::size_t>(got);
+  }
+  if (waiting_since) {
+    *waited_for_storage = std::chrono::steady_clock::now() - *waiting_since >= kStorageWait;
   }
   return true;
 }

@@ -6,6 +6,7 @@
 // and sockets are refused too, and FIFOs are opened non-blocking so that one cannot stall a read.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -20,6 +21,10 @@ namespace stella_importer {
 /// Deepest directory nesting accepted in a source (a bundle needs about eight levels plus its
 /// artifacts' own; each level holds a directory handle open while the walk is inside it).
 inline constexpr int kMaxTreeDepth = 64;
+
+/// A read of a cached file takes microseconds; one that waits for a disk, a tenth of a millisecond
+/// or more.
+inline constexpr std::chrono::microseconds kStorageWait{100};
 
 struct TreeEntry {
   std::string name;
@@ -49,8 +54,14 @@ class SecureTree {
   std::optional<std::vector<TreeEntry>> list(std::string_view path);
 
   /// Reads the regular file `path` into `out`, refusing it unread when it is larger than the
-  /// budget allows for `file_class`. Returns false when it does not exist.
-  bool read(std::string_view path, FileClass file_class, std::string& out);
+  /// budget allows for `file_class`. Returns false when it does not exist. When
+  /// `waited_for_storage` is given, it tells whether the read waited for the disk: the bytes were
+  /// not in the page cache (a first read with RWF_NOWAIT, which costs nothing when they are, says
+  /// so) and the ordinary read that followed took kStorageWait or longer. The time is what
+  /// decides: RWF_NOWAIT also fails now and then for a cached file, when the read would wait for
+  /// a lock.
+  bool read(std::string_view path, FileClass file_class, std::string& out,
+            bool* waited_for_storage = nullptr);
 
   /// Opens the regular file `path` for streaming (the caller closes the descriptor); -1 when it
   /// does not exist. Refuses what read() refuses, except that no size limit applies.
