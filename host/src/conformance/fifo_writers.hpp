@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <filesystem>
 #include <thread>
 #include <vector>
@@ -16,7 +17,7 @@ class FifoWriters {
  public:
   explicit FifoWriters(const std::vector<std::filesystem::path>& fifos);
   /// Releases writers still waiting for a reader (by opening each FIFO for reading, without
-  /// blocking) and joins them.
+  /// blocking, until every writer has left its loop) and joins them.
   ~FifoWriters();
   FifoWriters(const FifoWriters&) = delete;
   FifoWriters& operator=(const FifoWriters&) = delete;
@@ -24,6 +25,8 @@ class FifoWriters {
  private:
   std::vector<std::filesystem::path> fifos_;
   std::atomic<bool> stopping_{false};
+  /// Writers whose thread has left its loop.
+  std::atomic<std::size_t> finished_{0};
   std::vector<std::thread> writers_;
 };
 
