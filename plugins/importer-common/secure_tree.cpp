@@ -49,8 +49,7 @@ std::string kind_of(mode_t mode) {
 }
 
 /// Reads `out.size()` bytes from the start of `fd` only as far as the page cache holds them:
-/// the bytes read (0 when the first of them is not cached, or the file system cannot tell). The
-/// file offset is left at 0 for the ordinary read that follows when not everything was cached.
+/// the bytes read (0 when the first of them is not cached, or the file system cannot tell).
 std::size_t read_without_waiting(int fd, std::string& out) {
   iovec vector{out.data(), out.size()};
   const ssize_t got = ::preadv2(fd, &vector, 1, 0, RWF_NOWAIT);
@@ -314,14 +313,15 @@ bool SecureTree::read(std::string_view path, FileClass file_class, std::string& 
   std::optional<std::chrono::steady_clock::time_point> waiting_since;
   if (waited_for_storage != nullptr) {
     *waited_for_storage = false;
-    if (!out.empty() && read_without_waiting(fd, out) == out.size()) {
-      done = out.size();
-    } else if (!out.empty()) {
+    done = out.empty() ? 0 : read_without_waiting(fd, out);
+    if (done < out.size()) {
       waiting_since = std::chrono::steady_clock::now();
     }
   }
+  // At offsets: the bytes the page cache already gave are kept, not read again.
   while (done < out.size()) {
-    const ssize_t got = ::read(fd, out.data() + done, std::min(kReadChunk, out.size() - done));
+    const ssize_t got = ::pread(fd, out.data() + done, std::min(kReadChunk, out.size() - done),
+                                static_cast<off_t>(done));
     if (got < 0) {
       if (errno == EINTR || errno == EAGAIN) {
         continue;

@@ -150,10 +150,10 @@ void create_generation_digests_table(PgConnection& connection, int generation) {
                   "_generation_check CHECK (generation = " + std::to_string(generation) + "))");
 }
 
-void build_generation_keys(PgConnection& connection, int generation) {
+bool build_generation_keys(PgConnection& connection, int generation) {
   const std::string name = unqualified_name(generation);
   if (generation_digests_attached(connection, generation) || !table_exists(connection, name)) {
-    return;
+    return false;
   }
   const std::string table = "evidence." + name;
   // Key and index: only this table is locked, and only this run's workers write to it.
@@ -189,15 +189,14 @@ void build_generation_keys(PgConnection& connection, int generation) {
       }
     }
   });
+  return true;
 }
 
 void attach_generation_digests(PgConnection& connection, int generation) {
-  build_generation_keys(connection, generation);
-  const std::string name = unqualified_name(generation);
-  if (generation_digests_attached(connection, generation) || !table_exists(connection, name)) {
+  if (!build_generation_keys(connection, generation)) {
     return;
   }
-  const std::string table = "evidence." + name;
+  const std::string table = "evidence." + unqualified_name(generation);
   // The key, index and foreign keys match the parent's, so the attach adopts them instead of
   // building its own; CHECK (generation = N) spares the scan of this table. The default partition
   // is scanned for rows of generation N under an exclusive lock on it, after the last of them

@@ -33,8 +33,8 @@ std::int64_t count_generation_digests(PgConnection& connection, int generation);
 /// foreign keys (declared NOT VALID, then validated in one join). Each step runs in its own short
 /// transaction under the seal lock and is skipped when already done, so a rerun after a crash
 /// picks up where this stopped. Nothing to do once the table is attached, or on an unpartitioned
-/// store.
-void build_generation_keys(PgConnection& connection, int generation);
+/// store: then false, otherwise true (the table is there to attach).
+bool build_generation_keys(PgConnection& connection, int generation);
 
 /// build_generation_keys, then attaches the table as the generation's partition, once the batches
 /// are done and before the seal; skipped when already attached. Rows of the generation that
