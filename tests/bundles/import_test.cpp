@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "bundles/bundle_test_support.hpp"
+#include "stella/host/merkle/tree_hasher.hpp"
 
 namespace stella::test {
 namespace {
@@ -115,11 +116,14 @@ BOOST_AUTO_TEST_CASE(a_portable_archive_imports_with_the_same_roots) {
 }
 
 BOOST_AUTO_TEST_CASE(without_room_for_its_recording_an_import_reads_the_source_again) {
-  // The loading pass replays what the verification pass recorded in $TMPDIR; when that file
-  // cannot be made, the import reads the source a second time and still comes out the same.
+  // Into a store that exists, the loading pass replays what the verification pass recorded in
+  // $TMPDIR; when that file cannot be made, the import reads the source a second time and still
+  // comes out the same.
   ScratchDir dir;
   export_to(shared_source_store(), dir.path() / "backup", {"--all"});
   BundleStore target("bundles_import_no_recording");
+  const ProcessResult initialised = target.stella({"evidence", "init"});
+  BOOST_REQUIRE_MESSAGE(initialised.exit_code == 0, initialised.err);
   const char* saved = std::getenv("TMPDIR");
   const std::string saved_tmpdir = saved != nullptr ? saved : "";
   ::setenv("TMPDIR", (dir.path() / "no-such-directory").c_str(), 1);
@@ -165,6 +169,38 @@ BOOST_AUTO_TEST_CASE(a_source_that_does_not_verify_is_refused_with_nothing_writt
   BOOST_CHECK_EQUAL(refused.exit_code, 1);
   BOOST_CHECK(mentions(refused.err, "does not verify"));
   BOOST_CHECK(mentions(refused.err, file));
+  BOOST_CHECK(!target.has_store());
+}
+
+BOOST_AUTO_TEST_CASE(into_a_new_store_a_problem_found_at_the_end_of_the_read_leaves_no_store) {
+  // Into a database without a store, a source is verified and loaded in the same read. Signatures
+  // are checked beside the read and their results gathered at its end, after the bundles went to
+  // the loader: a forged one must still undo everything, the store's creation included.
+  ScratchDir dir;
+  const fs::path bundle = dir.path() / "backup";
+  export_to(shared_source_store(), bundle, {"--all"});
+  const std::string file = first_file(bundle, "attestation.dsse.json");
+  std::string envelope = read_text(bundle / file);
+  const std::size_t sig = envelope.find("\"sig\"");
+  BOOST_REQUIRE(sig != std::string::npos);
+  const std::size_t value = envelope.find('"', envelope.find(':', sig)) + 1;
+  envelope[value] = envelope[value] == 'A' ? 'B' : 'A';
+  write_text(bundle / file, envelope);
+  // The checksum list is made to agree, so that only the signature is wrong.
+  const auto hasher = host::make_evp_hasher("sha256");
+  const std::string hex = host::to_hex(hasher->digest(
+      host::ByteView(reinterpret_cast<const std::uint8_t*>(envelope.data()), envelope.size())));
+  std::string listing;
+  for (const auto& [path, old_hex] : checksum_lines(bundle)) {
+    listing += (path == file ? hex : old_hex) + "  " + path + "\n";
+  }
+  write_text(bundle / "checksums.sha256", listing);
+
+  BundleStore target("bundles_import_late_problem");
+  const ProcessResult refused = target.stella({"evidence", "import", bundle.string()});
+  BOOST_CHECK_EQUAL(refused.exit_code, 1);
+  BOOST_CHECK_MESSAGE(
+      mentions(refused.err, "does not verify") && mentions(refused.err, "signature"), refused.err);
   BOOST_CHECK(!target.has_store());
 }
 

@@ -30,6 +30,17 @@ class DocumentBuilder {
 
 }  // namespace
 
+std::string manifest_schema_version(const std::string& manifest_json) {
+  rapidjson::Document document;
+  document.Parse(manifest_json.data(), manifest_json.size());
+  if (document.HasParseError() || !document.IsObject() || !document.HasMember("source") ||
+      !document["source"].IsObject() || !document["source"].HasMember("schemaVersion") ||
+      !document["source"]["schemaVersion"].IsString()) {
+    return {};
+  }
+  return document["source"]["schemaVersion"].GetString();
+}
+
 std::string manifest_document(const ManifestContent& content) {
   DocumentBuilder b;
   Value& root = b.root();

@@ -37,6 +37,10 @@ struct ManifestContent {
   std::vector<ManifestTenant> tenants;
 };
 
+/// The source schema version a manifest's bytes name ("source.schemaVersion"); empty when they
+/// do not parse or name none (the verification reports why).
+std::string manifest_schema_version(const std::string& manifest_json);
+
 /// manifest.json (schemas/bundle-manifest.schema.json).
 std::string manifest_document(const ManifestContent& content);
 

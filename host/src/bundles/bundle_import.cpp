@@ -1,11 +1,14 @@
 // `stella evidence import`: verify every source completely, compare it with the store, then load
-// what is new in one transaction that also recomputes the roots and records the audit event.
+// what is new in one transaction that also recomputes the roots and records the audit event. One
+// source into a database without a store is verified and loaded in the same read, inside the one
+// transaction that also creates the store: nothing is committed unless all of it verified.
 #include "stella/host/bundles/bundle_import.hpp"
 
 #include <algorithm>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <thread>
@@ -16,12 +19,14 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "bundles/bundle_documents.hpp"
 #include "bundles/bundle_fingerprint.hpp"
 #include "bundles/canonical_json.hpp"
 #include "bundles/deferred_key_builds.hpp"
 #include "bundles/deferred_reference_checks.hpp"
 #include "bundles/importer_selection.hpp"
 #include "bundles/loading_sink.hpp"
+#include "bundles/new_store_load.hpp"
 #include "bundles/rfc3339_time.hpp"
 #include "bundles/sink_recording.hpp"
 #include "stella/host/audit/audit_log.hpp"
@@ -44,9 +49,6 @@ constexpr long long kImportLockKey = 0x7374656c6c610601;
 constexpr std::size_t kLookupBatch = 1000;
 /// Problems or conflicts named in an error message; the rest are counted.
 constexpr std::size_t kNamedInMessage = 5;
-/// Tables a load into an empty store fills with COPY alone, a row per bundle or per artifact: their
-/// keys are built after the load (deferred_key_builds.hpp). Keys that foreign keys rely on stay.
-const std::vector<std::string> kKeysBuiltAfterLoad = {"artifacts", "bundles"};
 
 struct Source {
   VerifiedSource verified;
@@ -78,15 +80,35 @@ std::string problems_text(const SourceVerification& result) {
   return text;
 }
 
-std::string manifest_schema_version(const std::string& manifest_json) {
-  rapidjson::Document document;
-  document.Parse(manifest_json.data(), manifest_json.size());
-  if (document.HasParseError() || !document.IsObject() || !document.HasMember("source") ||
-      !document["source"].IsObject() || !document["source"].HasMember("schemaVersion") ||
-      !document["source"]["schemaVersion"].IsString()) {
-    return {};
+/// Nothing is imported from a source that does not verify.
+void require_verified(const VerifiedSource& source) {
+  const SourceVerification& result = source.result;
+  if (!result.passed()) {
+    throw sdk::Error(
+        sdk::ErrorCode::verification_failed,
+        source.location + " does not verify (" + std::to_string(result.problem_count) + " problem" +
+            (result.problem_count == 1 ? "" : "s") +
+            "); nothing was imported:" + problems_text(result),
+        "see every problem with `stella evidence verify-bundle " + source.location + "`");
   }
-  return document["source"]["schemaVersion"].GetString();
+}
+
+/// A store at schema 1.0 keeps sha256 digests only.
+void require_store_keeps(const std::string& version, const std::string& store_algorithm,
+                         const std::string& algorithm) {
+  if (store_algorithm != algorithm && version != kGenerationsSchemaVersion) {
+    throw sdk::Error(sdk::ErrorCode::refused,
+                     "a store at schema " + version + " holds " + store_algorithm +
+                         " digests only; the source holds " + algorithm +
+                         " digests; nothing was imported",
+                     "import into a store at schema " + std::string(kGenerationsSchemaVersion) +
+                         " (--schema-version " + kGenerationsSchemaVersion +
+                         "), which keeps several digest algorithms");
+  }
+}
+
+bool session_is_superuser(PgConnection& connection) {
+  return connection.exec("SELECT current_setting('is_superuser') = 'on'").get(0, 0) == "t";
 }
 
 std::string stored_fingerprint(const StoredBundle& stored) {
@@ -333,9 +355,39 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
     store_algorithm = active_algorithm(*connection, *layout);
   }
 
-  // 1. Verify every source completely; nothing is written before all of them passed.
+  // 1. Verify every source completely; nothing is written before all of them passed. Except: one
+  // source into a database without a store is verified and loaded in the same read, inside the
+  // transaction that also creates the store (new_store_load.hpp), and nothing is committed unless
+  // all of it verified. Where the session may not defer reference checks, it is read twice.
+  const bool one_read =
+      !existing && options.locations.size() == 1 && session_is_superuser(*connection);
+  std::optional<PgTransaction> transaction;
+  std::optional<NewStoreLoad> one_read_load;
   std::vector<Source> sources;
+  if (one_read) {
+    const std::string& location = options.locations.front();
+    note(options, "verifying " + location +
+                      " and loading it into a new store in the same read (nothing is committed "
+                      "unless all of it verifies)");
+    transaction.emplace(*connection);
+    connection->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kImportLockKey)});
+    one_read_load =
+        load_into_new_store(*connection, registry, location, options.source_format,
+                            options.schema_version, options.limits, options.operator_name, ctx);
+    require_verified(one_read_load->verified);
+    if (one_read_load->creation_failure) {
+      std::rethrow_exception(one_read_load->creation_failure);
+    }
+    Source source{std::move(one_read_load->verified), ""};
+    source.schema_version = manifest_schema_version(source.verified.result.manifest_json);
+    // Loaded by the same read: its tenants' roots are in the new store's algorithm already.
+    source.loaded_tenants = source.verified.result.tenants;
+    sources.push_back(std::move(source));
+  }
   for (const std::string& location : options.locations) {
+    if (one_read) {
+      break;
+    }
     note(options, "verifying " + location);
     // A directory source is a file per artifact: reading it again costs far more than replaying
     // a recording. An archive is one sequential stream, cheaper to read again than to record.
@@ -347,15 +399,8 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
                                 UnreadableSource::refuse, store_algorithm, recording.get()),
                   ""};
     source.recording = std::move(recording);
-    const SourceVerification& result = source.verified.result;
-    if (!result.passed()) {
-      throw sdk::Error(sdk::ErrorCode::verification_failed,
-                       location + " does not verify (" + std::to_string(result.problem_count) +
-                           " problem" + (result.problem_count == 1 ? "" : "s") +
-                           "); nothing was imported:" + problems_text(result),
-                       "see every problem with `stella evidence verify-bundle " + location + "`");
-    }
-    source.schema_version = manifest_schema_version(result.manifest_json);
+    require_verified(source.verified);
+    source.schema_version = manifest_schema_version(source.verified.result.manifest_json);
     sources.push_back(std::move(source));
   }
   const std::string algorithm = sources.front().verified.result.algorithm;
@@ -454,7 +499,12 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
   }
 
   // 3. A database without a store gets one, at the version the source came from.
-  if (!existing) {
+  if (one_read) {
+    layout = std::move(one_read_load->layout);
+    require_store_keeps(layout->schema_version(), layout->load_algorithm(), algorithm);
+    summary.store_created = true;
+    comparison.global_root = one_read_load->global_root_before;
+  } else if (!existing) {
     std::string version = options.schema_version.value_or("");
     for (const Source& source : sources) {
       if (version.empty()) {
@@ -464,15 +514,8 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
     if (version.empty()) {
       version = kDefaultSchemaVersion;
     }
-    const auto planned = make_store_layout(version);
-    if (planned && planned->load_algorithm() != algorithm && version != kGenerationsSchemaVersion) {
-      throw sdk::Error(sdk::ErrorCode::refused,
-                       "a store at schema " + version + " holds " + planned->load_algorithm() +
-                           " digests only; the source holds " + algorithm +
-                           " digests; nothing was imported",
-                       "import into a store at schema " + std::string(kGenerationsSchemaVersion) +
-                           " (--schema-version " + kGenerationsSchemaVersion +
-                           "), which keeps several digest algorithms");
+    if (const auto planned = make_store_layout(version)) {
+      require_store_keeps(version, planned->load_algorithm(), algorithm);
     }
     note(options, "creating an evidence store at schema " + version);
     init_store(*connection, version, options.operator_name);
@@ -487,12 +530,15 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
   const auto load_hasher = make_evp_hasher(load_algorithm);
 
   // 4. Load, recompute, check, record, commit — or nothing.
-  PgTransaction transaction(*connection);
-  connection->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kImportLockKey)});
+  if (!transaction) {
+    transaction.emplace(*connection);
+    connection->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kImportLockKey)});
+  }
   if (!nothing_new) {
-    // Into an empty store, references are checked once over whole tables after the load.
+    // Into an empty store, references are checked once over whole tables after the load (the
+    // read into a new store deferred them before it loaded).
     const bool references_deferred =
-        comparison.store_bundles == 0 && defer_reference_checks(*connection);
+        one_read || (comparison.store_bundles == 0 && defer_reference_checks(*connection));
     for (const std::string& tenant : source_tenants) {
       const auto name = display_names.find(tenant);
       layout->ensure_tenant(*connection, tenant,
@@ -503,10 +549,17 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
         layout->ensure_signing_key(*connection, key);
       }
     }
-    const DeferredKeys deferred_keys =
-        references_deferred ? defer_key_builds(*connection, kKeysBuiltAfterLoad) : DeferredKeys{};
+    const DeferredKeys deferred_keys = one_read ? std::move(one_read_load->deferred_keys)
+                                       : references_deferred
+                                           ? defer_key_builds(*connection, kKeysBuiltAfterLoad)
+                                           : DeferredKeys{};
+    if (one_read) {
+      summary.bundles_imported += one_read_load->bundles_loaded;
+      summary.artifacts_imported += one_read_load->artifacts_loaded;
+      summary.attestations_imported += one_read_load->attestations_loaded;
+    }
     std::unordered_set<std::string> skip = comparison.identical;
-    for (std::size_t index = 0; index < sources.size(); ++index) {
+    for (std::size_t index = 0; index < sources.size() && !one_read; ++index) {
       Source& source = sources[index];
       note(options, "loading " + source.verified.location);
       LoadingSink sink(*connection, *layout, skip);
@@ -595,7 +648,7 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
   summary.roots_equal_declared = roots_equal_declared(summary, sources);
   summary.audit_event_id = append_audit_event(*connection, audit_type::kImport,
                                               options.operator_name, import_event_data(summary));
-  transaction.commit();
+  transaction->commit();
 
   // 5. Evidence from a store of another algorithm, imported into a store that held nothing: the
   // new store is reindexed to that algorithm, so that its roots are the source's again.

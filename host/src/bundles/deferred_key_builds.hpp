@@ -12,6 +12,10 @@
 
 namespace stella::host {
 
+/// Tables an import into an empty store fills with COPY alone, a row per bundle or per artifact:
+/// their keys are built after the load. Keys that foreign keys rely on stay.
+inline const std::vector<std::string> kKeysBuiltAfterLoad = {"artifacts", "bundles"};
+
 /// What was dropped, and the statements that build it again.
 struct DeferredKeys {
   /// "evidence.artifacts (artifacts_pkey)" for each key or index, for messages.

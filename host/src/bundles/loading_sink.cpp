@@ -6,14 +6,24 @@
 namespace stella::host {
 
 LoadingSink::LoadingSink(PgConnection& connection, const StoreLayout& layout,
-                         const std::unordered_set<std::string>& skip)
+                         const std::unordered_set<std::string>& skip, Pass pass)
     : connection_(connection),
       layout_(layout),
       skip_(skip),
+      pass_(pass),
       load_algorithm_(layout.load_algorithm()),
       load_hasher_(make_evp_hasher(load_algorithm_)),
       verifier_(load_algorithm_) {
-  verifier_.check_signatures(false);
+  // A second read repeats a verification that checked every signature already.
+  verifier_.check_signatures(pass == Pass::only);
+}
+
+bool LoadingSink::loading_given_up() {
+  if (pass_ != Pass::only) {
+    return false;
+  }
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return verifier_.result().problem_count > 0 || failure_ != nullptr;
 }
 
 void LoadingSink::source_manifest(const std::string& manifest_json) {
@@ -41,7 +51,7 @@ void LoadingSink::bundle(const sdk::ImportedBundle& bundle) {
   // The verifier closes the previous bundle first, so its recomputed root is known below.
   verifier_.bundle(bundle);
   complete_pending();
-  if (skip_.count(bundle.bundle_id) != 0) {
+  if (skip_.count(bundle.bundle_id) != 0 || loading_given_up()) {
     return;
   }
   current_ = NewBundle{};
@@ -92,6 +102,12 @@ void LoadingSink::complete_pending() {
     return;
   }
   pending_ = false;
+  if (loading_given_up()) {
+    current_ = NewBundle{};
+    batch_.clear();
+    batch_bytes_ = 0;
+    return;
+  }
   current_.bundle_root = verified->root_in_store();
   batch_.push_back(std::move(current_));
   current_ = NewBundle{};
@@ -101,6 +117,10 @@ void LoadingSink::complete_pending() {
 }
 
 void LoadingSink::flush() {
+  if (loading_given_up()) {
+    batch_.clear();
+    batch_bytes_ = 0;
+  }
   if (batch_.empty()) {
     return;
   }
@@ -116,6 +136,12 @@ void LoadingSink::flush() {
   changed_.wait(lock, [this] { return queue_.size() < kMaxQueuedBatches || failure_; });
   if (failure_) {
     lock.unlock();
+    if (pass_ == Pass::only) {
+      // Kept for finish(); the read goes on to find the source's problems.
+      batch_.clear();
+      batch_bytes_ = 0;
+      return;
+    }
     rethrow_loader_failure();
   }
   queue_.push_back(std::move(batch_));
@@ -190,6 +216,11 @@ void LoadingSink::finish() {
     changed_.wait(lock, [this] { return (queue_.empty() && !loading_) || failure_; });
   }
   if (failure_) {
+    if (pass_ == Pass::only && !verifier_.result().passed()) {
+      // The source's problems are the report; the caller rolls back what was loaded.
+      stop_loader();
+      return;
+    }
     rethrow_loader_failure();
   }
   stop_loader();

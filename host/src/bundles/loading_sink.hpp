@@ -1,7 +1,8 @@
-// The import's second pass: an ImportSink that verifies everything again (through its own
-// ContentVerifier, so the stream can be compared with the first pass) and loads each new bundle
-// into the store in batches, inside the caller's transaction. Batches are written by a loader
-// thread while the source is read on, so that reading and PostgreSQL's work overlap.
+// The import's loading read: an ImportSink that verifies everything (again, after a first read, so
+// that the stream can be compared with it; or for the first and only time, into a new store) and
+// loads each new bundle into the store in batches, inside the caller's transaction. Batches are
+// written by a loader thread while the source is read on, so that reading and PostgreSQL's work
+// overlap.
 #pragma once
 
 #include <condition_variable>
@@ -32,10 +33,22 @@ class LoadingSink final : public sdk::ImportSink {
   /// Bundles buffered before a batch is written.
   static constexpr std::size_t kBatchBundles = 2000;
 
+  /// Which read of the source feeds the sink.
+  enum class Pass {
+    /// A second read, of a source verified by a first (signatures were checked then): a failure
+    /// of the loader is thrown at once.
+    second = 1,
+    /// The only read (into a store the same transaction created): signatures are checked here.
+    /// Once the source shows a problem nothing more is loaded, and a failure of the loader does not
+    /// stop the read: the source's problems, which explain such a failure, are what the caller
+    /// reports (finish() then returns, the failure dropped, and the caller rolls back).
+    only = 2,
+  };
+
   /// `skip`: ids of bundles the store already holds with identical content. Digests and roots are
   /// loaded in the layout's load_algorithm(), recomputed from the bytes when the source's differs.
   LoadingSink(PgConnection& connection, const StoreLayout& layout,
-              const std::unordered_set<std::string>& skip);
+              const std::unordered_set<std::string>& skip, Pass pass = Pass::second);
   ~LoadingSink() override;
   LoadingSink(const LoadingSink&) = delete;
   LoadingSink& operator=(const LoadingSink&) = delete;
@@ -50,7 +63,8 @@ class LoadingSink final : public sdk::ImportSink {
   void proof(const sdk::ImportedProof& proof) override;
   void problem(const sdk::SourceProblem& problem) override;
 
-  /// Loads what is still buffered, waits for the loader, and finishes the verification.
+  /// Loads what is still buffered, waits for the loader, and finishes the verification. With
+  /// Pass::only and a source that has problems, returns without loading the rest.
   void finish();
   const ContentVerifier& verifier() const { return verifier_; }
   std::int64_t bundles_loaded() const { return bundles_loaded_; }
@@ -65,6 +79,9 @@ class LoadingSink final : public sdk::ImportSink {
   void load_batches();
   void stop_loader();
   void rethrow_loader_failure();
+  /// Pass::only: true once the source has shown a problem or the loader failed; nothing more is
+  /// buffered or queued then.
+  bool loading_given_up();
 
   /// Batches waiting for the loader: enough to keep it busy, few enough to bound memory.
   static constexpr std::size_t kMaxQueuedBatches = 2;
@@ -72,6 +89,7 @@ class LoadingSink final : public sdk::ImportSink {
   PgConnection& connection_;
   const StoreLayout& layout_;
   const std::unordered_set<std::string>& skip_;
+  Pass pass_;
   std::string load_algorithm_;
   std::unique_ptr<TreeHasher> load_hasher_;
   ContentVerifier verifier_;

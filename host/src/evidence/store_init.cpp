@@ -41,6 +41,22 @@ std::string init_event_data(const std::string& version, const std::string& datab
 
 InitOutcome init_store(PgConnection& connection, const std::string& schema_version,
                        const std::string& operator_name) {
+  PgTransaction transaction(connection);
+  InitOutcome outcome = init_store_in_transaction(connection, schema_version, operator_name);
+  if (outcome.created) {
+    transaction.commit();
+  }
+  // Otherwise the transaction rolls back: nothing was written.
+  return outcome;
+}
+
+InitOutcome init_store_in_transaction(PgConnection& connection, const std::string& schema_version,
+                                      const std::string& operator_name) {
+  if (!connection.in_transaction()) {
+    throw sdk::Error(sdk::ErrorCode::internal,
+                     "init_store_in_transaction called outside a transaction",
+                     "this is a bug in stella");
+  }
   const std::vector<std::string> files = schema_sql_files(schema_version);
   if (files.empty()) {
     throw sdk::Error(
@@ -51,7 +67,6 @@ InitOutcome init_store(PgConnection& connection, const std::string& schema_versi
   }
   InitOutcome outcome;
   outcome.database = database_name(connection);
-  PgTransaction transaction(connection);
   connection.exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kInitLockKey)});
   if (const auto existing = detect_store_version(connection)) {
     if (*existing != schema_version) {
@@ -64,7 +79,7 @@ InitOutcome init_store(PgConnection& connection, const std::string& schema_versi
               *existing + " --to-version " + schema_version + " --dry-run`");
     }
     outcome.schema_version = *existing;
-    return outcome;  // the transaction rolls back: nothing was written
+    return outcome;
   }
   for (const std::string& file : files) {
     const auto sql = find_resource(file);
@@ -78,7 +93,6 @@ InitOutcome init_store(PgConnection& connection, const std::string& schema_versi
   ensure_state_schema(connection);
   append_audit_event(connection, audit_type::kStoreInit, operator_name,
                      init_event_data(schema_version, outcome.database));
-  transaction.commit();
   outcome.created = true;
   outcome.schema_version = schema_version;
   return outcome;

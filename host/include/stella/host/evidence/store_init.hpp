@@ -26,4 +26,10 @@ struct InitOutcome {
 InitOutcome init_store(PgConnection& connection, const std::string& schema_version,
                        const std::string& operator_name);
 
+/// init_store inside the caller's transaction (an import that creates the store and loads it in
+/// one transaction): writes the store when there is none, and leaves committing or rolling back to
+/// the caller. Throws what init_store throws, and sdk::Error(internal) outside a transaction.
+InitOutcome init_store_in_transaction(PgConnection& connection, const std::string& schema_version,
+                                      const std::string& operator_name);
+
 }  // namespace stella::host
