@@ -1,11 +1,13 @@
 // Storage importer "bundle-dir": an evidence bundle directory (docs/bundle-format.md).
 //
-// The directory is walked once first, refusing links, devices and anything over the limits before
-// a byte of content is read. Then checksums.sha256 is read line by line — it lists every other
-// file in the order the export wrote them — and each listed file is opened (one path segment at a
-// time, never through a link), hashed, compared with its line and handed to the bundle format
-// reader. Files the walk found but the list does not name are reported as extra. Memory: 16 bytes
-// per file of the directory, plus the files in flight between the two threads of a read.
+// The directory is walked once first, refusing links, devices and anything over the entry limit
+// before a byte of content is read (from the types the directories give: a stat per entry cost a
+// third of the walk; each file read is checked for hard links and sizes through its descriptor).
+// Then checksums.sha256 is read line by line — it lists every other file in the order the export
+// wrote them — and each listed file is opened (one path segment at a time, never through a link),
+// hashed, compared with its line and handed to the bundle format reader. Files the walk found but
+// the list does not name are reported as extra. Memory: 16 bytes per file of the directory, plus
+// the files in flight between the two threads of a read.
 //
 // After the walk, a read runs on two threads: one opens, reads and hashes the listed files (system
 // time, most of it), the calling thread turns them, in the list's order, into ImportSink calls.
@@ -18,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "background_walk.hpp"
 #include "bundle_format_reader.hpp"
 #include "checksum_line.hpp"
 #include "cold_source_detector.hpp"
@@ -38,22 +41,11 @@ namespace sdk = stella::sdk;
 /// A line holds 64 hex digits, two separator bytes and a path.
 constexpr std::size_t kMaxChecksumLineBytes = kMaxPathBytes + kSha256HexDigits + 2;
 constexpr std::size_t kReadChunk = std::size_t{1} << 16;
-/// Bytes of a path's SHA-256 kept per file to tell listed files from extra ones.
-constexpr std::size_t kPathKeyBytes = 16;
 
 /// Checksum lines read ahead of the one being handled; the warmer reads in the files they name.
 constexpr std::size_t kLookahead = 256;
 /// Threads opening those files: several requests at once keep a disk (or network volume) busy.
 constexpr unsigned kWarmingThreads = 8;
-
-using PathKey = std::array<char, 2 * kPathKeyBytes>;
-
-PathKey path_key(std::string_view path) {
-  const std::string hex = sha256_hex(path);
-  PathKey key{};
-  std::copy_n(hex.begin(), key.size(), key.begin());
-  return key;
-}
 
 class BundleDirImporter final : public sdk::StorageImporter {
  public:
@@ -82,17 +74,26 @@ class BundleDirImporter final : public sdk::StorageImporter {
             sdk::HostContext& ctx) override {
     ImportBudget budget(limits, location);
     SecureTree tree(location, budget);
+    // Unsafe entries anywhere in the tree fail the read as soon as the walk meets them; the files
+    // the list does not name are found once both are done.
+    BackgroundWalk walk(location, limits, bundle_format::kChecksumsFile);
 
-    std::vector<PathKey> present;
-    bool checksums_present = false;
-    tree.walk([&](const std::string& path, std::uint64_t) {
-      if (path == bundle_format::kChecksumsFile) {
-        checksums_present = true;
-      } else {
-        present.push_back(path_key(path));
-      }
-    });
-    if (!checksums_present) {
+    // The reader names the source in its messages through a budget of its own: the reading
+    // thread's tree counts against `budget`.
+    ImportBudget names(limits, location);
+    BundleFormatReader reader(sink, names);
+    read_on_two_threads(
+        location, [&](FileFeed& feed) { read_listed_files(location, limits, tree, walk, feed); },
+        reader, sink, ctx, walk.total_files());
+  }
+
+ private:
+  /// On the reading thread: reads checksums.sha256 line by line and hands over each file it lists,
+  /// read and checked, then the problems of the list as a whole.
+  static void read_listed_files(const std::string& location, const sdk::ImportLimits& limits,
+                                SecureTree& tree, BackgroundWalk& walk, FileFeed& feed) {
+    const int fd = tree.open_file(bundle_format::kChecksumsFile);
+    if (fd < 0) {
       throw sdk::Error(sdk::ErrorCode::invalid_input,
                        location + ": no " + bundle_format::kChecksumsFile +
                            "; a bundle directory lists and checksums its files there, and nothing "
@@ -100,24 +101,12 @@ class BundleDirImporter final : public sdk::StorageImporter {
                        "nothing was imported; restore checksums.sha256 from the original export, "
                        "or export again");
     }
-    std::sort(present.begin(), present.end());
-
-    // The reader names the source in its messages through a budget of its own: the reading
-    // thread's tree counts against `budget`.
-    ImportBudget names(limits, location);
-    BundleFormatReader reader(sink, names);
-    read_on_two_threads(
-        location, [&](FileFeed& feed) { read_listed_files(location, limits, tree, present, feed); },
-        reader, sink, ctx, present.size());
-  }
-
- private:
-  /// On the reading thread: reads checksums.sha256 line by line and hands over each file it lists,
-  /// read and checked, then the problems of the list as a whole.
-  static void read_listed_files(const std::string& location, const sdk::ImportLimits& limits,
-                                SecureTree& tree, const std::vector<PathKey>& present,
-                                FileFeed& feed) {
-    std::vector<bool> listed(present.size(), false);
+    struct Closer {
+      int fd;
+      ~Closer() { ::close(fd); }
+    } closer{fd};
+    // The keys of the files the list names, to find the files it does not.
+    std::vector<PathKey> listed;
     // Lines are handled kLookahead lines after they are read, so that the files they name can be
     // read in by the warmer meanwhile.
     FileWarmer warmer(location, limits, kWarmingThreads);
@@ -152,11 +141,8 @@ class BundleDirImporter final : public sdk::StorageImporter {
                       line->path, where + ": the list names itself"});
         return;
       }
-      const PathKey key = path_key(line->path);
-      const auto found = std::lower_bound(present.begin(), present.end(), key);
-      if (found != present.end() && *found == key) {
-        listed[static_cast<std::size_t>(found - present.begin())] = true;
-      }
+      walk.rethrow_if_failed();
+      listed.push_back(path_key(line->path));
       std::string content;
       bool waited = false;
       const bool read =
@@ -191,16 +177,6 @@ class BundleDirImporter final : public sdk::StorageImporter {
     };
     LineSplitter splitter(location + ": " + bundle_format::kChecksumsFile, kMaxChecksumLineBytes,
                           on_line);
-    const int fd = tree.open_file(bundle_format::kChecksumsFile);
-    if (fd < 0) {
-      throw sdk::Error(sdk::ErrorCode::invalid_input,
-                       location + ": " + bundle_format::kChecksumsFile + " disappeared",
-                       "nothing was imported; do not change the source while it is imported");
-    }
-    struct Closer {
-      int fd;
-      ~Closer() { ::close(fd); }
-    } closer{fd};
     std::string chunk(kReadChunk, '\0');
     while (true) {
       const ssize_t got = ::read(fd, chunk.data(), chunk.size());
@@ -217,32 +193,34 @@ class BundleDirImporter final : public sdk::StorageImporter {
     for (; !ahead.empty(); ahead.pop_front()) {
       handle_line(ahead.front().first, ahead.front().second);
     }
+    const std::vector<PathKey>& present = walk.finish();
     feed.files_done();
 
-    if (std::find(listed.begin(), listed.end(), false) != listed.end()) {
-      report_extra_files(location, limits, present, listed, feed);
+    std::sort(listed.begin(), listed.end());
+    if (!std::includes(listed.begin(), listed.end(), present.begin(), present.end())) {
+      report_extra_files(location, limits, listed, feed);
     }
   }
 
-  /// Walks again (only when some file is not listed) to name the files checksums.sha256 omits.
+  /// Walks again (only when some file is not listed) to name the files checksums.sha256 omits,
+  /// with a stat of each: an unlisted file is never opened, so only here can it be found to be a
+  /// hard link.
   static void report_extra_files(const std::string& location, const sdk::ImportLimits& limits,
-                                 const std::vector<PathKey>& present,
-                                 const std::vector<bool>& listed, FileFeed& feed) {
+                                 const std::vector<PathKey>& listed, FileFeed& feed) {
     ImportBudget budget(limits, location);
     SecureTree tree(location, budget);
-    tree.walk([&](const std::string& path, std::uint64_t) {
-      if (path == bundle_format::kChecksumsFile) {
-        return;
-      }
-      const PathKey key = path_key(path);
-      const auto found = std::lower_bound(present.begin(), present.end(), key);
-      if (found != present.end() && *found == key &&
-          !listed[static_cast<std::size_t>(found - present.begin())]) {
-        feed.problem({"extra_file", path, "only files listed in checksums.sha256",
-                      "an unlisted file",
-                      "the directory holds a file checksums.sha256 does not list"});
-      }
-    });
+    tree.walk(
+        [&](const std::string& path, std::uint64_t) {
+          if (path == bundle_format::kChecksumsFile) {
+            return;
+          }
+          if (!std::binary_search(listed.begin(), listed.end(), path_key(path))) {
+            feed.problem({"extra_file", path, "only files listed in checksums.sha256",
+                          "an unlisted file",
+                          "the directory holds a file checksums.sha256 does not list"});
+          }
+        },
+        SecureTree::EntryCheck::stat_each);
   }
 };
 

@@ -37,6 +37,7 @@ function(stella_add_importer target)
     VERBATIM)
 
   set(common
+    "${STELLA_IMPORTER_COMMON_DIR}/background_walk.cpp"
     "${STELLA_IMPORTER_COMMON_DIR}/bundle_format_reader.cpp"
     "${STELLA_IMPORTER_COMMON_DIR}/checksum_line.cpp"
     "${STELLA_IMPORTER_COMMON_DIR}/file_warmer.cpp"

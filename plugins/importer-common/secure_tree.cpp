@@ -2,7 +2,9 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -27,6 +29,39 @@ constexpr std::size_t kReadChunk = std::size_t{1} << 20;
 
 std::string join(const std::string& prefix, std::string_view name) {
   return prefix.empty() ? std::string(name) : prefix + "/" + std::string(name);
+}
+
+/// What a directory entry's type says it is; nullopt for a directory or a regular file, and for an
+/// entry whose file system does not say (DT_UNKNOWN: the caller asks fstatat).
+std::optional<std::string> unsafe_entry_type(unsigned char type) {
+  switch (type) {
+    case DT_LNK:
+      return "a symbolic link";
+    case DT_CHR:
+      return "a character device";
+    case DT_BLK:
+      return "a block device";
+    case DT_FIFO:
+      return "a FIFO";
+    case DT_SOCK:
+      return "a socket";
+    case DT_DIR:
+    case DT_REG:
+    case DT_UNKNOWN:
+      return std::nullopt;
+    default:
+      return "not a regular file or directory";
+  }
+}
+
+/// Opens `path` below `root_fd` in one call, refusing a symbolic link anywhere on the way (and
+/// ".." or an absolute path): the kernel walks the path, instead of a system call per segment.
+/// -1 with errno as openat2(2) sets it; ENOSYS on a kernel before 5.6.
+int open_beneath(int root_fd, const std::string& path, int flags) {
+  open_how how{};
+  how.flags = static_cast<std::uint64_t>(flags);
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  return static_cast<int>(::syscall(SYS_openat2, root_fd, path.c_str(), &how, sizeof how));
 }
 
 std::string kind_of(mode_t mode) {
@@ -91,7 +126,9 @@ void SecureTree::refuse(const std::string& path, const std::string& what) const 
 }
 
 void SecureTree::walk(
-    const std::function<void(const std::string& path, std::uint64_t size)>& on_file) {
+    const std::function<void(const std::string& path, std::uint64_t size)>& on_file,
+    EntryCheck check) {
+  stat_every_file_ = check == EntryCheck::stat_each;
   const int fd = ::dup(root_fd_);
   if (fd < 0) {
     io_failed(root_ + ": dup", errno);
@@ -108,16 +145,18 @@ void SecureTree::walk_directory(
     ::close(fd);
     io_failed(root_ + "/" + prefix + ": opendir", error);
   }
-  std::vector<std::string> names;
+  // (name, type): the type as the directory gives it, which spares a stat per entry; only the
+  // files read are stat()ed, through their own descriptor (read() checks links and sizes there).
+  std::vector<std::pair<std::string, unsigned char>> names;
   errno = 0;
   while (const dirent* entry = ::readdir(dir.get())) {
     const std::string_view name = entry->d_name;
     if (name != "." && name != "..") {
-      names.emplace_back(name);
+      names.emplace_back(name, entry->d_type);
     }
   }
   std::sort(names.begin(), names.end());
-  for (const std::string& name : names) {
+  for (const auto& [name, type] : names) {
     const std::string path = join(prefix, name);
     budget_.count_entry(path);
     if (const auto reason = unsafe_path_reason(path)) {
@@ -125,8 +164,17 @@ void SecureTree::walk_directory(
                        budget_.source() + ": unsafe name " + printable(path) + ": " + *reason,
                        "nothing was imported; rename or remove it");
     }
+    if (const auto unsafe = unsafe_entry_type(type)) {
+      refuse(path, *unsafe);
+    }
+    if (type == DT_REG && !stat_every_file_) {
+      on_file(path, 0);
+      continue;
+    }
     struct stat status {};
-    if (::fstatat(::dirfd(dir.get()), name.c_str(), &status, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (type == DT_DIR) {
+      status.st_mode = S_IFDIR;
+    } else if (::fstatat(::dirfd(dir.get()), name.c_str(), &status, AT_SYMLINK_NOFOLLOW) != 0) {
       io_failed(root_ + "/" + path + ": stat", errno);
     }
     if (S_ISDIR(status.st_mode)) {
@@ -142,9 +190,7 @@ void SecureTree::walk_directory(
       if (status.st_nlink > 1) {
         refuse(path, "a hard link (" + std::to_string(status.st_nlink) + " names share the file)");
       }
-      const auto size = static_cast<std::uint64_t>(status.st_size);
-      budget_.count_bytes(path, size);
-      on_file(path, size);
+      on_file(path, static_cast<std::uint64_t>(status.st_size));
     } else {
       refuse(path, kind_of(status.st_mode));
     }
@@ -255,23 +301,32 @@ int SecureTree::open_file(std::string_view path) {
 }
 
 int SecureTree::open_regular_file(std::string_view path, std::uint64_t& size) {
-  const std::size_t slash = path.rfind('/');
-  const std::string_view parent = slash == std::string_view::npos ? "" : path.substr(0, slash);
-  const std::string name(slash == std::string_view::npos ? path : path.substr(slash + 1));
-  const int dir = directory(parent);
-  if (dir < 0) {
-    return -1;
+  int fd = -1;
+  if (open_beneath_works_) {
+    // From the file's grandparent, kept open for the next path: the files of one directory, and
+    // the artifacts of one bundle (each in a directory of its own), need no directory opened.
+    const std::size_t slash = path.rfind('/');
+    const std::size_t upper = slash == std::string_view::npos || slash == 0
+                                  ? std::string_view::npos
+                                  : path.rfind('/', slash - 1);
+    const std::string_view base = upper == std::string_view::npos ? "" : path.substr(0, upper);
+    const int base_fd = directory(base);
+    if (base_fd >= 0) {
+      fd = open_beneath(
+          base_fd, std::string(upper == std::string_view::npos ? path : path.substr(upper + 1)),
+          kFileFlags);
+      if (fd < 0 && errno == ENOSYS) {
+        open_beneath_works_ = false;
+      }
+    }
   }
-  const int fd = ::openat(dir, name.c_str(), kFileFlags);
+  // A link on the way, a missing file or anything else: the walk a segment at a time says
+  // exactly which, and what it is.
   if (fd < 0) {
-    const int error = errno;
-    if (error == ENOENT) {
-      return -1;
-    }
-    if (error == ELOOP) {
-      refuse(std::string(path), "a symbolic link");
-    }
-    io_failed(root_ + "/" + std::string(path) + ": open", error);
+    fd = open_segment_by_segment(path);
+  }
+  if (fd < 0) {
+    return -1;
   }
   struct stat status {};
   if (::fstat(fd, &status) != 0) {
@@ -296,6 +351,28 @@ int SecureTree::open_regular_file(std::string_view path, std::uint64_t& size) {
   return fd;
 }
 
+int SecureTree::open_segment_by_segment(std::string_view path) {
+  const std::size_t slash = path.rfind('/');
+  const std::string_view parent = slash == std::string_view::npos ? "" : path.substr(0, slash);
+  const std::string name(slash == std::string_view::npos ? path : path.substr(slash + 1));
+  const int dir = directory(parent);
+  if (dir < 0) {
+    return -1;
+  }
+  const int fd = ::openat(dir, name.c_str(), kFileFlags);
+  if (fd < 0) {
+    const int error = errno;
+    if (error == ENOENT) {
+      return -1;
+    }
+    if (error == ELOOP) {
+      refuse(std::string(path), "a symbolic link");
+    }
+    io_failed(root_ + "/" + std::string(path) + ": open", error);
+  }
+  return fd;
+}
+
 bool SecureTree::read(std::string_view path, FileClass file_class, std::string& out,
                       bool* waited_for_storage) {
   std::uint64_t size = 0;
@@ -307,7 +384,7 @@ bool SecureTree::read(std::string_view path, FileClass file_class, std::string& 
     int fd;
     ~Closer() { ::close(fd); }
   } closer{fd};
-  budget_.check_file_size(path, size, file_class);
+  budget_.admit_file(path, size, file_class);
   out.resize(static_cast<std::size_t>(size));
   std::size_t done = 0;
   std::optional<std::chrono::steady_clock::time_point> waiting_since;

@@ -57,7 +57,7 @@ class HandoffFeed final : public FileFeed {
 void read_on_two_threads(const std::string& location,
                          const std::function<void(FileFeed&)>& read_files,
                          BundleFormatReader& reader, sdk::ImportSink& sink, sdk::HostContext& ctx,
-                         std::uint64_t total_files) {
+                         const std::atomic<std::uint64_t>& total_files) {
   FeedHandoff handoff(kFilesInFlight, kBytesInFlight);
   std::thread reading([&] {
     HandoffFeed feed(handoff);
@@ -87,7 +87,7 @@ void read_on_two_threads(const std::string& location,
     switch (item->kind) {
       case FeedItem::Kind::file:
         reader.file(item->path, item->content);
-        ctx.progress(++files, total_files);
+        ctx.progress(++files, total_files.load(std::memory_order_relaxed));
         if (ctx.cancelled()) {
           throw sdk::Error(sdk::ErrorCode::cancelled, location + ": reading was cancelled");
         }

@@ -4,6 +4,7 @@
 // is about half of a read, so a read takes about half as long on two cores.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -27,12 +28,14 @@ class FileFeed {
 };
 
 /// Runs `read_files` on a thread of its own and feeds what it gives to `reader` and `sink` on the
-/// calling thread, with progress (`total_files`, 0 when unknown) and cancellation through `ctx`.
+/// calling thread, with progress (`total_files`: 0 while unknown, and it may become known during
+/// the read) and cancellation through `ctx`.
 /// At most a fixed number of files and bytes are in flight between the two. An exception on
 /// either side ends both and is thrown here; the reading thread is joined before this returns.
 void read_on_two_threads(const std::string& location,
                          const std::function<void(FileFeed&)>& read_files,
                          BundleFormatReader& reader, stella::sdk::ImportSink& sink,
-                         stella::sdk::HostContext& ctx, std::uint64_t total_files);
+                         stella::sdk::HostContext& ctx,
+                         const std::atomic<std::uint64_t>& total_files);
 
 }  // namespace stella_importer

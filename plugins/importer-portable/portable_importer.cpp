@@ -368,13 +368,14 @@ void read_archive(const std::string& location, const sdk::ImportLimits& limits,
   BundleFormatReader reader(sink, names);
   // Opening the archive fails here, on the calling thread, before the walk starts.
   ArchiveWalk walk(location, limits);
+  const std::atomic<std::uint64_t> entries_unknown{0};
   read_on_two_threads(
       location,
       [&walk](FileFeed& feed) {
         const Utf8ConversionScope utf8;
         walk.run(feed);
       },
-      reader, sink, ctx, 0);
+      reader, sink, ctx, entries_unknown);
 }
 
 class PortableImporter final : public sdk::StorageImporter {
