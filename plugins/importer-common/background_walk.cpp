@@ -16,8 +16,13 @@ struct WalkStopped {};
 
 PathKey path_key(std::string_view path) {
   const std::string hex = sha256_hex(path);
+  const auto nibble = [](char digit) {
+    return static_cast<unsigned>(digit <= '9' ? digit - '0' : digit - 'a' + 10);
+  };
   PathKey key{};
-  std::copy_n(hex.begin(), key.size(), key.begin());
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    key[i] = static_cast<unsigned char>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
+  }
   return key;
 }
 

@@ -18,8 +18,9 @@
 
 namespace stella_importer {
 
-/// 16 bytes (as hex) of the SHA-256 of a file's path: enough to tell a million paths apart.
-using PathKey = std::array<char, 32>;
+/// The first 16 bytes of the SHA-256 of a file's path: enough to tell a million paths apart, in
+/// 16 bytes per file of the walk and of the list.
+using PathKey = std::array<unsigned char, 16>;
 PathKey path_key(std::string_view path);
 
 /// Ownership: owns its thread, its SecureTree and ImportBudget (entries are counted there).
