@@ -383,25 +383,23 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
     // Loaded by the same read: its tenants' roots are in the new store's algorithm already.
     source.loaded_tenants = source.verified.result.tenants;
     sources.push_back(std::move(source));
-  }
-  for (const std::string& location : options.locations) {
-    if (one_read) {
-      break;
+  } else {
+    for (const std::string& location : options.locations) {
+      note(options, "verifying " + location);
+      // A directory source is a file per artifact: reading it again costs far more than replaying
+      // a recording. An archive is one sequential stream, cheaper to read again than to record.
+      std::error_code not_a_directory;
+      auto recording = std::filesystem::is_directory(location, not_a_directory)
+                           ? std::make_unique<SinkRecording>()
+                           : nullptr;
+      Source source{verify_source(registry, location, options.source_format, options.limits, ctx,
+                                  UnreadableSource::refuse, store_algorithm, recording.get()),
+                    ""};
+      source.recording = std::move(recording);
+      require_verified(source.verified);
+      source.schema_version = manifest_schema_version(source.verified.result.manifest_json);
+      sources.push_back(std::move(source));
     }
-    note(options, "verifying " + location);
-    // A directory source is a file per artifact: reading it again costs far more than replaying
-    // a recording. An archive is one sequential stream, cheaper to read again than to record.
-    std::error_code not_a_directory;
-    auto recording = std::filesystem::is_directory(location, not_a_directory)
-                         ? std::make_unique<SinkRecording>()
-                         : nullptr;
-    Source source{verify_source(registry, location, options.source_format, options.limits, ctx,
-                                UnreadableSource::refuse, store_algorithm, recording.get()),
-                  ""};
-    source.recording = std::move(recording);
-    require_verified(source.verified);
-    source.schema_version = manifest_schema_version(source.verified.result.manifest_json);
-    sources.push_back(std::move(source));
   }
   const std::string algorithm = sources.front().verified.result.algorithm;
   // bundle id -> (fingerprint, index of the source), to find a bundle two sources disagree about;
