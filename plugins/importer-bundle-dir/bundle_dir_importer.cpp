@@ -1,16 +1,16 @@
 // Storage importer "bundle-dir": an evidence bundle directory (docs/bundle-format.md).
 //
-// The directory is walked once first, refusing links, devices and anything over the entry limit
-// before a byte of content is read (from the types the directories give: a stat per entry cost a
-// third of the walk; each file read is checked for hard links and sizes through its descriptor).
-// Then checksums.sha256 is read line by line — it lists every other file in the order the export
-// wrote them — and each listed file is opened (one path segment at a time, never through a link),
-// hashed, compared with its line and handed to the bundle format reader. Files the walk found but
-// the list does not name are reported as extra. Memory: 16 bytes per file of the directory, plus
-// the files in flight between the two threads of a read.
+// checksums.sha256 is read line by line — it lists every other file in the order the export wrote
+// them — and each listed file is opened (never through a link: secure_tree.hpp), checked through
+// its descriptor (a regular file with one name, within the limits), hashed, compared with its line
+// and handed to the bundle format reader. Beside the read, the whole directory is walked on a
+// thread of its own (background_walk.hpp), refusing links, devices and anything over the entry
+// limit by the types the directories give; the read fails as soon as the walk does. Files the walk
+// found but the list does not name are reported as extra. Memory: 16 bytes per file of the
+// directory and per line of the list, plus the files in flight between the threads of a read.
 //
-// After the walk, a read runs on two threads: one opens, reads and hashes the listed files (system
-// time, most of it), the calling thread turns them, in the list's order, into ImportSink calls.
+// The read runs on two threads: one opens, reads and hashes the listed files (system time, most
+// of it), the calling thread turns them, in the list's order, into ImportSink calls.
 #include <unistd.h>
 
 #include <algorithm>

@@ -15,14 +15,9 @@ struct WalkStopped {};
 }  // namespace
 
 PathKey path_key(std::string_view path) {
-  const std::string hex = sha256_hex(path);
-  const auto nibble = [](char digit) {
-    return static_cast<unsigned>(digit <= '9' ? digit - '0' : digit - 'a' + 10);
-  };
+  const Sha256Digest digest = sha256_digest(path);
   PathKey key{};
-  for (std::size_t i = 0; i < key.size(); ++i) {
-    key[i] = static_cast<unsigned char>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
-  }
+  std::copy_n(digest.begin(), key.size(), key.begin());
   return key;
 }
 

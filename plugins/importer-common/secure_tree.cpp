@@ -31,29 +31,6 @@ std::string join(const std::string& prefix, std::string_view name) {
   return prefix.empty() ? std::string(name) : prefix + "/" + std::string(name);
 }
 
-/// What a directory entry's type says it is; nullopt for a directory or a regular file, and for an
-/// entry whose file system does not say (DT_UNKNOWN: the caller asks fstatat).
-std::optional<std::string> unsafe_entry_type(unsigned char type) {
-  switch (type) {
-    case DT_LNK:
-      return "a symbolic link";
-    case DT_CHR:
-      return "a character device";
-    case DT_BLK:
-      return "a block device";
-    case DT_FIFO:
-      return "a FIFO";
-    case DT_SOCK:
-      return "a socket";
-    case DT_DIR:
-    case DT_REG:
-    case DT_UNKNOWN:
-      return std::nullopt;
-    default:
-      return "not a regular file or directory";
-  }
-}
-
 /// Opens `path` below `root_fd` in one call, refusing a symbolic link anywhere on the way (and
 /// ".." or an absolute path): the kernel walks the path, instead of a system call per segment.
 /// -1 with errno as openat2(2) sets it; ENOSYS on a kernel before 5.6.
@@ -128,16 +105,15 @@ void SecureTree::refuse(const std::string& path, const std::string& what) const 
 void SecureTree::walk(
     const std::function<void(const std::string& path, std::uint64_t size)>& on_file,
     EntryCheck check) {
-  stat_every_file_ = check == EntryCheck::stat_each;
   const int fd = ::dup(root_fd_);
   if (fd < 0) {
     io_failed(root_ + ": dup", errno);
   }
-  walk_directory(fd, "", 0, on_file);
+  walk_directory(fd, "", 0, check, on_file);
 }
 
 void SecureTree::walk_directory(
-    int fd, const std::string& prefix, int depth,
+    int fd, const std::string& prefix, int depth, EntryCheck check,
     const std::function<void(const std::string&, std::uint64_t)>& on_file) {
   std::unique_ptr<DIR, DirCloser> dir(::fdopendir(fd));
   if (!dir) {
@@ -164,10 +140,11 @@ void SecureTree::walk_directory(
                        budget_.source() + ": unsafe name " + printable(path) + ": " + *reason,
                        "nothing was imported; rename or remove it");
     }
-    if (const auto unsafe = unsafe_entry_type(type)) {
-      refuse(path, *unsafe);
+    // DT_UNKNOWN: the file system does not say, and fstatat below asks.
+    if (type != DT_UNKNOWN && type != DT_DIR && type != DT_REG) {
+      refuse(path, kind_of(DTTOIF(type)));
     }
-    if (type == DT_REG && !stat_every_file_) {
+    if (type == DT_REG && check == EntryCheck::by_type) {
       on_file(path, 0);
       continue;
     }
@@ -185,7 +162,7 @@ void SecureTree::walk_directory(
       if (child < 0) {
         io_failed(root_ + "/" + path + ": open", errno);
       }
-      walk_directory(child, path, depth + 1, on_file);
+      walk_directory(child, path, depth + 1, check, on_file);
     } else if (S_ISREG(status.st_mode)) {
       if (status.st_nlink > 1) {
         refuse(path, "a hard link (" + std::to_string(status.st_nlink) + " names share the file)");

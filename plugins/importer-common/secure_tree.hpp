@@ -97,14 +97,12 @@ class SecureTree {
   /// open for the next path; -1 when it does not exist; refuses a link, naming it.
   int open_segment_by_segment(std::string_view path);
   void close_open_directories(std::size_t keep);
-  void walk_directory(int fd, const std::string& prefix, int depth,
+  void walk_directory(int fd, const std::string& prefix, int depth, EntryCheck check,
                       const std::function<void(const std::string&, std::uint64_t)>& on_file);
   [[noreturn]] void refuse(const std::string& path, const std::string& what) const;
 
   std::string root_;
   ImportBudget& budget_;
-  /// The walk in progress stats every entry (EntryCheck::stat_each).
-  bool stat_every_file_ = false;
   /// False once openat2(2) turned out to be missing (a kernel before 5.6).
   bool open_beneath_works_ = true;
   int root_fd_ = -1;

@@ -1,15 +1,11 @@
 #include "sha256_hasher.hpp"
 
-#include <array>
-
 #include <openssl/evp.h>
 
 #include "stella/sdk/error.hpp"
 
 namespace stella_importer {
 namespace {
-
-constexpr std::size_t kSha256Bytes = 32;
 
 [[noreturn]] void openssl_failed(const char* call) {
   throw stella::sdk::Error(stella::sdk::ErrorCode::internal,
@@ -29,16 +25,21 @@ const EVP_MD* sha256_md() {
 
 }  // namespace
 
-std::string sha256_hex(std::string_view bytes) {
-  std::array<unsigned char, kSha256Bytes> digest{};
+Sha256Digest sha256_digest(std::string_view bytes) {
+  Sha256Digest digest{};
   unsigned int length = 0;
   if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, sha256_md(), nullptr) != 1 ||
-      length != kSha256Bytes) {
+      length != digest.size()) {
     openssl_failed("EVP_Digest");
   }
+  return digest;
+}
+
+std::string sha256_hex(std::string_view bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
-  hex.reserve(2 * kSha256Bytes);
+  const Sha256Digest digest = sha256_digest(bytes);
+  hex.reserve(2 * digest.size());
   for (const unsigned char byte : digest) {
     hex += kHex[byte >> 4];
     hex += kHex[byte & 0x0f];

@@ -361,7 +361,13 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
   // all of it verified. Where the session may not defer reference checks, it is read twice.
   const bool one_read =
       !existing && options.locations.size() == 1 && session_is_superuser(*connection);
+  // The load's transaction, holding the import lock: begun before the read into a new store, after
+  // the verification otherwise.
   std::optional<PgTransaction> transaction;
+  const auto begin_load = [&] {
+    transaction.emplace(*connection);
+    connection->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kImportLockKey)});
+  };
   std::optional<NewStoreLoad> one_read_load;
   std::vector<Source> sources;
   if (one_read) {
@@ -369,8 +375,7 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
     note(options, "verifying " + location +
                       " and loading it into a new store in the same read (nothing is committed "
                       "unless all of it verifies)");
-    transaction.emplace(*connection);
-    connection->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kImportLockKey)});
+    begin_load();
     one_read_load =
         load_into_new_store(*connection, registry, location, options.source_format,
                             options.schema_version, options.limits, options.operator_name, ctx);
@@ -529,8 +534,7 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
 
   // 4. Load, recompute, check, record, commit — or nothing.
   if (!transaction) {
-    transaction.emplace(*connection);
-    connection->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kImportLockKey)});
+    begin_load();
   }
   if (!nothing_new) {
     // Into an empty store, references are checked once over whole tables after the load (the

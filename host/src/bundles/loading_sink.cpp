@@ -104,9 +104,7 @@ void LoadingSink::complete_pending() {
   pending_ = false;
   if (loading_given_up()) {
     current_ = NewBundle{};
-    batch_.clear();
-    batch_bytes_ = 0;
-    return;
+    return;  // flush() drops what is batched
   }
   current_.bundle_root = verified->root_in_store();
   batch_.push_back(std::move(current_));
@@ -118,8 +116,7 @@ void LoadingSink::complete_pending() {
 
 void LoadingSink::flush() {
   if (loading_given_up()) {
-    batch_.clear();
-    batch_bytes_ = 0;
+    drop_batch();
   }
   if (batch_.empty()) {
     return;
@@ -138,8 +135,7 @@ void LoadingSink::flush() {
     lock.unlock();
     if (pass_ == Pass::only) {
       // Kept for finish(); the read goes on to find the source's problems.
-      batch_.clear();
-      batch_bytes_ = 0;
+      drop_batch();
       return;
     }
     rethrow_loader_failure();
@@ -148,6 +144,11 @@ void LoadingSink::flush() {
   changed_.notify_all();
   lock.unlock();
   batch_ = {};
+  batch_bytes_ = 0;
+}
+
+void LoadingSink::drop_batch() {
+  batch_.clear();
   batch_bytes_ = 0;
 }
 

@@ -76,6 +76,8 @@ class LoadingSink final : public sdk::ImportSink {
   void complete_pending();
   /// Hands the batch to the loader (waits while kMaxQueuedBatches are waiting).
   void flush();
+  /// Pass::only, loading given up: forgets what is batched (the transaction is rolled back).
+  void drop_batch();
   void load_batches();
   void stop_loader();
   void rethrow_loader_failure();
