@@ -6,7 +6,8 @@
 // and handed to the bundle format reader. Beside the read, the whole directory is walked on a
 // thread of its own (background_walk.hpp), refusing links, devices and anything over the entry
 // limit by the types the directories give; the read fails as soon as the walk does. Files the walk
-// found but the list does not name are reported as extra. Memory: 16 bytes per file of the
+// found but the list does not name are reported as extra, and paths on more than one line of the
+// list as duplicates. Memory: 16 bytes per file of the
 // directory and per line of the list, plus the files in flight between the threads of a read.
 //
 // The read runs on two threads: one opens, reads and hashes the listed files (system time, most
@@ -17,6 +18,7 @@
 #include <array>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -88,10 +90,10 @@ class BundleDirImporter final : public sdk::StorageImporter {
   }
 
  private:
-  /// On the reading thread: reads checksums.sha256 line by line and hands over each file it lists,
-  /// read and checked, then the problems of the list as a whole.
-  static void read_listed_files(const std::string& location, const sdk::ImportLimits& limits,
-                                SecureTree& tree, BackgroundWalk& walk, FileFeed& feed) {
+  /// Calls `on_line` with each line of checksums.sha256 (without its '\n').
+  template <typename OnLine>
+  static void for_each_checksums_line(const std::string& location, SecureTree& tree,
+                                      OnLine on_line) {
     const int fd = tree.open_file(bundle_format::kChecksumsFile);
     if (fd < 0) {
       throw sdk::Error(sdk::ErrorCode::invalid_input,
@@ -105,6 +107,27 @@ class BundleDirImporter final : public sdk::StorageImporter {
       int fd;
       ~Closer() { ::close(fd); }
     } closer{fd};
+    LineSplitter splitter(location + ": " + bundle_format::kChecksumsFile, kMaxChecksumLineBytes,
+                          on_line);
+    std::string chunk(kReadChunk, '\0');
+    while (true) {
+      const ssize_t got = ::read(fd, chunk.data(), chunk.size());
+      if (got < 0) {
+        throw sdk::Error(sdk::ErrorCode::internal,
+                         location + ": reading checksums.sha256: " + std::strerror(errno));
+      }
+      if (got == 0) {
+        break;
+      }
+      splitter.feed(std::string_view(chunk.data(), static_cast<std::size_t>(got)));
+    }
+    splitter.finish();
+  }
+
+  /// On the reading thread: reads checksums.sha256 line by line and hands over each file it lists,
+  /// read and checked, then the problems of the list as a whole.
+  static void read_listed_files(const std::string& location, const sdk::ImportLimits& limits,
+                                SecureTree& tree, BackgroundWalk& walk, FileFeed& feed) {
     // The keys of the files the list names, to find the files it does not.
     std::vector<PathKey> listed;
     // Lines are handled kLookahead lines after they are read, so that the files they name can be
@@ -175,30 +198,61 @@ class BundleDirImporter final : public sdk::StorageImporter {
         ahead.pop_front();
       }
     };
-    LineSplitter splitter(location + ": " + bundle_format::kChecksumsFile, kMaxChecksumLineBytes,
-                          on_line);
-    std::string chunk(kReadChunk, '\0');
-    while (true) {
-      const ssize_t got = ::read(fd, chunk.data(), chunk.size());
-      if (got < 0) {
-        throw sdk::Error(sdk::ErrorCode::internal,
-                         location + ": reading checksums.sha256: " + std::strerror(errno));
-      }
-      if (got == 0) {
-        break;
-      }
-      splitter.feed(std::string_view(chunk.data(), static_cast<std::size_t>(got)));
-    }
-    splitter.finish();
+    for_each_checksums_line(location, tree, on_line);
     for (; !ahead.empty(); ahead.pop_front()) {
       handle_line(ahead.front().first, ahead.front().second);
     }
     const std::vector<PathKey>& present = walk.finish();
     feed.files_done();
 
-    std::sort(listed.begin(), listed.end());
+    const std::vector<PathKey> repeated = repeated_keys(listed);
+    if (!repeated.empty()) {
+      report_repeated_lines(location, tree, repeated, feed);
+    }
     if (!std::includes(listed.begin(), listed.end(), present.begin(), present.end())) {
       report_extra_files(location, limits, listed, feed);
+    }
+  }
+
+  /// Reads checksums.sha256 again (only when some path is on more than one line) to name each
+  /// such path and its lines: the export lists every file once, and a file listed twice is read,
+  /// checked and handed on twice.
+  static void report_repeated_lines(const std::string& location, SecureTree& tree,
+                                    const std::vector<PathKey>& repeated, FileFeed& feed) {
+    struct Lines {
+      std::string path;
+      std::vector<std::uint64_t> numbers;
+    };
+    std::map<PathKey, Lines> found;
+    std::uint64_t number = 0;
+    for_each_checksums_line(location, tree, [&](std::string_view text) {
+      ++number;
+      std::string why;
+      const auto line = parse_checksum_line(text, why);
+      if (!line) {
+        return;
+      }
+      const PathKey key = path_key(line->path);
+      if (std::binary_search(repeated.begin(), repeated.end(), key)) {
+        Lines& lines = found[key];
+        lines.path = line->path;
+        lines.numbers.push_back(number);
+      }
+    });
+    if (found.empty()) {
+      // The list changed between the two reads; what the first read saw is still wrong.
+      feed.problem({"duplicate_file", bundle_format::kChecksumsFile, "one line per file",
+                    "a file on more than one line", "checksums.sha256 lists a file twice"});
+      return;
+    }
+    for (const auto& [key, lines] : found) {
+      std::string numbers;
+      for (const std::uint64_t line_number : lines.numbers) {
+        numbers += (numbers.empty() ? "" : ", ") + std::to_string(line_number);
+      }
+      feed.problem({"duplicate_file", lines.path, "one line per file",
+                    std::to_string(lines.numbers.size()) + " lines (" + numbers + ")",
+                    "checksums.sha256 lists the file more than once"});
     }
   }
 

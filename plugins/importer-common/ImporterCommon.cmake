@@ -44,6 +44,7 @@ function(stella_add_importer target)
     "${STELLA_IMPORTER_COMMON_DIR}/import_budget.cpp"
     "${STELLA_IMPORTER_COMMON_DIR}/importer_json.cpp"
     "${STELLA_IMPORTER_COMMON_DIR}/line_splitter.cpp"
+    "${STELLA_IMPORTER_COMMON_DIR}/path_key.cpp"
     "${STELLA_IMPORTER_COMMON_DIR}/safe_path.cpp"
     "${STELLA_IMPORTER_COMMON_DIR}/secure_tree.cpp"
     "${STELLA_IMPORTER_COMMON_DIR}/sha256_hasher.cpp"

@@ -4,7 +4,6 @@
 
 #include "import_budget.hpp"
 #include "secure_tree.hpp"
-#include "sha256_hasher.hpp"
 
 namespace stella_importer {
 namespace {
@@ -13,13 +12,6 @@ namespace {
 struct WalkStopped {};
 
 }  // namespace
-
-PathKey path_key(std::string_view path) {
-  const Sha256Digest digest = sha256_digest(path);
-  PathKey key{};
-  std::copy_n(digest.begin(), key.size(), key.begin());
-  return key;
-}
 
 BackgroundWalk::BackgroundWalk(std::string root, const stella::sdk::ImportLimits& limits,
                                std::string unlisted)

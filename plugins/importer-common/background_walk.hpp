@@ -5,23 +5,17 @@
 // idle (docs/benchmarks.md); beside the read it costs what its system calls cost.
 #pragma once
 
-#include <array>
 #include <atomic>
 #include <cstdint>
 #include <exception>
 #include <string>
-#include <string_view>
 #include <thread>
 #include <vector>
 
+#include "path_key.hpp"
 #include "stella/sdk/storage_importer.hpp"
 
 namespace stella_importer {
-
-/// The first 16 bytes of the SHA-256 of a file's path: enough to tell a million paths apart, in
-/// 16 bytes per file of the walk and of the list.
-using PathKey = std::array<unsigned char, 16>;
-PathKey path_key(std::string_view path);
 
 /// Ownership: owns its thread, its SecureTree and ImportBudget (entries are counted there).
 /// Thread-safety: the public methods are for one thread (the reader's).

@@ -5,24 +5,28 @@
 // devices and FIFOs are refused; entry count, sizes and the expansion ratio are bounded. Each
 // file is hashed and its "<sha256>  <path>" line spooled to a private temporary file; the last
 // entry, checksums.sha256, is then compared line by line with the spool. Memory: one file and one
-// line at a time (a map of the unmatched rest only when the lists disagree), plus the files in
-// flight between the two threads of a read.
+// line at a time (a map of the unmatched rest only when the lists disagree), 16 bytes per entry
+// (to find files held twice), plus the files in flight between the two threads of a read.
 //
 // A read runs on two threads (two_thread_read.hpp): one decompresses the archive, checks each entry
 // and hashes it; the calling thread turns the files, in archive order, into ImportSink calls.
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "bundle_format_reader.hpp"
 #include "checksum_line.hpp"
 #include "import_budget.hpp"
 #include "line_splitter.hpp"
+#include "path_key.hpp"
 #include "safe_path.hpp"
 #include "sha256_hasher.hpp"
 #include "stella/sdk/sdk.hpp"
@@ -198,11 +202,42 @@ class ArchiveWalk {
         compare_checksums();
         continue;
       }
+      entry_keys_.push_back(path_key(path));
       feed_->file(path, read_entry(path, entry));
     }
     if (!checksums_seen_) {
       problem({"missing_file", bundle_format::kChecksumsFile, "the archive's last entry",
                "no such entry", "the archive has no checksums.sha256 (was it cut short?)"});
+    }
+    report_repeated_entries();
+  }
+
+  /// Names each file the archive holds more than once (from the spool, which has a line per
+  /// entry). The export writes every file once; `tar -x` of an archive with two entries of one
+  /// name keeps only the last, whatever was checked.
+  void report_repeated_entries() {
+    const std::vector<PathKey> repeated = repeated_keys(entry_keys_);
+    if (repeated.empty()) {
+      return;
+    }
+    std::fflush(spool_.get());
+    std::rewind(spool_.get());
+    std::map<PathKey, std::pair<std::string, std::uint64_t>> found;
+    std::string text;
+    std::string why;
+    while (next_spool_line(text)) {
+      if (const auto line = parse_checksum_line(text, why)) {
+        const PathKey key = path_key(line->path);
+        if (std::binary_search(repeated.begin(), repeated.end(), key)) {
+          found[key].first = line->path;
+          ++found[key].second;
+        }
+      }
+    }
+    for (const auto& [key, entries] : found) {
+      problem({"duplicate_file", entries.first, "one entry per file",
+               std::to_string(entries.second) + " entries",
+               "the archive holds the file more than once; extracting it keeps only the last"});
     }
   }
 
@@ -356,6 +391,8 @@ class ArchiveWalk {
   char* line_buffer_ = nullptr;
   std::size_t line_capacity_ = 0;
   bool checksums_seen_ = false;
+  /// A key per file entry, to find the files held twice once the archive is read.
+  std::vector<PathKey> entry_keys_;
 };
 
 /// Reads the archive on two threads: the walk decompresses and checks, the calling thread feeds the

@@ -1,6 +1,7 @@
 // `stella evidence verify-bundle`: offline, with no database, each kind of damage is caught and
 // named — a flipped byte, a deleted file, an added file, an edited manifest, two artifacts
-// swapped, a proof altered, a truncated archive — and a sound bundle passes.
+// swapped, a proof altered, a truncated archive, a file listed or held twice — and a sound bundle
+// passes.
 #include <boost/test/unit_test.hpp>
 
 #include "bundles/bundle_test_support.hpp"
@@ -187,6 +188,50 @@ BOOST_AUTO_TEST_CASE(a_changed_entry_in_a_portable_archive_is_named) {
   const auto report = verify({archive.string()}, 1);
   BOOST_CHECK_MESSAGE(problems_named(report, "checksum", changed) == 1, describe(report));
   BOOST_CHECK_EQUAL(problems_named(report, "artifact_size", changed), 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_file_listed_twice_is_named) {
+  // Every line of the list still holds: the file is there and has that SHA-256. But the export
+  // lists each file once, and a file listed twice is read and counted twice.
+  ExportCopy copy;
+  const std::string file = first_file(copy.bundle, "proofs/tenants/");
+  std::string list = read_text(copy.bundle / "checksums.sha256");
+  const std::size_t at = list.find("  " + file + "\n");
+  BOOST_REQUIRE(at != std::string::npos);
+  const std::size_t start = list.rfind('\n', at) + 1;
+  list += list.substr(start, at + file.size() + 3 - start);
+  write_text(copy.bundle / "checksums.sha256", list);
+  const auto report = verify({copy.bundle.string()}, 1);
+  BOOST_CHECK_MESSAGE(problems_named(report, "duplicate_file", file) == 1, describe(report));
+  BOOST_CHECK(mentions(describe(report), "lists the file more than once"));
+}
+
+BOOST_AUTO_TEST_CASE(a_file_held_twice_in_a_portable_archive_is_named) {
+  // Two entries of one name, both listed: `tar -x` would keep only the second.
+  ExportCopy copy;
+  std::vector<ArchiveEntrySpec> entries = entries_of_export(copy.bundle);
+  const std::string file = first_file(copy.bundle, "proofs/tenants/");
+  std::vector<ArchiveEntrySpec> twice;
+  std::string line;
+  for (const ArchiveEntrySpec& entry : entries) {
+    twice.push_back(entry);
+    if (entry.path == file) {
+      twice.push_back(entry);
+    }
+  }
+  for (const auto& [path, hex] : checksum_lines(copy.bundle)) {
+    if (path == file) {
+      line = hex + "  " + path + "\n";
+    }
+  }
+  BOOST_REQUIRE(!line.empty());
+  BOOST_REQUIRE_EQUAL(twice.back().path, "checksums.sha256");
+  twice.back().content += line;
+  const fs::path archive = copy.dir.path() / "twice.tar.gz";
+  write_tar_gz(archive, twice);
+  const auto report = verify({archive.string()}, 1);
+  BOOST_CHECK_MESSAGE(problems_named(report, "duplicate_file", file) == 1, describe(report));
+  BOOST_CHECK(mentions(describe(report), "more than once"));
 }
 
 BOOST_AUTO_TEST_CASE(several_paths_are_each_reported_and_one_failure_fails_the_run) {
