@@ -170,6 +170,13 @@ BOOST_AUTO_TEST_CASE(a_truncated_archive_is_named) {
   const auto report = verify({archive.string()}, 1);
   BOOST_CHECK_MESSAGE(problems_named(report, "unreadable", "") == 1, describe(report));
   BOOST_CHECK(mentions(describe(report), "truncated or damaged"));
+  // The text report says the roots went unchecked because the read stopped, not that the bundle
+  // is a partial export.
+  const ProcessResult text = run_stella({"evidence", "verify-bundle", archive.string()});
+  BOOST_CHECK_EQUAL(text.exit_code, 1);
+  BOOST_CHECK_MESSAGE(mentions(text.out, "not checked: the source could not be read to its end") &&
+                          !mentions(text.out, "partial export"),
+                      text.out);
 }
 
 BOOST_AUTO_TEST_CASE(a_changed_entry_in_a_portable_archive_is_named) {

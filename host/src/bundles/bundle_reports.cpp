@@ -246,7 +246,8 @@ void write_verify_bundle_report_text(std::ostream& out,
           << (r.global_root_recomputed
                   ? (r.computed_global_root == *r.declared_global_root ? " (recomputed: equal)"
                                                                        : " (recomputed: DIFFERENT)")
-                  : " (partial export: checked through the tenant proofs)")
+              : r.stopped_early ? " (not checked: the source could not be read to its end)"
+                                : " (partial export: checked through the tenant proofs)")
           << '\n';
     }
     for (const BundleProblem& p : r.problems) {

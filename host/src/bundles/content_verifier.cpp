@@ -616,6 +616,7 @@ void ContentVerifier::finish() {
     result_.tenants.push_back(std::move(tenant));
   }
   result_.computed_global_root = format_digest(hasher_->algorithm_id(), global.root());
+  result_.stopped_early = unreadable_;
   if (result_.declared_global_root && !unreadable_) {
     const bool complete =
         result_.declared_tenant_count < 0 ||

@@ -103,6 +103,9 @@ struct SourceVerification {
   std::string computed_global_root;
   /// True when the source holds every tenant of the global root, so it could be recomputed.
   bool global_root_recomputed = false;
+  /// True when the source could not be read to its end (an `unreadable` problem says why): its
+  /// roots were not checked.
+  bool stopped_early = false;
   /// In tenant id order.
   std::vector<VerifiedTenant> tenants;
   std::vector<SigningKeyRecord> signing_keys;
