@@ -7,6 +7,12 @@
 namespace stella_importer {
 namespace {
 
+/// "T tenants, B bundles, A artifacts", as the manifest_counts problems name counts.
+std::string counts_text(std::int64_t tenants, std::int64_t bundles, std::int64_t artifacts) {
+  return std::to_string(tenants) + " tenants, " + std::to_string(bundles) + " bundles, " +
+         std::to_string(artifacts) + " artifacts";
+}
+
 namespace sdk = stella::sdk;
 
 constexpr const char* kManifestSchema = "bundle-manifest.schema.json";
@@ -208,6 +214,38 @@ void BundleFormatReader::manifest(std::string_view path, std::string_view conten
   const auto& source = document["source"];
   sink_.declared_root(
       {"", string_member(source, "globalRoot"), int_member(source, "tenantCount", origin(path))});
+
+  // Each tenant's counts are checked against what the bundle holds (finish()); the totals must
+  // add up from them, so that every count an auditor reads in the manifest is checked.
+  std::int64_t bundles = 0;
+  std::int64_t artifacts = 0;
+  for (const auto& [tenant, promise] : tenants_) {
+    bundles += promise.bundles;
+    artifacts += promise.artifacts;
+  }
+  const std::string held =
+      counts_text(static_cast<std::int64_t>(tenants_.size()), bundles, artifacts);
+  const auto& counts = document["counts"];
+  const std::string declared = counts_text(int_member(counts, "tenants", origin(path)),
+                                           int_member(counts, "bundles", origin(path)),
+                                           int_member(counts, "artifacts", origin(path)));
+  if (declared != held) {
+    report("manifest_counts", path, held, declared,
+           "the manifest's counts are not the sums of its tenants' counts");
+  }
+  // An export of every tenant holds the whole store, so the store's counts are the same sums.
+  // For some tenants only, the store's bundle and artifact counts cannot be checked offline (its
+  // tenant count is, through the tenants' proofs).
+  if (string_member(options, "scope") == "all") {
+    const std::string store = counts_text(int_member(source, "tenantCount", origin(path)),
+                                          int_member(source, "bundleCount", origin(path)),
+                                          int_member(source, "artifactCount", origin(path)));
+    if (store != held) {
+      report("manifest_counts", path, held, store,
+             "the manifest's counts of the source store differ from its tenants' counts, and "
+             "the bundle holds every tenant of the store");
+    }
+  }
 }
 
 void BundleFormatReader::signing_keys(std::string_view path, std::string_view content) {

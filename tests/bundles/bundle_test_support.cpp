@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "stella/host/json/json_schema.hpp"
+#include "stella/host/merkle/tree_hasher.hpp"
 
 namespace stella::test {
 
@@ -154,6 +155,19 @@ std::vector<std::pair<std::string, std::string>> checksum_lines(const fs::path& 
     lines.emplace_back(line.substr(kHexDigits + 2), line.substr(0, kHexDigits));
   }
   return lines;
+}
+
+void write_listed_file(const fs::path& bundle, const std::string& file,
+                       const std::string& content) {
+  write_text(bundle / file, content);
+  const auto hasher = host::make_evp_hasher("sha256");
+  const std::string hex = host::to_hex(hasher->digest(
+      host::ByteView(reinterpret_cast<const std::uint8_t*>(content.data()), content.size())));
+  std::string listing;
+  for (const auto& [path, old_hex] : checksum_lines(bundle)) {
+    listing += (path == file ? hex : old_hex) + "  " + path + "\n";
+  }
+  write_text(bundle / "checksums.sha256", listing);
 }
 
 std::string first_file(const fs::path& bundle, const std::string& contains) {

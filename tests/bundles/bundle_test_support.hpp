@@ -91,6 +91,10 @@ void write_text(const fs::path& file, const std::string& content);
 /// The lines of checksums.sha256 of an export directory, as (path, hex).
 std::vector<std::pair<std::string, std::string>> checksum_lines(const fs::path& bundle);
 
+/// Writes `file` (relative to the export directory `bundle`) and makes its line in
+/// checksums.sha256 agree, so that only what the new content says is wrong.
+void write_listed_file(const fs::path& bundle, const std::string& file, const std::string& content);
+
 /// The first file under `bundle` whose relative path matches `predicate`.
 std::string first_file(const fs::path& bundle, const std::string& contains);
 

@@ -6,7 +6,6 @@
 #include <boost/test/unit_test.hpp>
 
 #include "bundles/bundle_test_support.hpp"
-#include "stella/host/merkle/tree_hasher.hpp"
 
 namespace stella::test {
 namespace {
@@ -185,16 +184,8 @@ BOOST_AUTO_TEST_CASE(into_a_new_store_a_problem_found_at_the_end_of_the_read_lea
   BOOST_REQUIRE(sig != std::string::npos);
   const std::size_t value = envelope.find('"', envelope.find(':', sig)) + 1;
   envelope[value] = envelope[value] == 'A' ? 'B' : 'A';
-  write_text(bundle / file, envelope);
   // The checksum list is made to agree, so that only the signature is wrong.
-  const auto hasher = host::make_evp_hasher("sha256");
-  const std::string hex = host::to_hex(hasher->digest(
-      host::ByteView(reinterpret_cast<const std::uint8_t*>(envelope.data()), envelope.size())));
-  std::string listing;
-  for (const auto& [path, old_hex] : checksum_lines(bundle)) {
-    listing += (path == file ? hex : old_hex) + "  " + path + "\n";
-  }
-  write_text(bundle / "checksums.sha256", listing);
+  write_listed_file(bundle, file, envelope);
 
   BundleStore target("bundles_import_late_problem");
   const ProcessResult refused = target.stella({"evidence", "import", bundle.string()});

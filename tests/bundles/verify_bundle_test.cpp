@@ -197,6 +197,28 @@ BOOST_AUTO_TEST_CASE(a_changed_entry_in_a_portable_archive_is_named) {
   BOOST_CHECK_EQUAL(problems_named(report, "artifact_size", changed), 1);
 }
 
+BOOST_AUTO_TEST_CASE(edited_counts_in_the_manifest_are_named) {
+  // The manifest's totals and, for an export of every tenant, the source store's counts are the
+  // sums of its tenants' counts: an edit the checksum list was made to agree with is still caught.
+  ExportCopy copy;
+  std::string manifest = read_text(copy.bundle / "manifest.json");
+  const auto document = valid_json(manifest, "bundle-manifest.schema.json");
+  BOOST_REQUIRE_EQUAL(document["options"]["scope"].GetString(), std::string("all"));
+  const std::string total =
+      "\"bundles\": " + std::to_string(document["counts"]["bundles"].GetInt64());
+  BOOST_REQUIRE_MESSAGE(mentions(manifest, total), manifest);
+  const std::string store =
+      "\"artifactCount\": " + std::to_string(document["source"]["artifactCount"].GetInt64());
+  BOOST_REQUIRE_MESSAGE(mentions(manifest, store), manifest);
+  manifest.replace(manifest.find(total), total.size(), total + "0");
+  manifest.replace(manifest.find(store), store.size(), store + "1");
+  write_listed_file(copy.bundle, "manifest.json", manifest);
+  const auto report = verify({copy.bundle.string()}, 1);
+  BOOST_CHECK_MESSAGE(problems_named(report, "manifest_counts", "manifest.json") == 2,
+                      describe(report));
+  BOOST_CHECK_EQUAL(problems_named(report, "checksum", ""), 0);
+}
+
 BOOST_AUTO_TEST_CASE(a_file_listed_twice_is_named) {
   // Every line of the list still holds: the file is there and has that SHA-256. But the export
   // lists each file once, and a file listed twice is read and counted twice.
