@@ -114,6 +114,9 @@ std::vector<std::string> GenerationStore::ingest_on(host::PgConnection& connecti
   // commits, so from here on this transaction sees the generations as the seal left them.
   const std::vector<LiveGeneration> generations =
       generations_to_write(connection, options.generations);
+  if (options.before_first_artifact) {
+    options.before_first_artifact(connection);
+  }
   for (const std::string& bundle : bundle_ids) {
     const std::string tenant = bundle.substr(0, bundle.find('-'));
     std::vector<std::pair<std::string, std::string>> artifacts;  // path, content

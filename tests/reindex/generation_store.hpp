@@ -39,6 +39,11 @@ struct IngestOptions {
   /// artifacts are written and before any digest: where an ingest holds evidence.bundles and
   /// evidence.artifacts and is about to write evidence.artifact_digests.
   std::function<void(host::PgConnection&)> before_first_digest;
+  /// Called once inside the ingest's transaction when its bundles are written and the live
+  /// generations read, before any artifact: where an ingest holds a lock on
+  /// evidence.digest_generations and is about to write evidence.artifacts, as stella's own loads
+  /// do from their first statement on.
+  std::function<void(host::PgConnection&)> before_first_artifact;
 };
 
 /// Tenant ids the fixture uses, in order.

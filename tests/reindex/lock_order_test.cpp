@@ -1,9 +1,10 @@
-// The reindex's locking steps meet an ingest in the middle of its transaction, at the one moment
-// where a wrong lock order deadlocks: the ingest has written bundles and artifacts and is about to
-// write their digests. PostgreSQL ends a deadlock by failing one side, and that side may be the
-// ingest: the "online" promise is that it never is. Each test stops the ingest there (a hook in
-// the test's ingest), waits until the reindex waits for it, then lets it go on; afterwards the
-// database's deadlock counter must still be zero.
+// The reindex's locking steps meet an ingest in the middle of its transaction, at the moments
+// where a wrong lock order deadlocks: the ingest has read the digest generations and is about to
+// write its artifacts, or has written bundles and artifacts and is about to write their digests.
+// PostgreSQL ends a deadlock by failing one side, and that side may be the ingest: the "online"
+// promise is that it never is. Each test stops the ingest there (a hook in the test's ingest),
+// waits until the reindex waits for it, then lets it go on; afterwards the database's deadlock
+// counter must still be zero.
 #include <atomic>
 #include <chrono>
 #include <stdexcept>
@@ -68,31 +69,40 @@ std::string deadlocks_detected(GenerationStore& store) {
   return store.scalar("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()");
 }
 
-/// One bundle of two artifacts, newer than everything else, stopped before its digests until
+/// Where an ingest is stopped: after reading the digest generations, before its artifacts; or
+/// after its artifacts, before their digests.
+enum class HoldPoint { before_artifacts, before_digests };
+
+/// One bundle of two artifacts, newer than everything else, stopped at `point` until
 /// `reindex_waits` holds.
 IngestOptions arrival_held_until(std::function<bool(PgConnection&)> reindex_waits,
-                                 std::atomic<bool>& holding) {
+                                 std::atomic<bool>& holding,
+                                 HoldPoint point = HoldPoint::before_digests) {
   IngestOptions arrival;
   arrival.tenants = 1;
   arrival.bundles_per_tenant = 1;
   arrival.artifacts_per_bundle = 2;
   arrival.batch_label = "arriving";
   arrival.created_from = "2026-03-01T00:00:00Z";
-  arrival.before_first_digest = [reindex_waits, &holding](PgConnection& connection) {
+  auto hold = [reindex_waits, &holding](PgConnection& connection) {
     holding = true;
     wait_for([&] { return reindex_waits(connection); }, "the reindex to wait for the ingest");
   };
+  if (point == HoldPoint::before_artifacts) {
+    arrival.before_first_artifact = hold;
+  } else {
+    arrival.before_first_digest = hold;
+  }
   return arrival;
 }
 
-}  // namespace
-
-BOOST_AUTO_TEST_SUITE(lock_order)
-
-BOOST_AUTO_TEST_CASE(the_attach_waits_for_an_ingest_between_its_artifacts_and_its_digests) {
-  GenerationStore store("rx_lock_attach");
-  // Generation 2 left building (older records not covered yet), its keys built as a run that
-  // stopped just before the attach leaves them: the attach is all that is left to do.
+/// Generation 2 left building (older records not covered yet), its keys built as a run that
+/// stopped just before the attach leaves them; then the attach, beside an ingest stopped at
+/// `point`. The attach waits for the ingest at the first table it locks,
+/// evidence.digest_generations, which the ingest read before its artifacts, and holds nothing the
+/// ingest needs meanwhile: neither may fail, and PostgreSQL must have seen no deadlock.
+void attach_beside_an_ingest_held(const std::string& database, HoldPoint point) {
+  GenerationStore store(database);
   const ProcessResult partial = store.reindex_newer_records_only();
   BOOST_TEST_REQUIRE(partial.exit_code == 0, partial.err);
   auto attacher = PgConnection::connect(store.conninfo());
@@ -109,14 +119,15 @@ BOOST_AUTO_TEST_CASE(the_attach_waits_for_an_ingest_between_its_artifacts_and_it
       GenerationStore::ingest_on(
           *connection,
           arrival_held_until(
-              [](PgConnection& c) { return someone_waits_for(c, "evidence.artifacts"); }, holding));
+              [](PgConnection& c) { return someone_waits_for(c, "evidence.digest_generations"); },
+              holding, point));
     } catch (const std::exception& e) {
       ingest_error = e.what();
     }
   });
   std::string attach_error;
   try {
-    wait_for([&] { return holding.load(); }, "the ingest to hold evidence.artifacts");
+    wait_for([&] { return holding.load(); }, "the ingest to stop where it is held");
     stella::host::attach_generation_digests(*attacher, 2);
   } catch (const std::exception& e) {
     attach_error = e.what();
@@ -135,6 +146,24 @@ BOOST_AUTO_TEST_CASE(the_attach_waits_for_an_ingest_between_its_artifacts_and_it
                           "WHERE bundle_id LIKE '%-arriving-%'") == "2");
   BOOST_TEST(store.scalar("SELECT count(*) FROM evidence.artifact_digests_default "
                           "WHERE generation = 2") == "0");
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(lock_order)
+
+BOOST_AUTO_TEST_CASE(the_attach_waits_for_an_ingest_between_its_artifacts_and_its_digests) {
+  attach_beside_an_ingest_held("rx_lock_attach", HoldPoint::before_digests);
+}
+
+BOOST_AUTO_TEST_CASE(
+    the_attach_waits_for_an_ingest_that_read_the_generations_before_its_artifacts) {
+  // Attaching adopts the partition's foreign keys, which takes PostgreSQL an exclusive lock on the
+  // tables they reference: evidence.digest_generations too, which every load reads first (stella
+  // seed and import check the load generation before writing anything). Locked after
+  // evidence.artifacts, as it once was, this was a deadlock, seen as a failing `stella evidence
+  // seed` beside a reindex.
+  attach_beside_an_ingest_held("rx_lock_attach_generations", HoldPoint::before_artifacts);
 }
 
 BOOST_AUTO_TEST_CASE(the_seal_waits_for_an_ingest_between_its_artifacts_and_its_digests) {

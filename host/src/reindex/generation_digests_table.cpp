@@ -5,7 +5,9 @@
 // with its digests (transient_conflict.hpp) and is retried.
 #include "reindex/generation_digests_table.hpp"
 
+#include <chrono>
 #include <string_view>
+#include <thread>
 
 #include "reindex/reindex_locks.hpp"
 #include "stella/sdk/error.hpp"
@@ -27,6 +29,12 @@ constexpr const char* kIndexBuildMemory = "256MB";
 
 /// PostgreSQL's foreign_key_violation.
 constexpr std::string_view kForeignKeyViolation = "23503";
+/// PostgreSQL's lock_not_available (a NOWAIT lock that is held by another session).
+constexpr std::string_view kLockNotAvailable = "55P03";
+
+/// Tries of the attach's locks, and the pause between two: about a minute, as kStepLockTimeout.
+constexpr int kAttachLockAttempts = 600;
+constexpr auto kAttachLockPause = std::chrono::milliseconds(100);
 
 std::string unqualified_name(int generation) {
   return "artifact_digests_g" + std::to_string(generation);
@@ -111,6 +119,21 @@ void validate_foreign_key(PgConnection& connection, const std::string& table,
                      "evidence integrity-check --deep`, delete the rows named above from " +
                          table + ", then run `stella evidence reindex --resume`");
   }
+}
+
+/// The locks of the attach, in the order every writer and reader takes theirs: every load reads
+/// evidence.digest_generations first (stella's loads check the load generation before writing),
+/// then writes bundles, artifacts and digests; readers read the generations first too. The first
+/// lock is waited for, as the attach holds nothing else then: the loads and reads that hold the
+/// generations finish, and new ones wait behind it. The others are taken without waiting: a
+/// session that holds one of them without the generations (and may wait for the generations) is
+/// not waited for, which could close a cycle; the step is given up and tried again a little later.
+void lock_attach_tables(PgConnection& connection) {
+  connection.exec("LOCK TABLE evidence.digest_generations IN ACCESS EXCLUSIVE MODE");
+  connection.exec("LOCK TABLE evidence.artifacts IN ACCESS EXCLUSIVE MODE NOWAIT");
+  // So that no writer adds a row of generation N between the move and the attach's scan.
+  connection.exec(std::string("LOCK TABLE ") + kDefaultPartition +
+                  " IN ACCESS EXCLUSIVE MODE NOWAIT");
 }
 
 }  // namespace
@@ -200,21 +223,26 @@ void attach_generation_digests(PgConnection& connection, int generation) {
   // The key, index and foreign keys match the parent's, so the attach adopts them instead of
   // building its own; CHECK (generation = N) spares the scan of this table. The default partition
   // is scanned for rows of generation N under an exclusive lock on it, after the last of them
-  // moved in.
-  locked_step(connection, [&] {
-    // Locked in the order ingest takes them: evidence.artifacts (whose foreign key the attach
-    // adopts, which needs SHARE ROW EXCLUSIVE on it), then the default partition. Locked the
-    // other way round, an ingest that has written artifacts and goes on to write their digests
-    // waits for the default partition while this waits for evidence.artifacts: a deadlock, which
-    // PostgreSQL ends by failing one of the two.
-    connection.exec("LOCK TABLE evidence.artifacts IN SHARE ROW EXCLUSIVE MODE");
-    // Then the default partition, so that no writer adds a row of generation N between the move
-    // and the scan.
-    connection.exec(std::string("LOCK TABLE ") + kDefaultPartition + " IN ACCESS EXCLUSIVE MODE");
-    move_stray_digests(connection, table, generation);
-    connection.exec(std::string("ALTER TABLE ") + kStoreTable + " ATTACH PARTITION " + table +
-                    " FOR VALUES IN (" + std::to_string(generation) + ")");
-  });
+  // moved in. Adopting a foreign key replaces the partition's own triggers on the table it
+  // references, which takes PostgreSQL an ACCESS EXCLUSIVE lock on evidence.digest_generations
+  // and on evidence.artifacts: every lock the attach needs is taken before it, in the order
+  // writers and readers take theirs (lock_attach_tables).
+  for (int attempt = 1;; ++attempt) {
+    try {
+      locked_step(connection, [&] {
+        lock_attach_tables(connection);
+        move_stray_digests(connection, table, generation);
+        connection.exec(std::string("ALTER TABLE ") + kStoreTable + " ATTACH PARTITION " + table +
+                        " FOR VALUES IN (" + std::to_string(generation) + ")");
+      });
+      return;
+    } catch (const sdk::Error& error) {
+      if (!reports_sqlstate(error, kLockNotAvailable) || attempt >= kAttachLockAttempts) {
+        throw;
+      }
+      std::this_thread::sleep_for(kAttachLockPause);
+    }
+  }
 }
 
 bool generation_digests_attached(PgConnection& connection, int generation) {
