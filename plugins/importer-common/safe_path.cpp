@@ -28,6 +28,12 @@ std::optional<std::string> unsafe_path_reason(std::string_view path) {
   if (path.front() == '/') {
     return "it is absolute; expected a path relative to the source's top";
   }
+  if (path.back() == '\r') {
+    // The usual way a carriage return gets there: checksums.sha256 converted to Windows line
+    // endings on its way (a text-mode copy), which GNU sha256sum -c still accepts.
+    return "it ends with a carriage return, as when a list is converted to Windows (CRLF) line "
+           "endings on its way; copy the bundle again in binary mode";
+  }
   for (const char c : path) {
     if (c == '\\') {
       return "it contains a backslash; expected '/'-separated segments";

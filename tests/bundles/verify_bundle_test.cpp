@@ -219,6 +219,23 @@ BOOST_AUTO_TEST_CASE(edited_counts_in_the_manifest_are_named) {
   BOOST_CHECK_EQUAL(problems_named(report, "checksum", ""), 0);
 }
 
+BOOST_AUTO_TEST_CASE(a_list_with_windows_line_endings_is_named_as_such) {
+  // A text-mode copy turns "\n" into "\r\n": the paths of checksums.sha256 then end with a
+  // carriage return, and the report says so instead of only "a control character".
+  ExportCopy copy;
+  std::string list = read_text(copy.bundle / "checksums.sha256");
+  std::string converted;
+  for (const char c : list) {
+    converted += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  }
+  write_text(copy.bundle / "checksums.sha256", converted);
+  const auto report = verify({copy.bundle.string()}, 1);
+  BOOST_CHECK_MESSAGE(problems_named(report, "unreadable", "") == 1, describe(report));
+  BOOST_CHECK_MESSAGE(mentions(describe(report), "ends with a carriage return") &&
+                          mentions(describe(report), "binary mode"),
+                      describe(report));
+}
+
 BOOST_AUTO_TEST_CASE(a_file_listed_twice_is_named) {
   // Every line of the list still holds: the file is there and has that SHA-256. But the export
   // lists each file once, and a file listed twice is read and counted twice.
