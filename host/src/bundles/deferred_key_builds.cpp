@@ -1,15 +1,12 @@
 // Deferred key builds for a load into an empty store (deferred_key_builds.hpp).
 #include "bundles/deferred_key_builds.hpp"
 
-#include <string_view>
-
+#include "stella/host/store/sqlstate.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace stella::host {
 namespace {
 
-/// PostgreSQL's unique_violation: a build that found two rows with one key.
-constexpr std::string_view kUniqueViolation = "23505";
 /// Memory for each build's sort: a million keys of an artifact table sort in memory instead of
 /// spilling to temporary files (PostgreSQL's default is 64 MB).
 constexpr const char* kBuildMemory = "256MB";
@@ -71,7 +68,7 @@ void build_deferred_keys(PgConnection& connection, const DeferredKeys& keys) {
     try {
       connection.exec(keys.rebuild_statements[i]);
     } catch (const sdk::Error& e) {
-      if (!reports_sqlstate(e, kUniqueViolation)) {
+      if (!reports_sqlstate(e, sqlstate::kUniqueViolation)) {
         throw;
       }
       throw sdk::Error(sdk::ErrorCode::verification_failed,

@@ -6,10 +6,10 @@
 #include "reindex/generation_digests_table.hpp"
 
 #include <chrono>
-#include <string_view>
 #include <thread>
 
 #include "reindex/reindex_locks.hpp"
+#include "stella/host/store/sqlstate.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace stella::host {
@@ -27,13 +27,8 @@ constexpr const char* kStepLockTimeout = "60s";
 /// sort on disk is several times slower. Raised for these transactions only.
 constexpr const char* kIndexBuildMemory = "256MB";
 
-/// PostgreSQL's foreign_key_violation.
-constexpr std::string_view kForeignKeyViolation = "23503";
-/// PostgreSQL's lock_not_available (a NOWAIT lock that is held by another session).
-constexpr std::string_view kLockNotAvailable = "55P03";
-
-/// Tries of the attach's locks, and the pause between two: about a minute, as kStepLockTimeout.
-constexpr int kAttachLockAttempts = 600;
+/// How long the attach goes on trying for its locks, and the pause between two tries.
+constexpr auto kAttachLockPatience = std::chrono::seconds(60);
 constexpr auto kAttachLockPause = std::chrono::milliseconds(100);
 
 std::string unqualified_name(int generation) {
@@ -107,7 +102,7 @@ void validate_foreign_key(PgConnection& connection, const std::string& table,
   try {
     connection.exec("ALTER TABLE " + table + " VALIDATE CONSTRAINT " + constraint);
   } catch (const sdk::Error& error) {
-    if (!reports_sqlstate(error, kForeignKeyViolation)) {
+    if (!reports_sqlstate(error, sqlstate::kForeignKeyViolation)) {
       throw;
     }
     throw sdk::Error(sdk::ErrorCode::verification_failed,
@@ -227,7 +222,10 @@ void attach_generation_digests(PgConnection& connection, int generation) {
   // references, which takes PostgreSQL an ACCESS EXCLUSIVE lock on evidence.digest_generations
   // and on evidence.artifacts: every lock the attach needs is taken before it, in the order
   // writers and readers take theirs (lock_attach_tables).
-  for (int attempt = 1;; ++attempt) {
+  // Bounded by time, not tries: a try ends either at once (a NOWAIT lock held) or after
+  // kStepLockTimeout (the first lock), and both report lock_not_available.
+  const auto give_up_at = std::chrono::steady_clock::now() + kAttachLockPatience;
+  while (true) {
     try {
       locked_step(connection, [&] {
         lock_attach_tables(connection);
@@ -237,7 +235,8 @@ void attach_generation_digests(PgConnection& connection, int generation) {
       });
       return;
     } catch (const sdk::Error& error) {
-      if (!reports_sqlstate(error, kLockNotAvailable) || attempt >= kAttachLockAttempts) {
+      if (!reports_sqlstate(error, sqlstate::kLockNotAvailable) ||
+          std::chrono::steady_clock::now() >= give_up_at) {
         throw;
       }
       std::this_thread::sleep_for(kAttachLockPause);

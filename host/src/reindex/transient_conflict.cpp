@@ -3,6 +3,7 @@
 #include "reindex/transient_conflict.hpp"
 
 #include "stella/host/store/pg_connection.hpp"
+#include "stella/host/store/sqlstate.hpp"
 
 #include <array>
 #include <string_view>
@@ -10,10 +11,11 @@
 namespace stella::host {
 
 bool is_retryable_conflict(const sdk::Error& error) {
-  static constexpr std::array<std::string_view, 4> kRetryable = {"40P01", "40001", "55P03",
-                                                                 "23505"};
-  for (const std::string_view sqlstate : kRetryable) {
-    if (reports_sqlstate(error, sqlstate)) {
+  static constexpr std::array<std::string_view, 4> kRetryable = {
+      sqlstate::kDeadlockDetected, sqlstate::kSerializationFailure, sqlstate::kLockNotAvailable,
+      sqlstate::kUniqueViolation};
+  for (const std::string_view code : kRetryable) {
+    if (reports_sqlstate(error, code)) {
       return true;
     }
   }

@@ -1,6 +1,7 @@
 #include "store/pg_error.hpp"
 
 #include "stella/host/store/pg_connection.hpp"
+#include "stella/host/store/sqlstate.hpp"
 
 #include <libpq-fe.h>
 
@@ -17,11 +18,11 @@ constexpr std::size_t kStatementExcerptLength = 120;
 
 constexpr std::string_view kSerializationClass = "40";
 constexpr std::string_view kConnectionExceptionClass = "08";
-constexpr std::string_view kLockNotAvailable = "55P03";
-constexpr std::string_view kQueryCanceled = "57014";
-constexpr std::string_view kAdminShutdown = "57P01";
-constexpr std::string_view kCrashShutdown = "57P02";
-constexpr std::string_view kCannotConnectNow = "57P03";
+using sqlstate::kAdminShutdown;
+using sqlstate::kCannotConnectNow;
+using sqlstate::kCrashShutdown;
+using sqlstate::kLockNotAvailable;
+using sqlstate::kQueryCanceled;
 constexpr std::size_t kSqlstateClassLength = 2;
 
 std::string trim_trailing_newlines(std::string text) {

@@ -1,0 +1,20 @@
+// The PostgreSQL error codes (SQLSTATE) stella tells apart, by name, for reports_sqlstate() and
+// the error mapping of pg_error.cpp: one place instead of a literal in each caller.
+#pragma once
+
+#include <string_view>
+
+namespace stella::host::sqlstate {
+
+inline constexpr std::string_view kForeignKeyViolation = "23503";
+inline constexpr std::string_view kUniqueViolation = "23505";
+inline constexpr std::string_view kSerializationFailure = "40001";
+inline constexpr std::string_view kDeadlockDetected = "40P01";
+/// A lock taken NOWAIT that another session holds, or a lock_timeout that ran out.
+inline constexpr std::string_view kLockNotAvailable = "55P03";
+inline constexpr std::string_view kQueryCanceled = "57014";
+inline constexpr std::string_view kAdminShutdown = "57P01";
+inline constexpr std::string_view kCrashShutdown = "57P02";
+inline constexpr std::string_view kCannotConnectNow = "57P03";
+
+}  // namespace stella::host::sqlstate
