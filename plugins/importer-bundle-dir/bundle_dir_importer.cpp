@@ -18,7 +18,6 @@
 #include <array>
 #include <cstring>
 #include <deque>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -219,39 +218,21 @@ class BundleDirImporter final : public sdk::StorageImporter {
   /// checked and handed on twice.
   static void report_repeated_lines(const std::string& location, SecureTree& tree,
                                     const std::vector<PathKey>& repeated, FileFeed& feed) {
-    struct Lines {
-      std::string path;
-      std::vector<std::uint64_t> numbers;
-    };
-    std::map<PathKey, Lines> found;
-    std::uint64_t number = 0;
-    for_each_checksums_line(location, tree, [&](std::string_view text) {
-      ++number;
-      std::string why;
-      const auto line = parse_checksum_line(text, why);
-      if (!line) {
-        return;
-      }
-      const PathKey key = path_key(line->path);
-      if (std::binary_search(repeated.begin(), repeated.end(), key)) {
-        Lines& lines = found[key];
-        lines.path = line->path;
-        lines.numbers.push_back(number);
-      }
-    });
-    if (found.empty()) {
+    RepeatedPathNames names(repeated);
+    for_each_checksums_line(location, tree, [&](std::string_view text) { names.line(text); });
+    if (names.found().empty()) {
       // The list changed between the two reads; what the first read saw is still wrong.
       feed.problem({"duplicate_file", bundle_format::kChecksumsFile, "one line per file",
                     "a file on more than one line", "checksums.sha256 lists a file twice"});
       return;
     }
-    for (const auto& [key, lines] : found) {
+    for (const auto& [key, repeated_path] : names.found()) {
       std::string numbers;
-      for (const std::uint64_t line_number : lines.numbers) {
+      for (const std::uint64_t line_number : repeated_path.lines) {
         numbers += (numbers.empty() ? "" : ", ") + std::to_string(line_number);
       }
-      feed.problem({"duplicate_file", lines.path, "one line per file",
-                    std::to_string(lines.numbers.size()) + " lines (" + numbers + ")",
+      feed.problem({"duplicate_file", repeated_path.path, "one line per file",
+                    std::to_string(repeated_path.lines.size()) + " lines (" + numbers + ")",
                     "checksums.sha256 lists the file more than once"});
     }
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "checksum_line.hpp"
 #include "sha256_hasher.hpp"
 
 namespace stella_importer {
@@ -22,6 +23,21 @@ std::vector<PathKey> repeated_keys(std::vector<PathKey>& keys) {
     at = std::upper_bound(at, keys.end(), *at);
   }
   return repeated;
+}
+
+void RepeatedPathNames::line(std::string_view text) {
+  ++lines_;
+  std::string why;
+  const auto line = parse_checksum_line(text, why);
+  if (!line) {
+    return;
+  }
+  const PathKey key = path_key(line->path);
+  if (std::binary_search(repeated_.begin(), repeated_.end(), key)) {
+    RepeatedPath& found = found_[key];
+    found.path = line->path;
+    found.lines.push_back(lines_);
+  }
 }
 
 }  // namespace stella_importer

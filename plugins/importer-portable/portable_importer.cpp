@@ -16,7 +16,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -222,21 +221,14 @@ class ArchiveWalk {
     }
     std::fflush(spool_.get());
     std::rewind(spool_.get());
-    std::map<PathKey, std::pair<std::string, std::uint64_t>> found;
+    RepeatedPathNames names(repeated);
     std::string text;
-    std::string why;
     while (next_spool_line(text)) {
-      if (const auto line = parse_checksum_line(text, why)) {
-        const PathKey key = path_key(line->path);
-        if (std::binary_search(repeated.begin(), repeated.end(), key)) {
-          found[key].first = line->path;
-          ++found[key].second;
-        }
-      }
+      names.line(text);
     }
-    for (const auto& [key, entries] : found) {
-      problem({"duplicate_file", entries.first, "one entry per file",
-               std::to_string(entries.second) + " entries",
+    for (const auto& [key, repeated_path] : names.found()) {
+      problem({"duplicate_file", repeated_path.path, "one entry per file",
+               std::to_string(repeated_path.lines.size()) + " entries",
                "the archive holds the file more than once; extracting it keeps only the last"});
     }
   }

@@ -33,4 +33,19 @@ BOOST_AUTO_TEST_CASE(keys_without_repeats_give_none) {
   BOOST_CHECK(repeated_keys(none).empty());
 }
 
+BOOST_AUTO_TEST_CASE(repeated_path_names_gives_each_repeated_path_and_its_lines) {
+  const std::string a(64, 'a');
+  std::vector<PathKey> keys = {path_key("x.json"), path_key("y.json"), path_key("x.json")};
+  const std::vector<PathKey> repeated = repeated_keys(keys);
+  RepeatedPathNames names(repeated);
+  names.line(a + "  x.json");
+  names.line("not a checksum line");  // counted, skipped
+  names.line(a + "  y.json");
+  names.line(a + "  x.json");
+  BOOST_REQUIRE_EQUAL(names.found().size(), 1u);
+  const RepeatedPath& found = names.found().begin()->second;
+  BOOST_CHECK_EQUAL(found.path, "x.json");
+  BOOST_CHECK(found.lines == (std::vector<std::uint64_t>{1, 4}));
+}
+
 }  // namespace stella_importer
