@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "packs/bytes_sha256.hpp"
+#include "packs/plugin_library_format.hpp"
 #include "plugins/manifest_reader.hpp"
 #include "stella/host/packs/pack_archive.hpp"
 #include "stella/host/packs/pack_signature.hpp"
@@ -124,6 +125,13 @@ BuiltPack build_pack(const PackRequest& request) {
                        (folder / plugin.manifest.library).string() +
                            ": missing; the manifest names it as the plugin's library",
                        "build the plugin before packing it");
+    }
+    if (auto why = shared_object_problem(files.at(plugin.manifest.library))) {
+      throw sdk::Error(sdk::ErrorCode::invalid_input,
+                       (folder / plugin.manifest.library).string() +
+                           ": the manifest names it as the plugin's library, but it is " + *why,
+                       "pack the shared library the plugin's build produced (built with "
+                       "stella_add_plugin)");
     }
     for (const auto& [name, bytes] : files) {
       plugin.files.push_back({name, bytes_sha256(bytes), bytes.size()});

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "packs/bytes_sha256.hpp"
+#include "packs/plugin_library_format.hpp"
 #include "stella/host/json/json_parse.hpp"
 #include "stella/host/json/json_schema.hpp"
 #include "stella/host/packs/pack_signature.hpp"
@@ -151,6 +152,18 @@ PackVerification verify_pack(const PackContents& contents,
       }
       if (file.path == kPluginManifestName) {
         check_plugin_manifest(plugin, path, it->second, problems);
+      }
+      if (file.path == plugin.manifest.library) {
+        if (auto why = foreign_library_problem(it->second)) {
+          // A file that is no shared object at all was never a plugin build's output; a library
+          // for another machine is a good pack for the wrong host.
+          const bool not_a_library = shared_object_problem(it->second).has_value();
+          problems.push_back({path, "library", "plugin '" + id + "' library is " + *why,
+                              not_a_library ? kRebuildPack
+                                            : "use the pack built for this machine, or rebuild "
+                                              "the plugin here and pack what its build "
+                                              "produced"});
+        }
       }
     }
   }
