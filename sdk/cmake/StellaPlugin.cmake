@@ -54,8 +54,11 @@ function(stella_add_plugin target)
     PREFIX "lib"
     OUTPUT_NAME "${library_name}"
     LIBRARY_OUTPUT_DIRECTORY "${out_dir}")
-  # Unresolved symbols are a build error, not a dlopen error on an operator's machine.
-  target_link_options(${target} PRIVATE "LINKER:--no-undefined")
+  # Unresolved symbols are a build error, not a dlopen error on an operator's machine. A sanitizer
+  # or fuzzing build sets STELLA_PLUGIN_ALLOW_UNDEFINED: its runtime lives in the executable.
+  if(NOT STELLA_PLUGIN_ALLOW_UNDEFINED)
+    target_link_options(${target} PRIVATE "LINKER:--no-undefined")
+  endif()
   configure_file("${manifest}" "${out_dir}/manifest.json" COPYONLY)
   if(NOT ARG_NO_INSTALL)
     install(TARGETS ${target} LIBRARY DESTINATION "${STELLA_PLUGIN_INSTALL_DIR}/${folder}"

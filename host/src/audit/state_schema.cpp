@@ -45,7 +45,10 @@ void apply_state_files(PgConnection& connection) {
   }
 
   const std::vector<std::string> files = embedded_state_files();
-  for (const auto& [name, digest] : applied) {
+  for (const auto& entry : applied) {
+    // A named reference, not a structured binding: lambdas capture bindings only from C++20
+    // compilers that implement P1091 (clang does from 16), and the fuzzing build uses clang 14.
+    const std::string& name = entry.first;
     const bool known = std::any_of(files.begin(), files.end(), [&](const std::string& path) {
       return file_name(path) == name;
     });

@@ -34,13 +34,6 @@ constexpr int kBundleFetchSize = 1000;
 /// Batches the bundle fetcher may hold ready beyond the one in use.
 constexpr std::size_t kBundleBatchesAhead = 2;
 
-/// Planner settings (local to the walk's transaction) that make the artifact walk stream: an
-/// index-ordered nested loop sends the first row at once, a hash join and sort would first sort
-/// every byte of the store.
-constexpr const char* kStreamingPlanSettings[] = {
-    "SET LOCAL enable_hashjoin = off", "SET LOCAL enable_mergejoin = off",
-    "SET LOCAL enable_sort = off", "SET LOCAL max_parallel_workers_per_gather = 0"};
-
 #define ISO_UTC(column) \
   "to_char((" column ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 

@@ -1,0 +1,120 @@
+// The fuzz targets' saved inputs, replayed in the normal build (tools/fuzz/run-fuzz.sh finds new
+// ones under the sanitizers). A seed named valid-* is a real export and must pass; every other
+// input must come to a verdict — a crash or an unexpected exception fails the suite.
+#define BOOST_TEST_MODULE fuzz_corpus
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "pack_reading.hpp"
+#include "source_reading.hpp"
+#include "support/run_cli_process.hpp"
+
+namespace fs = std::filesystem;
+using stella::fuzz::Verdict;
+using stella::test::required_env;
+
+namespace {
+
+using Reader = Verdict (*)(const std::uint8_t*, std::size_t);
+
+std::string read_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::vector<fs::path> corpus(const std::string& target) {
+  const fs::path directory =
+      fs::path(required_env("STELLA_SOURCE_DIR")) / "tests" / "fuzz" / "corpus" / target;
+  std::vector<fs::path> inputs;
+  for (const auto& entry : fs::directory_iterator(directory)) {
+    inputs.push_back(entry.path());
+  }
+  std::sort(inputs.begin(), inputs.end());
+  return inputs;
+}
+
+Verdict read(Reader reader, const std::string& bytes) {
+  return reader(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+}
+
+bool is_valid_seed(const fs::path& input) {
+  return input.filename().string().rfind("valid-", 0) == 0;
+}
+
+void replay(const std::string& target, Reader reader) {
+  const std::vector<fs::path> inputs = corpus(target);
+  BOOST_TEST_REQUIRE(std::count_if(inputs.begin(), inputs.end(), is_valid_seed) > 0,
+                     "no valid-* seed under tests/fuzz/corpus/" << target);
+  for (const fs::path& input : inputs) {
+    BOOST_TEST_CONTEXT(input.filename().string()) {
+      const Verdict verdict = read(reader, read_bytes(input));
+      if (is_valid_seed(input)) {
+        BOOST_TEST((verdict == Verdict::passed));
+      }
+    }
+  }
+}
+
+// Where the contents of the first regular file whose tar header names `marker` begin.
+std::size_t contents_of_entry(const std::string& tar, const std::string& marker) {
+  constexpr std::size_t kBlock = 512;
+  constexpr std::size_t kNameBytes = 100;
+  constexpr std::size_t kTypeFlag = 156;
+  for (std::size_t header = 0; header + 2 * kBlock <= tar.size(); header += kBlock) {
+    const std::string name = tar.substr(header, kNameBytes).c_str();
+    const char type = tar[header + kTypeFlag];
+    if ((type == '0' || type == '\0') && name.find(marker) != std::string::npos) {
+      return header + kBlock;
+    }
+  }
+  return std::string::npos;
+}
+
+// A valid seed with one byte of a file's contents changed: the harness really verifies.
+void damaged_seed_is_caught(const std::string& target, Reader reader, const std::string& marker) {
+  const std::vector<fs::path> inputs = corpus(target);
+  const auto seed = std::find_if(inputs.begin(), inputs.end(), is_valid_seed);
+  BOOST_TEST_REQUIRE((seed != inputs.end()));
+  std::string bytes = read_bytes(*seed);
+  BOOST_TEST_REQUIRE((read(reader, bytes) == Verdict::passed));
+  const std::size_t contents = contents_of_entry(bytes, marker);
+  BOOST_TEST_REQUIRE(contents != std::string::npos, "no file named like " << marker);
+  bytes[contents] = static_cast<char>(bytes[contents] ^ 0x01);
+  BOOST_TEST((read(reader, bytes) == Verdict::problems));
+}
+
+// Each fuzz target: its corpus folder, its reader, and a name part of a file in its valid seeds.
+struct Target {
+  std::string name;
+  Reader reader;
+  std::string file_marker;
+};
+
+std::ostream& operator<<(std::ostream& out, const Target& target) {
+  return out << target.name;
+}
+
+const std::vector<Target> kTargets{
+    {"portable_archive", stella::fuzz::read_as_portable_archive, "/artifacts/"},
+    {"bundle_directory", stella::fuzz::read_as_directory, "/artifacts/"},
+    {"plugin_pack", stella::fuzz::read_as_plugin_pack, ".so"},
+};
+
+}  // namespace
+
+BOOST_DATA_TEST_CASE(every_saved_input_comes_to_a_verdict, kTargets, target) {
+  replay(target.name, target.reader);
+}
+
+BOOST_DATA_TEST_CASE(a_changed_byte_of_a_valid_seed_is_a_problem, kTargets, target) {
+  damaged_seed_is_caught(target.name, target.reader, target.file_marker);
+}
