@@ -4,6 +4,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "migration/migration_fixture.hpp"
 
@@ -130,6 +133,40 @@ BOOST_AUTO_TEST_CASE(bad_plan_files_are_bad_input) {
       mentions(store.expect(2, {"evidence", "migrate", "--plan", plan, "--to-version", "3.0"}).err,
                "--to-version is 3.0, but the plan says 2.0"));
   BOOST_TEST(store.schema_version() == "1.0");
+}
+
+// Numbers JSON can hold but the plan's fields cannot: a batch size past 64 bits once reached the
+// database as -1 (a check-constraint error in stella's own run table); a step ordinal past 32 bits
+// would have been cut to another step's.
+BOOST_AUTO_TEST_CASE(numbers_out_of_range_in_a_plan_are_bad_input) {
+  MigrationStore store("mig_planrange");
+  store.init_and_seed();
+  const PlanDirectory directory;
+  const std::string plan = directory.file("plan.json");
+  store.expect(0, migrate_1_0_to_2_0({"--dry-run", "--output", plan}));
+  const std::string text = read_text(plan);
+  const std::string rows = store.evidence_rows_digest();
+  const std::vector<std::pair<std::string, std::string>> edits{
+      {"\"batchSize\": 10000", "\"batchSize\": 18446744073709551615"},
+      {"\"ordinal\": 1,", "\"ordinal\": 4294967297,"},
+  };
+  for (const auto& [from, to] : edits) {
+    BOOST_TEST_CONTEXT(to) {
+      std::string edited = text;
+      const std::size_t at = edited.find(from);
+      BOOST_REQUIRE(at != std::string::npos);
+      edited.replace(at, from.size(), to);
+      const std::string edited_plan = directory.file("edited.json");
+      write_text(edited_plan, edited);
+      const auto refused = store.expect(2, {"evidence", "migrate", "--plan", edited_plan});
+      BOOST_TEST(mentions(refused.err, "does not match schemas/migration-plan.schema.json"));
+      BOOST_TEST(mentions(refused.err, "expected at most"));
+    }
+  }
+  BOOST_TEST(store.schema_version() == "1.0");
+  BOOST_TEST(store.evidence_rows_digest() == rows);
+  BOOST_TEST(mentions(store.expect(0, {"evidence", "migrate", "--status"}).out,
+                      "No migration has run on this store."));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
