@@ -1,6 +1,6 @@
 // The fuzz targets' saved inputs, replayed in the normal build (tools/fuzz/run-fuzz.sh finds new
-// ones under the sanitizers). A seed named valid-* is a real export and must pass; every other
-// input must come to a verdict — a crash or an unexpected exception fails the suite.
+// ones under the sanitizers). A seed named valid-* is a real export, pack or plan and must pass;
+// every other input must come to a verdict — a crash or an unexpected exception fails the suite.
 #define BOOST_TEST_MODULE fuzz_corpus
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
@@ -9,12 +9,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "pack_reading.hpp"
+#include "plan_reading.hpp"
 #include "source_reading.hpp"
 #include "support/run_cli_process.hpp"
 
@@ -79,24 +81,33 @@ std::size_t contents_of_entry(const std::string& tar, const std::string& marker)
   return std::string::npos;
 }
 
-// A valid seed with one byte of a file's contents changed: the harness really verifies.
-void damaged_seed_is_caught(const std::string& target, Reader reader, const std::string& marker) {
-  const std::vector<fs::path> inputs = corpus(target);
-  const auto seed = std::find_if(inputs.begin(), inputs.end(), is_valid_seed);
-  BOOST_TEST_REQUIRE((seed != inputs.end()));
-  std::string bytes = read_bytes(*seed);
-  BOOST_TEST_REQUIRE((read(reader, bytes) == Verdict::passed));
-  const std::size_t contents = contents_of_entry(bytes, marker);
-  BOOST_TEST_REQUIRE(contents != std::string::npos, "no file named like " << marker);
-  bytes[contents] = static_cast<char>(bytes[contents] ^ 0x01);
-  BOOST_TEST((read(reader, bytes) == Verdict::problems));
+// Damage that a target must notice: one byte of the contents of a file in a tar (a bundle's
+// artifact, a pack's library), or a number in a plan past its field's range.
+using Damage = std::function<void(std::string&)>;
+
+Damage flip_a_byte_of_a_file_named_like(const std::string& marker) {
+  return [marker](std::string& tar) {
+    const std::size_t contents = contents_of_entry(tar, marker);
+    BOOST_TEST_REQUIRE(contents != std::string::npos, "no file named like " << marker);
+    tar[contents] = static_cast<char>(tar[contents] ^ 0x01);
+  };
 }
 
-// Each fuzz target: its corpus folder, its reader, and a name part of a file in its valid seeds.
+void make_the_batch_size_too_large(std::string& plan) {
+  const std::string field = "\"batchSize\": ";
+  const std::size_t at = plan.find(field);
+  BOOST_TEST_REQUIRE(at != std::string::npos);
+  const std::size_t end = plan.find(',', at);
+  plan.replace(at, end - at, field + "18446744073709551615");
+}
+
+// Each fuzz target: its corpus folder, its reader, and damage to its valid seeds it must notice
+// (with the verdict that says so), so that the harness cannot silently stop checking.
 struct Target {
   std::string name;
   Reader reader;
-  std::string file_marker;
+  Damage damage;
+  Verdict damaged;
 };
 
 std::ostream& operator<<(std::ostream& out, const Target& target) {
@@ -104,9 +115,14 @@ std::ostream& operator<<(std::ostream& out, const Target& target) {
 }
 
 const std::vector<Target> kTargets{
-    {"portable_archive", stella::fuzz::read_as_portable_archive, "/artifacts/"},
-    {"bundle_directory", stella::fuzz::read_as_directory, "/artifacts/"},
-    {"plugin_pack", stella::fuzz::read_as_plugin_pack, ".so"},
+    {"portable_archive", stella::fuzz::read_as_portable_archive,
+     flip_a_byte_of_a_file_named_like("/artifacts/"), Verdict::problems},
+    {"bundle_directory", stella::fuzz::read_as_directory,
+     flip_a_byte_of_a_file_named_like("/artifacts/"), Verdict::problems},
+    {"plugin_pack", stella::fuzz::read_as_plugin_pack, flip_a_byte_of_a_file_named_like(".so"),
+     Verdict::problems},
+    {"migration_plan", stella::fuzz::read_as_migration_plan, make_the_batch_size_too_large,
+     Verdict::refused},
 };
 
 }  // namespace
@@ -115,6 +131,12 @@ BOOST_DATA_TEST_CASE(every_saved_input_comes_to_a_verdict, kTargets, target) {
   replay(target.name, target.reader);
 }
 
-BOOST_DATA_TEST_CASE(a_changed_byte_of_a_valid_seed_is_a_problem, kTargets, target) {
-  damaged_seed_is_caught(target.name, target.reader, target.file_marker);
+BOOST_DATA_TEST_CASE(damage_to_a_valid_seed_is_noticed, kTargets, target) {
+  const std::vector<fs::path> inputs = corpus(target.name);
+  const auto seed = std::find_if(inputs.begin(), inputs.end(), is_valid_seed);
+  BOOST_TEST_REQUIRE((seed != inputs.end()));
+  std::string bytes = read_bytes(*seed);
+  BOOST_TEST_REQUIRE((read(target.reader, bytes) == Verdict::passed));
+  target.damage(bytes);
+  BOOST_TEST((read(target.reader, bytes) == target.damaged));
 }

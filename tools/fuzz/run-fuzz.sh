@@ -6,7 +6,7 @@
 # An input that crashes a target is left in FUZZ_WORK/<target>/ as crash-*; add it to
 # tests/fuzz/corpus/<target>/ with the fix, so that the suite (fuzz_corpus) replays it.
 #
-#   bash tools/fuzz/run-fuzz.sh [portable_archive] [bundle_directory] [plugin_pack]
+#   bash tools/fuzz/run-fuzz.sh [portable_archive] [bundle_directory] [plugin_pack] [migration_plan]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build_dir=${FUZZ_BUILD_DIR:-$root/build-fuzz}
@@ -14,7 +14,7 @@ work=${FUZZ_WORK:-$build_dir/work}
 seconds=${FUZZ_SECONDS:-300}
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(portable_archive bundle_directory plugin_pack)
+  targets=(portable_archive bundle_directory plugin_pack migration_plan)
 fi
 
 bash "$root/tools/install-deps.sh"
@@ -45,6 +45,7 @@ for target in "${targets[@]}"; do
   mkdir -p "$corpus"
   case $target in
     plugin_pack) dictionary=$root/tools/fuzz/plugin_pack.dict ;;
+    migration_plan) dictionary=$root/tools/fuzz/migration_plan.dict ;;
     *) dictionary=$root/tools/fuzz/bundle.dict ;;
   esac
   echo "== fuzz_$target for ${seconds}s (corpus $corpus)"
