@@ -257,18 +257,28 @@ class ArchiveWalk {
     }
     const auto size = static_cast<std::uint64_t>(archive_entry_size(entry));
     budget_.admit_file(path, size, BundleFormatReader::file_class(path));
-    std::string content(static_cast<std::size_t>(size), '\0');
-    std::size_t done = 0;
-    while (done < content.size()) {
-      const la_ssize_t got = archive_read_data(archive_.get(), content.data() + done,
-                                               std::min(kReadBlock, content.size() - done));
+    // The header's size is the archive's word, not its bytes: memory grows with what is read, so
+    // a few hundred bytes declaring a gigabyte cost a block, not the gigabyte (the bytes read are
+    // bounded by the limits and the expansion check).
+    std::string content;
+    while (content.size() < size) {
+      const std::size_t have = content.size();
+      const std::size_t want =
+          static_cast<std::size_t>(std::min<std::uint64_t>(kReadBlock, size - have));
+      if (have + want > content.capacity()) {
+        // Doubling, but never past the declared size: a large artifact is held once.
+        content.reserve(static_cast<std::size_t>(
+            std::min<std::uint64_t>(size, std::max(2 * content.capacity(), have + want))));
+      }
+      content.resize(have + want);
+      const la_ssize_t got = archive_read_data(archive_.get(), content.data() + have, want);
       if (got < 0) {
         fail_reading("in entry " + printable(path));
       }
       if (got == 0) {
         fail_reading("in entry " + printable(path) + " (it ends early)");
       }
-      done += static_cast<std::size_t>(got);
+      content.resize(have + static_cast<std::size_t>(got));
       check_expansion();
     }
     const std::string line = checksum_line_text(sha256_hex(content), path);

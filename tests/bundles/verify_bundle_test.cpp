@@ -280,6 +280,47 @@ BOOST_AUTO_TEST_CASE(a_file_held_twice_in_a_portable_archive_is_named) {
   BOOST_CHECK(mentions(describe(report), "more than once"));
 }
 
+BOOST_AUTO_TEST_CASE(an_entry_declaring_a_gigabyte_it_does_not_hold_costs_no_memory) {
+  // A sound manifest, then an artifact whose header declares 1000 MiB and whose data ends after
+  // one block: 300-odd bytes of gzip. The importer once allocated (and zeroed) the declared size
+  // before reading, so verify-bundle of it took a gigabyte of memory.
+  ExportCopy copy;
+  const fs::path archive = copy.dir.path() / "lying.tar.gz";
+  const ProcessResult made = run_shell(
+      "python3 - <<'EOF'\n"
+      "import gzip, io, os, tarfile\n"
+      "manifest = open(os.environ['MANIFEST'], 'rb').read()\n"
+      "out = io.BytesIO()\n"
+      "tar = tarfile.open(fileobj=out, mode='w', format=tarfile.PAX_FORMAT)\n"
+      "entry = tarfile.TarInfo('manifest.json')\n"
+      "entry.size = len(manifest)\n"
+      "tar.addfile(entry, io.BytesIO(manifest))\n"
+      "lying = tarfile.TarInfo('tenants/acme/bundles/b1/artifacts/sbom/cyclonedx.json')\n"
+      "lying.size = 1000 * 1024 * 1024\n"
+      "tar.fileobj.write(lying.tobuf(format=tarfile.PAX_FORMAT) + b'{' * 512)\n"
+      "open(os.environ['ARCHIVE'], 'wb').write(gzip.compress(out.getvalue()))\n"
+      "EOF\n",
+      {{"MANIFEST", (copy.bundle / "manifest.json").string()}, {"ARCHIVE", archive.string()}});
+  BOOST_REQUIRE_MESSAGE(made.exit_code == 0, made.err);
+  BOOST_REQUIRE_LT(fs::file_size(archive), 4096u);
+
+  const ProcessResult result = run_shell(
+      "/usr/bin/time -f 'maxrss_kib=%M' \"$STELLA_BINARY\" --database 'host=/nonexistent "
+      "dbname=none' evidence verify-bundle \"$ARCHIVE\"",
+      {{"ARCHIVE", archive.string()}});
+  BOOST_CHECK_EQUAL(result.exit_code, 1);
+  BOOST_CHECK_MESSAGE(
+      mentions(
+          result.out,
+          "truncated or damaged in entry 'tenants/acme/bundles/b1/artifacts/sbom/cyclonedx.json'"),
+      result.out);
+  const std::size_t at = result.err.rfind("maxrss_kib=");
+  BOOST_REQUIRE_MESSAGE(at != std::string::npos, result.err);
+  const long peak_kib = std::stol(result.err.substr(at + std::string("maxrss_kib=").size()));
+  // A few tens of MiB for the process itself; the gigabyte must not be among them.
+  BOOST_CHECK_LT(peak_kib, 256L * 1024);
+}
+
 BOOST_AUTO_TEST_CASE(several_paths_are_each_reported_and_one_failure_fails_the_run) {
   ExportCopy good;
   ExportCopy bad;

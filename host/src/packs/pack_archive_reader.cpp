@@ -2,6 +2,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
 #include <memory>
 #include <sstream>
 #include <vector>
@@ -118,7 +119,8 @@ PackContents read_pack_archive(const std::filesystem::path& archive_path) {
                                std::to_string(kMaxPackBytes) + " bytes");
     }
     std::string data;
-    data.reserve(static_cast<std::size_t>(declared));
+    // Reserved up to one block only: the declared size is the archive's word, not its bytes.
+    data.reserve(std::min(static_cast<std::size_t>(declared), kReadBlockBytes));
     std::vector<char> block(kReadBlockBytes);
     for (;;) {
       const la_ssize_t got = archive_read_data(a.get(), block.data(), block.size());
