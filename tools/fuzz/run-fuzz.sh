@@ -50,9 +50,11 @@ for target in "${targets[@]}"; do
   esac
   echo "== fuzz_$target for ${seconds}s (corpus $corpus)"
   # A source is read from a file or a tree; a few thousand executions a second at most, so one
-  # job. Leaks are reported: the importers run in-process many times.
+  # job. Leaks are reported: the importers run in-process many times. No single allocation may
+  # pass 256 MiB: inputs are kilobytes, so a reader that allocates that much took a size from
+  # the input's word rather than its bytes.
   if ! (cd "$corpus" && "$build_dir/bin/fuzz_$target" -max_total_time="$seconds" -timeout=30 \
-      -rss_limit_mb=4096 -max_len=262144 -print_final_stats=1 -dict="$dictionary" \
+      -rss_limit_mb=4096 -malloc_limit_mb=256 -max_len=262144 -print_final_stats=1 -dict="$dictionary" \
       "$corpus" "$root/tests/fuzz/corpus/$target"); then
     echo "fuzz_$target found a failing input: see $corpus/crash-* (or leak-*, timeout-*)"
     status=1

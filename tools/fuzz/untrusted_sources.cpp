@@ -126,6 +126,12 @@ void extract_tar(std::string_view tar, const std::filesystem::path& into) {
     if (type == AE_IFCHR || type == AE_IFBLK) {
       continue;
     }
+    // A sparse entry becomes a file of any size with no bytes behind it; the importer would read
+    // it in full, as it must read any real file up to the limits, so it says nothing about the
+    // importer and would only trip the fuzzer's memory limit.
+    if (archive_entry_sparse_count(entry) > 0) {
+      continue;
+    }
     if (archive_write_header(writer.get(), entry) < ARCHIVE_WARN) {
       continue;
     }
