@@ -3,8 +3,9 @@
 # clang, AddressSanitizer and UndefinedBehaviorSanitizer into build-fuzz/ (FUZZ_BUILD_DIR), then
 # runs each target named (default: all) for FUZZ_SECONDS seconds (default 300) on a working corpus
 # under FUZZ_WORK (default build-fuzz/work), seeded from tests/fuzz/corpus/<target>/.
-# An input that crashes a target is left in FUZZ_WORK/<target>/ as crash-*; add it to
-# tests/fuzz/corpus/<target>/ with the fix, so that the suite (fuzz_corpus) replays it.
+# An input that fails a target is left in FUZZ_WORK/<target>/ as crash-* (or leak-*, oom-*,
+# timeout-*); add it to tests/fuzz/corpus/<target>/ with the fix, so that the suite (fuzz_corpus)
+# replays it.
 #
 #   bash tools/fuzz/run-fuzz.sh [portable_archive] [bundle_directory] [plugin_pack] [migration_plan]
 set -euo pipefail
@@ -56,7 +57,8 @@ for target in "${targets[@]}"; do
   if ! (cd "$corpus" && "$build_dir/bin/fuzz_$target" -max_total_time="$seconds" -timeout=30 \
       -rss_limit_mb=4096 -malloc_limit_mb=256 -max_len=262144 -print_final_stats=1 -dict="$dictionary" \
       "$corpus" "$root/tests/fuzz/corpus/$target"); then
-    echo "fuzz_$target found a failing input: see $corpus/crash-* (or leak-*, timeout-*)"
+    echo "fuzz_$target stopped on a failing input: see $corpus/crash-* (or leak-*, oom-*," \
+      "timeout-*)"
     status=1
   fi
 done
