@@ -20,8 +20,8 @@ void write_gzip_file(const std::filesystem::path& path, std::string_view bytes);
 
 /// Extracts `tar` under the existing empty directory `into`: regular files, directories, symbolic
 /// and hard links and FIFOs, never outside `into` (no "..", no absolute paths, no writing through
-/// a link); device files and sparse entries are skipped. Stops quietly at the first entry libarchive cannot read,
-/// and leaves `into` empty when the bytes are not a tar at all.
+/// a link); device files and sparse entries are skipped. Stops quietly at the first entry
+/// libarchive cannot read, and leaves `into` empty when the bytes are not a tar at all.
 void extract_tar(std::string_view tar, const std::filesystem::path& into);
 
 /// A directory of this process's own under the temporary directory, emptied (created when
