@@ -8,9 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -22,16 +20,12 @@
 
 namespace fs = std::filesystem;
 using stella::fuzz::Verdict;
+using stella::test::read_text_file;
 using stella::test::required_env;
 
 namespace {
 
 using Reader = Verdict (*)(const std::uint8_t*, std::size_t);
-
-std::string read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::vector<fs::path> corpus(const std::string& target) {
   const fs::path directory =
@@ -58,7 +52,7 @@ void replay(const std::string& target, Reader reader) {
                      "no valid-* seed under tests/fuzz/corpus/" << target);
   for (const fs::path& input : inputs) {
     BOOST_TEST_CONTEXT(input.filename().string()) {
-      const Verdict verdict = read(reader, read_bytes(input));
+      const Verdict verdict = read(reader, read_text_file(input.string()));
       if (is_valid_seed(input)) {
         BOOST_TEST((verdict == Verdict::passed));
       }
@@ -135,7 +129,7 @@ BOOST_DATA_TEST_CASE(damage_to_a_valid_seed_is_noticed, kTargets, target) {
   const std::vector<fs::path> inputs = corpus(target.name);
   const auto seed = std::find_if(inputs.begin(), inputs.end(), is_valid_seed);
   BOOST_TEST_REQUIRE((seed != inputs.end()));
-  std::string bytes = read_bytes(*seed);
+  std::string bytes = read_text_file(seed->string());
   BOOST_TEST_REQUIRE((read(target.reader, bytes) == Verdict::passed));
   target.damage(bytes);
   BOOST_TEST((read(target.reader, bytes) == target.damaged));

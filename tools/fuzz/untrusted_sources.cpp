@@ -5,7 +5,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -63,7 +62,9 @@ using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
 
 void check(struct archive* a, int status, const char* what) {
   if (status < ARCHIVE_WARN) {
-    throw std::runtime_error(std::string(what) + ": " + archive_error_string(a));
+    const char* error = archive_error_string(a);
+    throw std::runtime_error(std::string(what) + ": " +
+                             (error != nullptr ? error : "unknown error"));
   }
 }
 

@@ -154,15 +154,15 @@ PackVerification verify_pack(const PackContents& contents,
         check_plugin_manifest(plugin, path, it->second, problems);
       }
       if (file.path == plugin.manifest.library) {
-        if (auto why = foreign_library_problem(it->second)) {
-          // A file that is no shared object at all was never a plugin build's output; a library
-          // for another machine is a good pack for the wrong host.
-          const bool not_a_library = shared_object_problem(it->second).has_value();
-          problems.push_back({path, "library", "plugin '" + id + "' library is " + *why,
-                              not_a_library ? kRebuildPack
-                                            : "use the pack built for this machine, or rebuild "
-                                              "the plugin here and pack what its build "
-                                              "produced"});
+        // A file that is no shared object at all was never a plugin build's output; a library
+        // for another machine is a good pack for the wrong host.
+        if (auto why = shared_object_problem(it->second)) {
+          problems.push_back(
+              {path, "library", "plugin '" + id + "' library is " + *why, kRebuildPack});
+        } else if (auto other = foreign_library_problem(it->second)) {
+          problems.push_back({path, "library", "plugin '" + id + "' library is " + *other,
+                              "use the pack built for this machine, or rebuild the plugin here "
+                              "and pack what its build produced"});
         }
       }
     }

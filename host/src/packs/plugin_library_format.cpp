@@ -2,10 +2,10 @@
 
 #include <elf.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
-#include <iterator>
 
 namespace stella::host {
 namespace {
