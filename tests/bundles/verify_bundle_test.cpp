@@ -286,22 +286,12 @@ BOOST_AUTO_TEST_CASE(an_entry_declaring_a_gigabyte_it_does_not_hold_costs_no_mem
   // before reading, so verify-bundle of it took a gigabyte of memory.
   ExportCopy copy;
   const fs::path archive = copy.dir.path() / "lying.tar.gz";
-  const ProcessResult made = run_shell(
-      "python3 - <<'EOF'\n"
-      "import gzip, io, os, tarfile\n"
-      "manifest = open(os.environ['MANIFEST'], 'rb').read()\n"
-      "out = io.BytesIO()\n"
-      "tar = tarfile.open(fileobj=out, mode='w', format=tarfile.PAX_FORMAT)\n"
-      "entry = tarfile.TarInfo('manifest.json')\n"
-      "entry.size = len(manifest)\n"
-      "tar.addfile(entry, io.BytesIO(manifest))\n"
-      "lying = tarfile.TarInfo('tenants/acme/bundles/b1/artifacts/sbom/cyclonedx.json')\n"
-      "lying.size = 1000 * 1024 * 1024\n"
-      "tar.fileobj.write(lying.tobuf(format=tarfile.PAX_FORMAT) + b'{' * 512)\n"
-      "open(os.environ['ARCHIVE'], 'wb').write(gzip.compress(out.getvalue()))\n"
-      "EOF\n",
-      {{"MANIFEST", (copy.bundle / "manifest.json").string()}, {"ARCHIVE", archive.string()}});
-  BOOST_REQUIRE_MESSAGE(made.exit_code == 0, made.err);
+  host::write_cut_short_tar_gz(
+      archive,
+      {ArchiveEntrySpec("manifest.json", read_text(copy.bundle / "manifest.json")),
+       ArchiveEntrySpec("tenants/acme/bundles/b1/artifacts/sbom/cyclonedx.json",
+                        std::string(512, '{'))},
+      std::uint64_t{1000} << 20);
   BOOST_REQUIRE_LT(fs::file_size(archive), 4096u);
 
   const ProcessResult result = run_shell(

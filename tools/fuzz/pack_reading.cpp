@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "stella/host/conformance/hostile_archive.hpp"
 #include "stella/host/packs/pack_archive.hpp"
 #include "stella/host/packs/pack_verification.hpp"
 #include "stella/sdk/error.hpp"
@@ -12,7 +13,7 @@ namespace stella::fuzz {
 Verdict read_as_plugin_pack(const std::uint8_t* data, std::size_t size) {
   const std::string tar = with_header_checksums_fixed({reinterpret_cast<const char*>(data), size});
   const std::filesystem::path pack = fresh_scratch_directory("pack") / "plugins.tar.gz";
-  write_gzip_file(pack, tar);
+  host::write_gzip_file(pack, tar);
   try {
     const host::PackContents contents = host::read_pack_archive(pack);
     const host::PackVerification verification =

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "stella/host/bundles/bundle_format.hpp"
+#include "stella/host/conformance/hostile_archive.hpp"
 #include "stella/host/bundles/source_verification.hpp"
 #include "stella/host/plugins/plugin_registry.hpp"
 #include "stella/sdk/error.hpp"
@@ -46,7 +47,7 @@ Verdict read_as_portable_archive(const std::uint8_t* data, std::size_t size) {
   const std::string tar = with_header_checksums_fixed({reinterpret_cast<const char*>(data), size});
   const std::filesystem::path directory = fresh_scratch_directory("portable");
   const std::filesystem::path archive = directory / "evidence.tar.gz";
-  write_gzip_file(archive, tar);
+  host::write_gzip_file(archive, tar);
   return verify(archive.string(), std::string("portable-tar-gz"));
 }
 

@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <system_error>
 
 namespace stella::fuzz {
@@ -60,14 +59,6 @@ void fix_checksum(std::string& tar, std::size_t header) {
 
 using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
 
-void check(struct archive* a, int status, const char* what) {
-  if (status < ARCHIVE_WARN) {
-    const char* error = archive_error_string(a);
-    throw std::runtime_error(std::string(what) + ": " +
-                             (error != nullptr ? error : "unknown error"));
-  }
-}
-
 }  // namespace
 
 std::string with_header_checksums_fixed(std::string_view tar) {
@@ -86,26 +77,6 @@ std::string with_header_checksums_fixed(std::string_view tar) {
     offset += kBlock + (*size + kBlock - 1) / kBlock * kBlock;
   }
   return fixed;
-}
-
-void write_gzip_file(const std::filesystem::path& path, std::string_view bytes) {
-  ArchivePtr a(archive_write_new(), archive_write_free);
-  check(a.get(), archive_write_add_filter_gzip(a.get()), "gzip filter");
-  check(a.get(), archive_write_set_format_raw(a.get()), "raw format");
-  // One gzip stream with nothing after it (tar's 10240-byte blocking would pad the output).
-  check(a.get(), archive_write_set_bytes_in_last_block(a.get(), 1), "last block");
-  check(a.get(), archive_write_open_filename(a.get(), path.c_str()), path.c_str());
-  std::unique_ptr<archive_entry, void (*)(archive_entry*)> entry(archive_entry_new(),
-                                                                 archive_entry_free);
-  archive_entry_set_filetype(entry.get(), AE_IFREG);
-  check(a.get(), archive_write_header(a.get(), entry.get()), "raw header");
-  if (!bytes.empty()) {
-    const la_ssize_t written = archive_write_data(a.get(), bytes.data(), bytes.size());
-    if (written < 0 || static_cast<std::size_t>(written) != bytes.size()) {
-      throw std::runtime_error("writing " + path.string() + ": " + archive_error_string(a.get()));
-    }
-  }
-  check(a.get(), archive_write_close(a.get()), "close");
 }
 
 void extract_tar(std::string_view tar, const std::filesystem::path& into) {

@@ -15,9 +15,6 @@ namespace stella::fuzz {
 /// all-zero block or header whose size field is not octal; what follows is left as it is.
 std::string with_header_checksums_fixed(std::string_view tar);
 
-/// Writes `bytes` gzip-compressed to `path` (a .tar.gz when `bytes` is a tar).
-void write_gzip_file(const std::filesystem::path& path, std::string_view bytes);
-
 /// Extracts `tar` under the existing empty directory `into`: regular files, directories, symbolic
 /// and hard links and FIFOs, never outside `into` (no "..", no absolute paths, no writing through
 /// a link); device files and sparse entries are skipped. Stops quietly at the first entry

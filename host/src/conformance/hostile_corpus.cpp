@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -32,6 +33,8 @@ constexpr std::uint64_t kBombZeros = 16 * kMiB;
 constexpr std::uint64_t kFewEntries = 3;
 /// A checksum no real file has, for lines naming files that must never be read.
 const std::string kZeroDigestHex(64, '0');
+/// Bytes of the cut-short entry the archive still holds (at most: its real bytes, from the start).
+constexpr std::size_t kHeldBytes = 512;
 /// Where the corpus's extra archive entries go: the first position after the manifest.
 constexpr std::ptrdiff_t kInsertPosition = 1;
 
@@ -103,6 +106,31 @@ class CorpusBuilder {
     entries.insert(entries.begin() + kInsertPosition, extra.begin(), extra.end());
     const fs::path archive = scratch_ / ("tar-" + name + ".tar.gz");
     write_hostile_tar_gz(archive, entries);
+    corpus_.push_back({"tar.gz/" + name, defect, SourceShape::tar_gz, archive, limits});
+  }
+
+  /// The valid export's entries up to `artifact` as a tar.gz that ends at most `held_bytes` into
+  /// it, its header declaring `declared_size`.
+  void cut_short_archive_case(const std::string& name, const std::string& artifact,
+                              std::uint64_t declared_size, std::size_t held_bytes,
+                              const sdk::ImportLimits& limits) {
+    std::vector<ArchiveEntrySpec> entries = entries_of_export(valid_export_);
+    const auto cut = std::find_if(entries.begin(), entries.end(), [&artifact](const auto& entry) {
+      return entry.path == artifact;
+    });
+    if (cut == entries.end()) {
+      throw sdk::Error(sdk::ErrorCode::internal,
+                       valid_export_.string() + ": the export does not hold '" + artifact + "'");
+    }
+    entries.erase(cut + 1, entries.end());
+    std::string& held = entries.back().content;
+    held.resize(std::min(held.size(), held_bytes));
+    const std::string defect = "entry '" + artifact + "' declares " +
+                               std::to_string(declared_size / kMiB) +
+                               " MiB (the artifact limit) and the archive ends " +
+                               std::to_string(held.size()) + " bytes into it";
+    const fs::path archive = scratch_ / ("tar-" + name + ".tar.gz");
+    write_cut_short_tar_gz(archive, entries, declared_size);
     corpus_.push_back({"tar.gz/" + name, defect, SourceShape::tar_gz, archive, limits});
   }
 
@@ -194,6 +222,11 @@ std::vector<HostileSource> build_hostile_corpus(const fs::path& valid_export,
                       {ArchiveEntrySpec{"tenants/acme/bundles/bomb/artifacts/zeros.bin", "",
                                         ArchiveEntryType::file, "", kBombZeros}},
                       limits);
+
+  // A header declaring the largest artifact the limits allow, in an archive that ends a block into
+  // it: an importer that sizes its buffer by the header takes a gigabyte for a few KiB of input.
+  corpus.cut_short_archive_case("declared-size-lie", artifact, limits.max_artifact_bytes,
+                                kHeldBytes, limits);
 
   // Limits and malformed documents: the same damage in both shapes.
   sdk::ImportLimits few_entries = limits;

@@ -2,11 +2,13 @@
 // from the throwaway store, and it refuses every source of the host's bad-input corpus with
 // sdk::Error(invalid_input) — an importer that accepts everything fails as surely as one that
 // refuses everything.
+#include <optional>
 #include <ostream>
 
 #include "bundles/importer_context.hpp"
 #include "conformance/conformance_setting.hpp"
 #include "conformance/fifo_writers.hpp"
+#include "conformance/peak_memory.hpp"
 #include "conformance/sample_store.hpp"
 #include "conformance/throwaway_store.hpp"
 #include "stella/host/bundles/bundle_export.hpp"
@@ -24,6 +26,10 @@ namespace {
 constexpr const char* kBundleDirFormat = "bundle-dir";
 constexpr const char* kPortableFormat = "portable-tar-gz";
 constexpr const char* kObjectStoreFormat = "object-store";
+constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
+/// How far reading one corpus source may raise the process's peak memory. Every source is a few
+/// MiB at most; the declared-size lie declares a gigabyte.
+constexpr std::uint64_t kCorpusPeakMemoryGrowth = 128 * kMiB;
 
 /// Takes whatever the importer sends and counts it: the corpus checks that the importer itself
 /// refuses, not that the host's verifier would catch what it let through.
@@ -153,37 +159,57 @@ void check_refuses_bad_input(ConformanceSetting& setting, const ValidSamples& sa
   const std::vector<HostileSource> corpus = build_hostile_corpus(samples.directory, scratch);
   const std::unique_ptr<sdk::StorageImporter> importer = setting.tested.create_importer(format);
   ImporterContext context(setting.err, true);
-  std::vector<std::string> accepted;
+  std::vector<std::string> failures;
+  std::string memory_unmeasured;
   for (const HostileSource& source : corpus) {
     AcceptingSink sink;
     const std::string label = source.name + " (" + source.defect + ")";
+    const PeakMemoryWindow memory;
     try {
       const FifoWriters fifo_writers(source.fifos);
       importer->read(source.location.string(), source.limits, sink, context);
-      accepted.push_back(label + ": read() returned normally after sending " +
+      failures.push_back(label + ": read() returned normally after sending " +
                          std::to_string(sink.records()) + " records and " +
                          std::to_string(sink.problems()) + " problems");
     } catch (const sdk::Error& error) {
       if (error.code() != sdk::ErrorCode::invalid_input) {
-        accepted.push_back(label + ": refused with " + error_code_name(error.code()) +
+        failures.push_back(label + ": refused with " + error_code_name(error.code()) +
                            " instead of invalid_input: " + error.what());
       }
     } catch (const std::exception& error) {
-      accepted.push_back(label +
+      failures.push_back(label +
                          ": threw a non-SDK exception instead of sdk::Error: " + error.what());
     }
+    const std::optional<std::uint64_t> growth = memory.growth();
+    if (!growth) {
+      memory_unmeasured = memory.unavailable_reason();
+    } else if (*growth > kCorpusPeakMemoryGrowth) {
+      failures.push_back(label + ": peak memory rose by " + std::to_string(*growth / kMiB) +
+                         " MiB while reading it (at most " +
+                         std::to_string(kCorpusPeakMemoryGrowth / kMiB) +
+                         " MiB): memory must follow the bytes read, not the sizes a source "
+                         "declares");
+    }
   }
-  if (accepted.empty()) {
-    setting.checks.pass(name, "every one of the " + std::to_string(corpus.size()) +
-                                  " sources of the host's bad-input corpus (directories and "
-                                  "tar.gz) was refused with invalid_input");
+  if (failures.empty()) {
+    setting.checks.pass(
+        name,
+        "every one of the " + std::to_string(corpus.size()) +
+            " sources of the host's bad-input corpus (directories and tar.gz) was refused "
+            "with invalid_input" +
+            (memory_unmeasured.empty() ? ", none raising peak memory by more than " +
+                                             std::to_string(kCorpusPeakMemoryGrowth / kMiB) + " MiB"
+                                       : "; peak memory was not measured: " + memory_unmeasured));
     return;
   }
   setting.checks.fail(name, "sources of the host's bad-input corpus were not refused as they must",
                       "read() throws sdk::Error(invalid_input) for each of the " +
-                          std::to_string(corpus.size()) + " corpus sources",
-                      std::to_string(accepted.size()) + " not refused with invalid_input",
-                      accepted);
+                          std::to_string(corpus.size()) +
+                          " corpus sources, raising peak memory by at most " +
+                          std::to_string(kCorpusPeakMemoryGrowth / kMiB) + " MiB",
+                      std::to_string(failures.size()) +
+                          " not refused with invalid_input, or refused with more memory",
+                      failures);
 }
 
 }  // namespace

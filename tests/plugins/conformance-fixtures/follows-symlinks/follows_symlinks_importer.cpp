@@ -8,18 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "stella/sdk/sdk.hpp"
-
-// The product importer's source, compiled in here with its own entry silenced: this fixture's
-// entry below is the library's only one.
-#undef STELLA_PLUGIN_EXPORT
-#define STELLA_PLUGIN_EXPORT(function)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#include "bundle_dir_importer.cpp"
-#pragma GCC diagnostic pop
-#undef STELLA_PLUGIN_EXPORT
-#define STELLA_PLUGIN_EXPORT(function) BOOST_DLL_ALIAS(function, stella_plugin_entry_v1)
+#define STELLA_WRAPPED_IMPORTER_SOURCE "bundle_dir_importer.cpp"
+#include "wrapped_product_importer.hpp"
 
 namespace stella::conformance_fixtures {
 namespace {
@@ -43,16 +33,13 @@ void copy_following_links(const fs::path& from, const fs::path& to) {
   }
 }
 
-class FollowsSymlinksImporter final : public sdk::StorageImporter {
+class FollowsSymlinksImporter final
+    : public WrappedProductImporter<stella_importer::BundleDirImporter> {
  public:
-  std::string source_format() const override { return inner_.source_format(); }
-  bool recognizes(const std::string& location) const override {
-    return inner_.recognizes(location);
-  }
   void read(const std::string& location, const sdk::ImportLimits& limits, sdk::ImportSink& sink,
             sdk::HostContext& ctx) override {
     if (!fs::is_directory(location)) {
-      inner_.read(location, limits, sink, ctx);
+      product_.read(location, limits, sink, ctx);
       return;
     }
     std::string scratch = (fs::temp_directory_path() / "follows-symlinks-XXXXXX").string();
@@ -67,11 +54,8 @@ class FollowsSymlinksImporter final : public sdk::StorageImporter {
       }
     } cleanup{scratch};
     copy_following_links(location, fs::path(scratch) / "source");
-    inner_.read((fs::path(scratch) / "source").string(), limits, sink, ctx);
+    product_.read((fs::path(scratch) / "source").string(), limits, sink, ctx);
   }
-
- private:
-  stella_importer::BundleDirImporter inner_;
 };
 
 sdk::Plugin* create() {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace stella::host {
@@ -43,6 +44,19 @@ struct ArchiveEntrySpec {
 /// file when libarchive fails.
 void write_hostile_tar_gz(const std::filesystem::path& file,
                           const std::vector<ArchiveEntrySpec>& entries);
+
+/// Writes `entries` as a pax tar.gz at `file` that ends inside its last entry: that entry's header
+/// declares `declared_size` bytes, but only its `content` follows the header, and no padding or
+/// end-of-archive blocks come after it. The gzip stream itself is whole, so what a reader meets is
+/// a tar whose header claims more than the archive holds (a lying header, or a copy cut short and
+/// compressed again). Throws sdk::Error(internal) naming the file when libarchive fails.
+void write_cut_short_tar_gz(const std::filesystem::path& file,
+                            const std::vector<ArchiveEntrySpec>& entries,
+                            std::uint64_t declared_size);
+
+/// Writes `bytes` gzip-compressed at `file` as one gzip stream with nothing after it (a .tar.gz
+/// when `bytes` is a tar). Throws sdk::Error(internal) naming the file when libarchive fails.
+void write_gzip_file(const std::filesystem::path& file, std::string_view bytes);
 
 /// The files of an export directory in the order of its checksums.sha256, then checksums.sha256
 /// itself: the entries `stella evidence export --portable` would have written. Throws
