@@ -191,6 +191,10 @@ BOOST_AUTO_TEST_CASE(an_unknown_algorithm_is_refused_listing_the_installed_ones)
                         refused_with({"no usable plugin provides hash algorithm 'fixture-sha265'; "
                                       "installed: fixture-sha256 (fixture-good)"},
                                      "did you mean 'fixture-sha256'?"));
+  // Case is not a typo's distance: the algorithm named in capitals is found to suggest.
+  BOOST_CHECK_EXCEPTION(registry.create_reindexer("FIXTURE-SHA256"), sdk::Error,
+                        refused_with({"no usable plugin provides hash algorithm 'FIXTURE-SHA256'"},
+                                     "did you mean 'fixture-sha256'?"));
   BOOST_CHECK_EXCEPTION(registry.create_importer("object-store"), sdk::Error,
                         refused_with({"no usable plugin provides source format 'object-store'; "
                                       "installed: fixture-single-file (fixture-importer)"},

@@ -20,15 +20,30 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return previous[b.size()];
 }
 
-std::optional<std::string> closest_match(std::string_view typed,
+namespace {
+
+std::string ascii_lower(std::string_view text) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  return lower;
+}
+
+}  // namespace
+
+std::optional<std::string> closest_match(std::string_view typed_as_is,
                                          const std::vector<std::string>& candidates) {
+  // Case is no evidence of a typo: "SHA512" is one step from "sha512", not six.
+  const std::string typed = ascii_lower(typed_as_is);
   // A third of the length keeps "verfy-all" -> "verify-all" but rejects unrelated short words.
   constexpr std::size_t kDivisor = 3;
   std::optional<std::string> best;
   std::size_t best_distance = 0;
   for (const auto& candidate : candidates) {
-    const std::size_t distance = edit_distance(typed, candidate);
-    const std::size_t allowed = std::max<std::size_t>(1, std::max(typed.size(), candidate.size()) / kDivisor);
+    const std::size_t distance = edit_distance(typed, ascii_lower(candidate));
+    const std::size_t allowed =
+        std::max<std::size_t>(1, std::max(typed.size(), candidate.size()) / kDivisor);
     const bool is_prefix = candidate.size() > typed.size() && typed.size() >= 3 &&
                            candidate.compare(0, typed.size(), typed) == 0;
     if ((distance <= allowed || is_prefix) && (!best || distance < best_distance)) {

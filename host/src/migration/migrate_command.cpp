@@ -45,12 +45,19 @@ std::optional<std::string> optional_string(const po::variables_map& options, con
   return options[name].as<std::string>();
 }
 
-std::string checked_version(const std::optional<std::string>& version, const char* flag) {
+/// How to name the versions, for the mode that is missing one.
+constexpr const char* kVersionsExample =
+    "for example: stella evidence migrate --from-version 1.0 --to-version 2.0 --dry-run";
+constexpr const char* kRollbackExample =
+    "name the version the store is at now, for example: stella evidence migrate --rollback "
+    "--from-version 2.0 (`stella evidence migrate --status` shows the store's version)";
+
+std::string checked_version(const std::optional<std::string>& version, const char* flag,
+                            const char* example = kVersionsExample) {
   static const std::regex version_pattern(R"((0|[1-9][0-9]*)\.(0|[1-9][0-9]*))");
   if (!version) {
     throw sdk::Error(sdk::ErrorCode::invalid_input, std::string(flag) + " is required here",
-                     "for example: stella evidence migrate --from-version 1.0 --to-version 2.0 "
-                     "--dry-run");
+                     example);
   }
   if (!std::regex_match(*version, version_pattern)) {
     throw sdk::Error(
@@ -226,13 +233,14 @@ int run_migrate(Invocation& call) {
           optional_string(options, "reason")
               .value_or("rollback requested by " + call.globals.operator_name);
       const auto to_version = optional_string(options, "to-version");
-      write_outcome(
-          call.out, format,
-          rollback_migration(
-              context, checked_version(optional_string(options, "from-version"), "--from-version"),
-              to_version ? std::optional<std::string>(checked_version(to_version, "--to-version"))
-                         : std::nullopt,
-              reason));
+      write_outcome(call.out, format,
+                    rollback_migration(context,
+                                       checked_version(optional_string(options, "from-version"),
+                                                       "--from-version", kRollbackExample),
+                                       to_version ? std::optional<std::string>(
+                                                        checked_version(to_version, "--to-version"))
+                                                  : std::nullopt,
+                                       reason));
       return kExitSuccess;
     }
     case MigrateMode::migrate: {

@@ -12,7 +12,8 @@ namespace stella::host {
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 /// The candidate closest to `typed`, when it is close enough to be a plausible typo (distance at
-/// most a third of the longer string, and at least 1 edit allowed); nullopt otherwise.
+/// most a third of the longer string, and at least 1 edit allowed; ASCII case ignored, so a
+/// candidate that differs only in case is always suggested); nullopt otherwise.
 std::optional<std::string> closest_match(std::string_view typed,
                                          const std::vector<std::string>& candidates);
 
