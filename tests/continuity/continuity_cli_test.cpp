@@ -235,3 +235,21 @@ BOOST_AUTO_TEST_CASE(a_wrong_old_root_given) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(roots_given_the_wrong_way_round_are_named_as_swapped) {
+  SealedStore sealed("cont_reversed");
+  const ProcessResult text =
+      sealed.store.stella({"evidence", "verify-continuity", "--old-root", sealed.new_root,
+                           "--new-root", sealed.old_root, "--format", "text"});
+  BOOST_TEST(text.exit_code == 1);
+  BOOST_TEST(mentions(text.out,
+                      "FAIL transition: no recorded transition matches the roots given; "
+                      "the two roots are swapped: transition #"));
+  BOOST_TEST(
+      mentions(text.out, "give --old-root " + sealed.old_root + " --new-root " + sealed.new_root));
+  BOOST_TEST(mentions(text.err, ", 1 problem;"));
+  // A wrong root that is no transition's is not called swapped.
+  const ProcessResult wrong = sealed.verify("text", "sha256:" + std::string(64, 'b'));
+  BOOST_TEST(wrong.exit_code == 1);
+  BOOST_CHECK_MESSAGE(!mentions(wrong.out, "swapped"), wrong.out);
+}

@@ -493,6 +493,10 @@ std::unique_ptr<ContinuityReport> verify_continuity(const std::string& conninfo,
           "a recorded transition from " + request.old_root + " to " + request.new_root;
       finding.found = recorded_transitions_text(*connection);
       finding.message = "no recorded transition matches the roots given";
+      if (const auto swapped =
+              swapped_roots_hint(*connection, request.old_root, request.new_root)) {
+        finding.message += "; " + *swapped;
+      }
       report->store_findings.append(finding);
     } else {
       const TransitionRecord& transition = *report->transition;

@@ -132,7 +132,8 @@ int run_verify_continuity(Invocation& invocation) {
                    << with_thousands(report->bundle_count()) << " bundles, "
                    << with_thousands(report->artifact_count()) << " artifacts checked";
     if (!passed) {
-      invocation.err << ", " << with_thousands(problems) << " problems";
+      invocation.err << ", " << with_thousands(problems)
+                     << (problems == 1 ? " problem" : " problems");
     }
     if (invocation.options.count("output")) {
       invocation.err << "; report written to " << invocation.options["output"].as<std::string>();

@@ -38,8 +38,11 @@ void write_findings(std::ostream& out, const ContinuityReport& report,
         if (!finding.path.empty()) {
           out << " artifact " << finding.path;
         }
-        out << " — " << finding.message << "\n      expected: " << finding.expected
-            << "\n      found:    " << finding.found << '\n';
+        // A store-wide finding names no record: its message follows the check directly.
+        const bool names_record = !finding.bundle.empty() || !finding.path.empty();
+        out << (names_record ? " — " : " ") << finding.message
+            << "\n      expected: " << finding.expected << "\n      found:    " << finding.found
+            << '\n';
       });
 }
 

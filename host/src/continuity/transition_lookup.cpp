@@ -61,6 +61,19 @@ std::optional<TransitionRecord> find_transition(PgConnection& connection,
       {old_root}));
 }
 
+std::optional<std::string> swapped_roots_hint(PgConnection& connection, const std::string& old_root,
+                                              const std::string& new_root) {
+  const PgResult rows = connection.exec(
+      "SELECT transition_id FROM evidence.root_transitions WHERE old_global_root = $1 AND "
+      "new_global_root = $2 ORDER BY transition_id DESC LIMIT 1",
+      {new_root, old_root});
+  if (rows.rows() == 0) {
+    return std::nullopt;
+  }
+  return "the two roots are swapped: transition #" + std::string(rows.get(0, 0)) + " goes from " +
+         new_root + " to " + old_root + "; give --old-root " + new_root + " --new-root " + old_root;
+}
+
 std::string recorded_transitions_text(PgConnection& connection) {
   const PgResult rows = connection.exec(
       "SELECT transition_id, from_generation, old_global_root, to_generation, new_global_root, "

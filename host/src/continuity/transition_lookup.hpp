@@ -15,6 +15,11 @@ std::optional<TransitionRecord> find_transition(PgConnection& connection,
                                                 const std::string& old_root,
                                                 const std::string& new_root);
 
+/// When a transition is recorded from `new_root` to `old_root` — the two roots given the wrong way
+/// round — says so and how to give them; nullopt otherwise.
+std::optional<std::string> swapped_roots_hint(PgConnection& connection, const std::string& old_root,
+                                              const std::string& new_root);
+
 /// Every recorded transition in one line, to show next to roots that match none
 /// ("#1 generation 1 sha256:ab.. -> generation 2 sha512:cd..; ..." or "no transition recorded").
 std::string recorded_transitions_text(PgConnection& connection);
