@@ -166,6 +166,30 @@ BOOST_AUTO_TEST_CASE(schema_drift_is_named_object_by_object) {
                           "'stella_expected_schema'") == "0");
 }
 
+BOOST_AUTO_TEST_CASE(a_verb_that_meets_a_dropped_table_points_at_integrity_check) {
+  // The store records schema 1.0, but a table of 1.0 is gone: verbs that read it cannot go on,
+  // and their error says how to find out what else differs instead of only quoting PostgreSQL.
+  EvidenceStore store("integrity_dropped");
+  store.init_and_seed();
+  store.sql().exec("DROP TABLE evidence.signing_keys CASCADE");
+  for (const std::vector<std::string>& verb :
+       {std::vector<std::string>{"evidence", "verify-all"},
+        std::vector<std::string>{"evidence", "export", "--all", "--output", "/nonexistent/x"}}) {
+    const stella::test::ProcessResult run = store.stella(verb);
+    BOOST_TEST(run.exit_code == 3, verb[1] << ": " << run.err);
+    BOOST_TEST(stella::test::mentions(run.err, "relation \"evidence.signing_keys\" does not exist"),
+               run.err);
+    BOOST_TEST(stella::test::mentions(run.err, "the store may be damaged"), run.err);
+    BOOST_TEST(
+        stella::test::mentions(run.err, "`stella evidence integrity-check` lists every object"),
+        run.err);
+  }
+  const auto report = json_run(store, {"evidence", "integrity-check"}, 1, kSchema);
+  BOOST_TEST(has_item(
+      report["problems"],
+      {{"area", "schema"}, {"check", "missing_table"}, {"object", "evidence.signing_keys"}}));
+}
+
 BOOST_AUTO_TEST_CASE(output_file_holds_the_json_report) {
   EvidenceStore store("integrity_output");
   store.init_and_seed();

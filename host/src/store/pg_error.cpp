@@ -23,6 +23,9 @@ using sqlstate::kCannotConnectNow;
 using sqlstate::kCrashShutdown;
 using sqlstate::kLockNotAvailable;
 using sqlstate::kQueryCanceled;
+using sqlstate::kUndefinedColumn;
+using sqlstate::kUndefinedFunction;
+using sqlstate::kUndefinedTable;
 constexpr std::size_t kSqlstateClassLength = 2;
 
 std::string trim_trailing_newlines(std::string text) {
@@ -54,6 +57,15 @@ std::string hint_for(sdk::ErrorCode code, std::string_view sqlstate,
   }
   if (sqlstate == kQueryCanceled) {
     return "the statement was cancelled (statement_timeout or an operator); run it again";
+  }
+  if (sqlstate == kUndefinedTable || sqlstate == kUndefinedColumn ||
+      sqlstate == kUndefinedFunction) {
+    // stella's statements name only objects of the store's recorded schema version, so a missing
+    // one means the database is not what its version says: the operator needs to find out which.
+    return "the database lacks an object that the store's recorded schema version defines: the "
+           "store may be damaged (dropped or altered by hand, or a partial restore). `stella "
+           "evidence integrity-check` lists every object that differs from its schema version; "
+           "restore the store from a backup (docs/troubleshooting.md)";
   }
   if (code == sdk::ErrorCode::refused) {
     return "is the server running? `stella db status` shows the embedded cluster; check the "

@@ -6,6 +6,10 @@
 
 namespace stella::host::sqlstate {
 
+/// A table, column or function the statement names does not exist.
+inline constexpr std::string_view kUndefinedTable = "42P01";
+inline constexpr std::string_view kUndefinedColumn = "42703";
+inline constexpr std::string_view kUndefinedFunction = "42883";
 inline constexpr std::string_view kForeignKeyViolation = "23503";
 inline constexpr std::string_view kUniqueViolation = "23505";
 inline constexpr std::string_view kSerializationFailure = "40001";
