@@ -78,8 +78,44 @@ BOOST_AUTO_TEST_CASE(list_prints_a_table_by_default) {
   BOOST_TEST(mentions(result.out, "ID"));
   BOOST_TEST(mentions(result.out, "OCCURRED AT"));
   BOOST_TEST(mentions(result.out, "2020-03-01T10:00:00.000000Z"));
+  // Data without the fields a summary needs (the fixture's hand-made events) is shown as stored.
   BOOST_TEST(mentions(result.out, R"({"to_version": "2.0", "from_version": "1.0"})"));
   BOOST_TEST(mentions(result.err, "5 events listed"));
+}
+
+BOOST_AUTO_TEST_CASE(list_summarises_the_events_stella_writes_and_data_shows_them_stored) {
+  stella::test::ScratchDatabase database("audit_summary");
+  const auto stella = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--database", database.conninfo()});
+    const ProcessResult run = run_stella(args);
+    BOOST_TEST_REQUIRE(run.exit_code == 0, args[2] << " " << args[3] << ": " << run.err);
+    return run;
+  };
+  stella({"evidence", "init"});
+  stella({"evidence", "seed", "--tenants", "2", "--bundles", "3", "--artifacts-per-bundle", "2"});
+  stella({"evidence", "verify-all"});
+  stella({"evidence", "config", "set", "hash-algorithm", "sha512"});
+
+  const auto table = audit(database.conninfo(), {"list"});
+  BOOST_TEST(table.exit_code == 0, table.err);
+  BOOST_TEST(mentions(table.out, "OPERATOR        WHAT\n"), table.out);
+  BOOST_TEST(mentions(table.out, "store created at schema 1.0 in database " + database.name()),
+             table.out);
+  BOOST_TEST(mentions(table.out, "seeded 6 bundles (12 artifacts, "), table.out);
+  BOOST_TEST(mentions(table.out, "bytes) into 2 tenants; global root sha256:"), table.out);
+  BOOST_TEST(mentions(table.out, "verify-all PASS: 2 tenants, 6 bundles, 12 artifacts"), table.out);
+  BOOST_TEST(mentions(table.out, "hash-algorithm: (unset) \u2192 sha512"), table.out);
+  BOOST_TEST(!mentions(table.out, "{\""), table.out);
+
+  const auto stored = audit(database.conninfo(), {"list", "--data"});
+  BOOST_TEST(stored.exit_code == 0, stored.err);
+  BOOST_TEST(mentions(stored.out, "OPERATOR        DATA\n"), stored.out);
+  BOOST_TEST(mentions(stored.out, R"({"key": "hash-algorithm", "new_value": "sha512")"),
+             stored.out);
+  BOOST_TEST(mentions(stored.out, R"("check": "verify-all")"), stored.out);
+
+  const auto misplaced = audit(database.conninfo(), {"verify", "--data"});
+  BOOST_TEST(misplaced.exit_code == 2, misplaced.err);
 }
 
 BOOST_AUTO_TEST_CASE(list_json_matches_its_schema_and_filters_by_type_since_and_limit) {

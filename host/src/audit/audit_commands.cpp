@@ -30,11 +30,9 @@ struct ActionOption {
   const char* option;
   const char* action;
 };
-const std::vector<ActionOption> kActionOptions = {{"since", "list"},
-                                                  {"type", "list"},
-                                                  {"limit", "list"},
-                                                  {"before", "prune"},
-                                                  {"dry-run", "prune"}};
+const std::vector<ActionOption> kActionOptions = {{"since", "list"},   {"type", "list"},
+                                                  {"limit", "list"},   {"data", "list"},
+                                                  {"before", "prune"}, {"dry-run", "prune"}};
 
 void add_audit_options(po::options_description& options) {
   options.add_options()(
@@ -44,6 +42,8 @@ void add_audit_options(po::options_description& options) {
       "list: only events of type T (e.g. verification, schema_change)")(
       "limit", po::value<std::int64_t>()->value_name("N"),
       "list: only the N most recent matching events (printed oldest first)")(
+      "data", po::bool_switch(),
+      "list: in the text table, each event's stored data (JSON) instead of its summary")(
       "before", po::value<std::string>()->value_name("DATE"),
       "prune: remove only events that occurred before DATE (required)")(
       "dry-run", po::bool_switch(), "prune: say what would be removed; change nothing");
@@ -51,7 +51,8 @@ void add_audit_options(po::options_description& options) {
 
 constexpr const char* kHelpEpilog =
     "Actions:\n"
-    "  list     print events, oldest first (text table, or a JSON array with --format json)\n"
+    "  list     print events, oldest first: a text table with a one-line summary of each\n"
+    "           (--data: the stored data instead), or a JSON array with --format json\n"
     "  verify   recompute every hash of the chain; exit 1 naming the first broken event\n"
     "  prune    remove verification events past their 7-year retention that occurred before\n"
     "           --before, leaving tombstones so the chain still verifies; other events are\n"
@@ -134,11 +135,13 @@ int run_list(Invocation& invocation, PgConnection& connection, bool json) {
     }
     filter.limit = limit;
   }
+  const EventColumn last_column =
+      invocation.options["data"].as<bool>() ? EventColumn::stored_data : EventColumn::summary;
   std::ostream& out = invocation.out;
   if (json) {
     out << '[';
   } else {
-    write_event_table_header(out);
+    write_event_table_header(out, last_column);
   }
   bool first = true;
   const std::int64_t listed =
@@ -148,7 +151,7 @@ int run_list(Invocation& invocation, PgConnection& connection, bool json) {
           out << (first ? "\n  " : ",\n  ") << audit_event_json(event);
           first = false;
         } else {
-          write_event_table_row(out, event);
+          write_event_table_row(out, event, last_column);
         }
       });
   if (json) {

@@ -4,6 +4,7 @@
 
 #include <rapidjson/document.h>
 
+#include "audit/audit_event_summary.hpp"
 #include "stella/host/audit/audit_event_rules.hpp"
 #include "stella/host/json/json_write.hpp"
 #include "stella/sdk/error.hpp"
@@ -41,13 +42,13 @@ std::string id_span(const AuditPruneResult& result) {
 
 }  // namespace
 
-void write_event_table_header(std::ostream& out) {
+void write_event_table_header(std::ostream& out, EventColumn last) {
   out << std::left << std::setw(kIdWidth) << "ID" << std::setw(kTimeWidth) << "OCCURRED AT"
       << std::setw(kTypeWidth) << "TYPE" << std::setw(kOperatorWidth) << "OPERATOR"
-      << "DATA\n";
+      << (last == EventColumn::summary ? "WHAT\n" : "DATA\n");
 }
 
-void write_event_table_row(std::ostream& out, const AuditEvent& event) {
+void write_event_table_row(std::ostream& out, const AuditEvent& event, EventColumn last) {
   // A value wider than its column still gets one space, so columns never run together.
   const auto cell = [&out](const std::string& value, int width) {
     out << std::left << std::setw(width - 1) << value << ' ';
@@ -56,7 +57,10 @@ void write_event_table_row(std::ostream& out, const AuditEvent& event) {
   cell(event.occurred_at, kTimeWidth);
   cell(event.event_type, kTypeWidth);
   cell(event.operator_name, kOperatorWidth);
-  out << event.data << '\n';
+  const std::optional<std::string> summary = last == EventColumn::summary
+                                                 ? audit_event_summary(event.event_type, event.data)
+                                                 : std::nullopt;
+  out << summary.value_or(event.data) << '\n';
 }
 
 std::string audit_event_json(const AuditEvent& event) {

@@ -11,10 +11,18 @@
 
 namespace stella::host {
 
+/// What the last column of the text table of events shows. Zero is not a valid value.
+enum class EventColumn {
+  /// A line a person reads (audit_event_summary.hpp); the stored data where there is none.
+  summary = 1,
+  /// The stored data, as PostgreSQL renders the jsonb.
+  stored_data = 2
+};
+
 /// The column titles of the text table of events.
-void write_event_table_header(std::ostream& out);
+void write_event_table_header(std::ostream& out, EventColumn last);
 /// One event as a row of the text table.
-void write_event_table_row(std::ostream& out, const AuditEvent& event);
+void write_event_table_row(std::ostream& out, const AuditEvent& event, EventColumn last);
 /// One event as a one-line JSON object (an element of the list array).
 std::string audit_event_json(const AuditEvent& event);
 

@@ -10,20 +10,21 @@
 namespace stella::host {
 namespace {
 
+/// "old-root: tenant acme bundle b1: message (expected …, found …)"; a store-wide finding names
+/// no record: "transition: message (…)".
 std::string anomaly_text(const ContinuityFinding& finding) {
-  std::string text = continuity_check_id(finding.check);
-  text += ":";
+  std::string record;
   if (!finding.tenant.empty()) {
-    text += " tenant " + finding.tenant;
+    record += " tenant " + finding.tenant;
   }
   if (!finding.bundle.empty()) {
-    text += " bundle " + finding.bundle;
+    record += " bundle " + finding.bundle;
   }
   if (!finding.path.empty()) {
-    text += " path " + finding.path;
+    record += " path " + finding.path;
   }
-  return text + ": " + finding.message + " (expected " + finding.expected + ", found " +
-         finding.found + ")";
+  return continuity_check_id(finding.check) + (record.empty() ? "" : ":" + record) + ": " +
+         finding.message + " (expected " + finding.expected + ", found " + finding.found + ")";
 }
 
 }  // namespace

@@ -128,6 +128,8 @@ std::string verify_audit_data(const VerifyReport& report, const std::string& rep
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   w.StartObject();
+  w.Key("check");
+  w.String("verify-all");
   w.Key("result");
   w.String(result_word(report));
   w.Key("anomalies");
