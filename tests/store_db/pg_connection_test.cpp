@@ -2,7 +2,9 @@
 // the SDK's Database, transactions, connection failures.
 #include <boost/test/unit_test.hpp>
 
+#include <regex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "stella/host/store/pg_connection.hpp"
@@ -233,6 +235,33 @@ BOOST_AUTO_TEST_CASE(unreachable_server_is_refused_with_what_to_check) {
     BOOST_TEST(message.find('\n') == std::string::npos, message);
     BOOST_TEST(e.hint().find("is the server running? `stella db status`") != std::string::npos);
     BOOST_TEST(e.hint().find("--database or STELLA_DATABASE") != std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_server_that_answers_is_not_asked_whether_it_runs) {
+  // The test cluster runs; what it says decides the remedy.
+  stella::test::ScratchDatabase database("pghint");
+  const std::string missing_database =
+      std::regex_replace(database.conninfo(), std::regex("dbname=[^ ]+"), "dbname=no_such_db");
+  const std::string missing_role =
+      std::regex_replace(database.conninfo(), std::regex("user=[^ ]+"), "") + " user=no_such_role";
+  for (const auto& [conninfo, said, remedy] :
+       {std::tuple<std::string, std::string, std::string>{
+            missing_database, "database \"no_such_db\" does not exist",
+            "the server is running but has no database 'no_such_db': name the database that "
+            "holds the store with --database or STELLA_DATABASE, or create it (createdb "
+            "no_such_db; then `stella evidence init`)"},
+        {missing_role, "role \"no_such_role\" does not exist",
+         "the server is running but has no role 'no_such_role'"}}) {
+    try {
+      PgConnection::connect(conninfo);
+      BOOST_FAIL("connecting with " + conninfo + " should fail");
+    } catch (const Error& e) {
+      BOOST_TEST(e.code() == ErrorCode::refused);
+      BOOST_TEST(std::string(e.what()).find(said) != std::string::npos, e.what());
+      BOOST_TEST(e.hint().find(remedy) != std::string::npos, e.hint());
+      BOOST_TEST(e.hint().find("is the server running?") == std::string::npos, e.hint());
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 
 #include <libpq-fe.h>
 
+#include "store/connection_failure_hint.hpp"
 #include "store/conninfo_text.hpp"
 #include "store/pg_error.hpp"
 
@@ -64,12 +65,12 @@ std::unique_ptr<PgConnection> PgConnection::connect(const std::string& conninfo)
   if (PQstatus(raw_connection) != CONNECTION_OK) {
     const std::string target = describe_target(raw_connection);
     const std::string why = one_line(PQerrorMessage(raw_connection));
+    const std::string hint =
+        connection_failure_hint(why, PQdb(raw_connection) ? PQdb(raw_connection) : "",
+                                PQuser(raw_connection) ? PQuser(raw_connection) : "");
     PQfinish(raw_connection);
     throw sdk::Error(sdk::ErrorCode::refused,
-                     "cannot connect to PostgreSQL at " + target + ": " + why,
-                     "is the server running? `stella db status` shows the embedded cluster "
-                     "(`stella db start` starts it); otherwise check the connection string given "
-                     "with --database or STELLA_DATABASE");
+                     "cannot connect to PostgreSQL at " + target + ": " + why, hint);
   }
   PQsetNoticeProcessor(raw_connection, drop_notice, nullptr);
   std::unique_ptr<PgConnection> connection(new PgConnection(raw_connection));
