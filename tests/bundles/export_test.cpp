@@ -3,7 +3,12 @@
 // does not verify, and records itself in the audit trail.
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
+#include <csignal>
+#include <thread>
+
 #include "bundles/bundle_test_support.hpp"
+#include "support/background_stella.hpp"
 
 namespace stella::test {
 
@@ -110,6 +115,40 @@ BOOST_AUTO_TEST_CASE(a_non_empty_target_is_refused_unless_forced) {
   fs::create_directories(dir.path() / "empty");
   export_to(store, dir.path() / "empty", {"--all"});
   BOOST_CHECK(fs::exists(dir.path() / "empty" / "checksums.sha256"));
+}
+
+BOOST_AUTO_TEST_CASE(an_interrupted_export_leaves_nothing_behind_and_records_nothing) {
+  // Interrupted by Ctrl-C or SIGTERM halfway, an export removes its staging beside --output: the
+  // directory holding --output is as it was, and the audit trail has no export event.
+  BundleStore& store = shared_source_store();
+  const std::string exports_before =
+      store.scalar("SELECT count(*) FROM stella.audit_events WHERE event_type = 'export'");
+  for (const auto& [signal_number, portable] :
+       {std::pair{SIGINT, false}, std::pair{SIGTERM, true}, std::pair{SIGTERM, false}}) {
+    ScratchDir dir;
+    const fs::path target = dir.path() / (portable ? "evidence.tar.gz" : "evidence");
+    std::vector<std::string> args = {"--database", store.conninfo(), "evidence",     "export",
+                                     "--all",      "--output",       target.string()};
+    if (portable) {
+      args.push_back("--portable");
+    }
+    BackgroundStella exporting(args, {{"STELLA_TEST_EXPORT_BUNDLE_DELAY_MS", "100"}});
+    // Signalled once it has written a bundle (its progress says so): 11 more take over a second.
+    for (int waited = 0; waited < 500 && exporting.err().find("/12 bundles") == std::string::npos;
+         ++waited) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    BOOST_TEST_REQUIRE(exporting.running(), exporting.err());
+    BOOST_TEST(run_shell("ls -A", {}, dir.path().string()).out != "", "the staging exists");
+    exporting.send(signal_number);
+    const ProcessResult result = exporting.wait();
+    BOOST_TEST(result.exit_code == 3, result.err);
+    BOOST_TEST(mentions(result.err, "export interrupted (SIGINT or SIGTERM) after "), result.err);
+    BOOST_TEST(mentions(result.err, "nothing was written at --output and nothing was recorded"));
+    BOOST_TEST(run_shell("ls -A", {}, dir.path().string()).out == "", "left behind");
+  }
+  BOOST_TEST(store.scalar("SELECT count(*) FROM stella.audit_events WHERE event_type = "
+                          "'export'") == exports_before);
 }
 
 BOOST_AUTO_TEST_CASE(a_partial_export_carries_tenant_proofs_and_verifies_offline) {

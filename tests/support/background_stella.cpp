@@ -41,6 +41,12 @@ void BackgroundStella::kill_now() {
   }
 }
 
+void BackgroundStella::send(int signal_number) {
+  if (!reaped_) {
+    ::kill(process_.pid, signal_number);
+  }
+}
+
 ProcessResult BackgroundStella::wait() {
   if (!reaped_) {
     while (::waitpid(process_.pid, &status_, 0) < 0 && errno == EINTR) {

@@ -27,6 +27,8 @@ class BackgroundStella {
   bool running();
   /// Sends SIGKILL (no chance to clean up) and reaps the process.
   void kill_now();
+  /// Sends `signal_number` (SIGINT, SIGTERM: the process may clean up) without waiting.
+  void send(int signal_number);
   /// Waits for the exit; returns the exit code (128 + signal when killed) and the output.
   ProcessResult wait();
   /// What the process wrote to stderr so far.

@@ -11,6 +11,7 @@
 #include "bundles/artifact_spool.hpp"
 #include "bundles/bundle_documents.hpp"
 #include "bundles/bundle_file_writer.hpp"
+#include "bundles/export_interruption.hpp"
 #include "bundles/export_target.hpp"
 #include "bundles/rfc3339_time.hpp"
 #include "bundles/sha256_stream.hpp"
@@ -501,10 +502,16 @@ ExportSummary export_evidence(const std::string& conninfo, const ExportOptions& 
   }
   const auto connection = PgConnection::connect(conninfo);
   const auto layout = open_store_layout(*connection);
+  // Declared before the target, so that the signals stay caught until its staging is gone.
+  ExportInterruption interruption;
   ExportTarget target(options.output, options.portable, options.force);
-  EvidenceExporter exporter(options, target.staging(), layout->schema_version());
+  ExportOptions guarded = options;
+  guarded.progress = interruption.guard(options.progress);
+  EvidenceExporter exporter(guarded, target.staging(), layout->schema_version());
   layout->stream_evidence(conninfo, exporter);
   ExportSummary summary = exporter.finish();
+  // The last moment to stop: from here the export is recorded and put in place.
+  interruption.check(summary.bundles, summary.bundles);
   summary.output = target.path().string();
   summary.layout = options.portable ? "portable" : "directory";
   summary.schema_version = layout->schema_version();
