@@ -1,7 +1,9 @@
-// Reindex as an operator runs it on a live store: killed with SIGKILL mid-run and resumed, joined
-// by a second process that shares the batches, and run while evidence keeps arriving.
+// Reindex as an operator runs it on a live store: killed with SIGKILL mid-run and resumed, stopped
+// with Ctrl-C and resumed, joined by a second process that shares the batches, and run while
+// evidence keeps arriving.
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <thread>
 
 #include <boost/test/unit_test.hpp>
@@ -109,6 +111,38 @@ BOOST_AUTO_TEST_CASE(sigkill_mid_run_then_resume_gives_the_roots_of_an_uninterru
   const ProcessResult nothing = store.stella({"evidence", "reindex", "--resume"});
   BOOST_TEST(nothing.exit_code == 0);
   BOOST_TEST(mentions(nothing.out, "nothing to resume"), nothing.out);
+}
+
+BOOST_AUTO_TEST_CASE(ctrl_c_mid_run_stops_after_the_batches_in_hand_and_says_how_to_go_on) {
+  GenerationStore store("rx_sigint");
+  store.ingest(medium_store());
+  {
+    BackgroundStella operator_run(reindex_args(store, {"--batch-size", "3", "--parallel", "2"}),
+                                  kSlowBatches);
+    wait_until([&] { return batches_done(store) >= 2; }, "two batches done");
+    operator_run.send(SIGINT);
+    const ProcessResult stopped = operator_run.wait();
+    BOOST_TEST(stopped.exit_code == 3, stopped.err);
+    BOOST_TEST(mentions(stopped.err, "interrupted (SIGINT or SIGTERM): "), stopped.err);
+    BOOST_TEST(mentions(stopped.err, "batches are done and kept"), stopped.err);
+    BOOST_TEST(mentions(stopped.err, "the active generation is unchanged"), stopped.err);
+    BOOST_TEST(mentions(stopped.err, "stella evidence reindex --resume"), stopped.err);
+  }
+  BOOST_TEST(store.scalar("SELECT generation FROM evidence.digest_generations WHERE active") ==
+             "1");
+  // The worker left the run as it stopped: interrupted at once, not after its heartbeat went stale.
+  const ProcessResult progress = store.stella({"evidence", "reindex", "--progress"});
+  BOOST_TEST(mentions(progress.out, "interrupted"), progress.out);
+  BOOST_TEST(mentions(progress.out, "0 alive"), progress.out);
+  const std::int64_t kept = batches_done(store);
+  BOOST_TEST(kept >= 2);
+  BOOST_TEST(store.scalar("SELECT count(*) FROM stella.reindex_batches WHERE state <> 'done'") !=
+             "0");
+
+  const ProcessResult resumed = store.stella({"evidence", "reindex", "--resume"});
+  BOOST_TEST_REQUIRE(resumed.exit_code == 0, resumed.err);
+  BOOST_TEST(mentions(resumed.out, "sealed and active"), resumed.out);
+  BOOST_TEST(check_generation(store.connection(), 2).clean());
 }
 
 BOOST_AUTO_TEST_CASE(a_second_process_joins_the_run_and_both_claim_batches) {

@@ -78,6 +78,11 @@ bool BatchWorkers::wait_for(int milliseconds) {
                          [this] { return running_ == 0; });
 }
 
+void BatchWorkers::stop() {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  stop_ = true;
+}
+
 BatchWorkersResult BatchWorkers::finish() {
   for (auto& thread : threads_) {
     thread.join();

@@ -58,6 +58,9 @@ class BatchWorkers {
 
   /// Waits up to `milliseconds` for every thread to end; true when they have.
   bool wait_for(int milliseconds);
+  /// Asks every thread to stop after the batch in hand (its transaction commits or rolls back as
+  /// it would anyway); finish() then returns what was done.
+  void stop();
   /// Joins the threads and returns what they did; rethrows the first failure.
   BatchWorkersResult finish();
 

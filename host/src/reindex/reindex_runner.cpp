@@ -1,10 +1,12 @@
 // Orchestrating a reindex invocation: target, run (started or joined), batches, seal.
 #include "stella/host/reindex/reindex_runner.hpp"
 
+#include <atomic>
 #include <chrono>
 
 #include <rapidjson/document.h>
 
+#include "migration/cancellation.hpp"
 #include "reindex/batch_workers.hpp"
 #include "reindex/generation_digests_table.hpp"
 #include "reindex/generation_sealer.hpp"
@@ -261,6 +263,12 @@ ReindexOutcome run_reindex(const std::string& conninfo, PluginRegistry& registry
 
   const std::string worker_id = make_worker_id();
   {
+    // Ctrl-C or SIGTERM while batches run: the threads finish the batches in hand, the worker
+    // leaves the run (so --progress calls it interrupted at once), and the operator is told how
+    // to continue. Killed by the signal instead, the run would be as safe but the operator told
+    // nothing.
+    std::atomic<bool> interrupted{false};
+    const SignalFlagScope signals(interrupted, /*ignore_broken_pipe=*/true);
     WorkerHeartbeat heartbeat(conninfo, worker_id, run.run_id);
     BatchWorkersInputs inputs;
     inputs.conninfo = conninfo;
@@ -274,10 +282,25 @@ ReindexOutcome run_reindex(const std::string& conninfo, PluginRegistry& registry
     inputs.heartbeat = &heartbeat;
     BatchWorkers workers(std::move(inputs));
     while (!workers.wait_for(kProgressIntervalMilliseconds)) {
+      if (interrupted.load()) {
+        workers.stop();
+      }
       observer.progress(sample_progress(*connection, run.run_id));
     }
     const BatchWorkersResult done = workers.finish();
-    observer.progress(sample_progress(*connection, run.run_id));
+    const ReindexProgressSample after = sample_progress(*connection, run.run_id);
+    observer.progress(after);
+    if (interrupted.load()) {
+      throw sdk::Error(
+          sdk::ErrorCode::cancelled,
+          "reindex run " + std::to_string(run.run_id) + " interrupted (SIGINT or SIGTERM): " +
+              std::to_string(after.batches_done) + " of " + std::to_string(after.batches_total) +
+              " batches are done and kept (" + std::to_string(done.batches) +
+              " by this process); generation " + std::to_string(run.generation) +
+              " is not sealed and the active generation is unchanged",
+          "continue with `stella evidence reindex --resume` (or run the same command again); "
+          "`stella evidence reindex --progress` shows where the run stands");
+    }
     outcome.batches_here = done.batches;
     outcome.artifacts_hashed_here = done.counts.hashed;
     outcome.bytes_hashed_here = done.counts.bytes;
