@@ -1,11 +1,16 @@
 // `stella evidence import`: an export comes back with the same roots and passes verify-all; a
 // second import adds nothing and says so; a bundle the store holds with other content is refused
-// and named; a source that does not verify is refused with nothing written.
+// and named; a source that does not verify is refused with nothing written; an import interrupted
+// by a signal leaves the database as it was.
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
+#include <thread>
 
 #include <boost/test/unit_test.hpp>
 
 #include "bundles/bundle_test_support.hpp"
+#include "support/background_stella.hpp"
 
 namespace stella::test {
 namespace {
@@ -60,6 +65,36 @@ BOOST_AUTO_TEST_CASE(an_export_imported_into_an_empty_database_has_the_same_root
   BOOST_CHECK(mentions(events.out, summary["sources"][0]["manifestDigest"].GetString()));
   BOOST_CHECK(mentions(events.out, before["globalRoot"].GetString()));
   BOOST_CHECK(mentions(events.out, "\"bundles_imported\":12"));
+}
+
+BOOST_AUTO_TEST_CASE(an_interrupted_import_leaves_the_database_as_it_was) {
+  // Ctrl-C or SIGTERM mid-read: the importer stops at its next file, the transaction rolls back
+  // (the store it was creating included), and the operator is told nothing was imported.
+  ScratchDir dir;
+  export_to(shared_source_store(), dir.path() / "backup", {"--all"});
+  export_to(shared_source_store(), dir.path() / "evidence.tar.gz", {"--all", "--portable"});
+  for (const auto& [signal_number, source] : {std::pair{SIGINT, dir.path() / "backup"},
+                                              std::pair{SIGTERM, dir.path() / "evidence.tar.gz"}}) {
+    BundleStore target("bundles_import_interrupted");
+    BackgroundStella importing(
+        {"--database", target.conninfo(), "evidence", "import", source.string()},
+        {{"STELLA_TEST_IMPORT_FILE_DELAY_MS", "40"}});
+    // The first progress line comes a second into the read, well before its end.
+    for (int waited = 0; waited < 500 && importing.err().find("files read") == std::string::npos;
+         ++waited) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    BOOST_TEST_REQUIRE(importing.running(), importing.err());
+    importing.send(signal_number);
+    const ProcessResult result = importing.wait();
+    BOOST_TEST(result.exit_code == 3, result.err);
+    BOOST_TEST(mentions(result.err,
+                        "import interrupted (SIGINT or SIGTERM): nothing was imported, "
+                        "the store is as it was"),
+               result.err);
+    BOOST_TEST(!target.has_store());
+    BOOST_TEST(target.digest_of_all_rows() == "no store");
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_second_import_adds_nothing_and_says_so) {

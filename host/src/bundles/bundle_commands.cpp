@@ -1,4 +1,5 @@
 // `stella evidence export | import | verify-bundle`: the CLI face of evidence bundles.
+#include <atomic>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -7,6 +8,7 @@
 #include "bundles/importer_context.hpp"
 #include "cli/command_registrars.hpp"
 #include "evidence/progress_meter.hpp"
+#include "migration/cancellation.hpp"
 #include "stella/host/bundles/bundle_export.hpp"
 #include "stella/host/bundles/bundle_format.hpp"
 #include "stella/host/bundles/bundle_import.hpp"
@@ -151,10 +153,25 @@ int run_import(Invocation& call) {
     }
   };
   PluginRegistry registry = discover_plugins(call);
-  ImporterContext context(call.err, quiet);
+  // Ctrl-C or SIGTERM: the importer stops reading, and everything rolls back with the message
+  // below instead of a silent death (which would roll back as well).
+  std::atomic<bool> interrupted{false};
+  const SignalFlagScope signals(interrupted, /*ignore_broken_pipe=*/true);
+  ImporterContext context(call.err, quiet, &interrupted);
   context.set_task("import");
-  const ImportSummary summary =
-      import_evidence(resolve_database(call.globals), registry, options, context);
+  ImportSummary summary;
+  try {
+    summary = import_evidence(resolve_database(call.globals), registry, options, context);
+  } catch (const sdk::Error& error) {
+    if (error.code() != sdk::ErrorCode::cancelled || !context.cancellation_seen()) {
+      throw;
+    }
+    throw sdk::Error(sdk::ErrorCode::cancelled,
+                     "import interrupted (SIGINT or SIGTERM): nothing was imported, the store is "
+                     "as it was (" +
+                         std::string(error.what()) + ")",
+                     "run the import again when it can finish");
+  }
   if (json) {
     call.out << import_summary_json(summary);
   } else {
@@ -173,12 +190,24 @@ int run_verify_bundle(Invocation& call) {
   const std::optional<std::string> format = text_option(o, "source-format");
   const sdk::ImportLimits limits = limits_from(o);
   PluginRegistry registry = discover_plugins(call);
-  ImporterContext context(call.err, call.globals.quiet);
+  std::atomic<bool> interrupted{false};
+  const SignalFlagScope signals(interrupted, /*ignore_broken_pipe=*/true);
+  ImporterContext context(call.err, call.globals.quiet, &interrupted);
   std::vector<VerifiedSource> sources;
   for (const std::string& location : call.positional) {
     context.set_task("verify-bundle " + location);
-    sources.push_back(
-        verify_source(registry, location, format, limits, context, UnreadableSource::report));
+    try {
+      sources.push_back(
+          verify_source(registry, location, format, limits, context, UnreadableSource::report));
+    } catch (const sdk::Error& error) {
+      if (error.code() != sdk::ErrorCode::cancelled || !context.cancellation_seen()) {
+        throw;
+      }
+      throw sdk::Error(sdk::ErrorCode::cancelled,
+                       "verify-bundle interrupted (SIGINT or SIGTERM) while reading " + location +
+                           ": no verdict (" + error.what() + ")",
+                       "run it again when it can finish");
+    }
   }
   bool passed = true;
   for (const VerifiedSource& source : sources) {

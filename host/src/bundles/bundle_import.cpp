@@ -650,6 +650,10 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
   summary.roots_equal_declared = roots_equal_declared(summary, sources);
   summary.audit_event_id = append_audit_event(*connection, audit_type::kImport,
                                               options.operator_name, import_event_data(summary));
+  // The last moment an interruption can still leave the store as it was.
+  if (ctx.cancelled()) {
+    throw sdk::Error(sdk::ErrorCode::cancelled, "the import was cancelled before its commit");
+  }
   transaction->commit();
 
   // 5. Evidence from a store of another algorithm, imported into a store that held nothing: the
@@ -661,7 +665,20 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
     request.parallel = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
     request.operator_name = options.operator_name;
     ReindexObserver quiet;
-    const ReindexOutcome outcome = run_reindex(conninfo, registry, request, quiet);
+    ReindexOutcome outcome;
+    try {
+      outcome = run_reindex(conninfo, registry, request, quiet);
+    } catch (const sdk::Error& error) {
+      if (error.code() != sdk::ErrorCode::cancelled) {
+        throw;
+      }
+      throw sdk::Error(sdk::ErrorCode::cancelled,
+                       "the import is committed (" + std::to_string(summary.bundles_imported) +
+                           " bundles, audit event " + std::to_string(summary.audit_event_id) +
+                           "), but reindexing the new store to " + algorithm +
+                           ", the source's algorithm, was interrupted: " + error.what(),
+                       error.hint());
+    }
     summary.reindexed_to = outcome.algorithm;
     finish_summary_roots(*connection, *open_store_layout(*connection), summary, source_tenants);
     summary.roots_equal_declared = roots_equal_declared(summary, sources);

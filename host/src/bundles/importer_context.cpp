@@ -1,6 +1,8 @@
 #include "bundles/importer_context.hpp"
 
+#include <cstdlib>
 #include <ostream>
+#include <thread>
 
 namespace stella::host {
 namespace {
@@ -21,10 +23,29 @@ const char* level_name(sdk::LogLevel level) {
   return "log";
 }
 
+/// Test-only hook (docs/bundle-format.md, "Interrupted import"): STELLA_TEST_IMPORT_FILE_DELAY_MS
+/// makes every file an importer reports pause that long, so a test can signal an import mid-read.
+std::chrono::milliseconds test_delay_per_file() {
+  const char* value = std::getenv("STELLA_TEST_IMPORT_FILE_DELAY_MS");
+  return std::chrono::milliseconds(value == nullptr ? 0 : std::atoll(value));
+}
+
 }  // namespace
 
-ImporterContext::ImporterContext(std::ostream& err, bool quiet)
-    : err_(err), quiet_(quiet), last_report_(std::chrono::steady_clock::now()) {}
+ImporterContext::ImporterContext(std::ostream& err, bool quiet, const std::atomic<bool>* cancel)
+    : err_(err),
+      quiet_(quiet),
+      cancel_(cancel),
+      test_delay_(test_delay_per_file()),
+      last_report_(std::chrono::steady_clock::now()) {}
+
+bool ImporterContext::cancelled() const noexcept {
+  if (cancel_ == nullptr || !cancel_->load()) {
+    return false;
+  }
+  cancellation_seen_.store(true);
+  return true;
+}
 
 void ImporterContext::set_task(std::string task) {
   const std::lock_guard<std::mutex> lock(mutex_);
@@ -45,6 +66,9 @@ void ImporterContext::log(sdk::LogLevel level, std::string_view message) noexcep
 }
 
 void ImporterContext::progress(std::uint64_t done, std::uint64_t total) noexcept {
+  if (test_delay_.count() > 0) {
+    std::this_thread::sleep_for(test_delay_);
+  }
   if (quiet_) {
     return;
   }
