@@ -151,6 +151,35 @@ BOOST_AUTO_TEST_CASE(an_interrupted_export_leaves_nothing_behind_and_records_not
                           "'export'") == exports_before);
 }
 
+BOOST_AUTO_TEST_CASE(a_second_signal_stops_an_export_at_once) {
+  // The first signal asks for a stop at the next bundle and says a second one stops at once; a
+  // bundle takes a second here, so the second signal comes while the first is still pending.
+  BundleStore& store = shared_source_store();
+  ScratchDir dir;
+  BackgroundStella exporting({"--database", store.conninfo(), "evidence", "export", "--all",
+                              "--output", (dir.path() / "evidence").string()},
+                             {{"STELLA_TEST_EXPORT_BUNDLE_DELAY_MS", "1000"}});
+  for (int waited = 0; waited < 500 && exporting.err().find("/12 bundles") == std::string::npos;
+       ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  BOOST_TEST_REQUIRE(exporting.running(), exporting.err());
+  exporting.send(SIGINT);
+  for (int waited = 0;
+       waited < 100 && exporting.err().find("send the signal again") == std::string::npos;
+       ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  BOOST_TEST(mentions(exporting.err(),
+                      "stella: stopping at the next safe point; send the signal "
+                      "again (Ctrl-C) to stop at once"),
+             exporting.err());
+  exporting.send(SIGINT);
+  const ProcessResult result = exporting.wait();
+  BOOST_TEST(result.exit_code == 128 + SIGINT, result.err);
+  BOOST_TEST(!fs::exists(dir.path() / "evidence"));
+}
+
 BOOST_AUTO_TEST_CASE(a_partial_export_carries_tenant_proofs_and_verifies_offline) {
   BundleStore& store = shared_source_store();
   ScratchDir dir;

@@ -156,7 +156,8 @@ int run_import(Invocation& call) {
   // Ctrl-C or SIGTERM: the importer stops reading, and everything rolls back with the message
   // below instead of a silent death (which would roll back as well).
   std::atomic<bool> interrupted{false};
-  const SignalFlagScope signals(interrupted, /*ignore_broken_pipe=*/true);
+  const SignalFlagScope signals(interrupted, /*ignore_broken_pipe=*/true,
+                                RepeatedSignal::ends_process);
   ImporterContext context(call.err, quiet, &interrupted);
   context.set_task("import");
   ImportSummary summary;
@@ -191,7 +192,8 @@ int run_verify_bundle(Invocation& call) {
   const sdk::ImportLimits limits = limits_from(o);
   PluginRegistry registry = discover_plugins(call);
   std::atomic<bool> interrupted{false};
-  const SignalFlagScope signals(interrupted, /*ignore_broken_pipe=*/true);
+  const SignalFlagScope signals(interrupted, /*ignore_broken_pipe=*/true,
+                                RepeatedSignal::ends_process);
   ImporterContext context(call.err, call.globals.quiet, &interrupted);
   std::vector<VerifiedSource> sources;
   for (const std::string& location : call.positional) {

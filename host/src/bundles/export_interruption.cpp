@@ -19,7 +19,8 @@ std::chrono::milliseconds test_delay_per_bundle() {
 
 }  // namespace
 
-ExportInterruption::ExportInterruption() : signals_(requested_, /*ignore_broken_pipe=*/true) {}
+ExportInterruption::ExportInterruption()
+    : signals_(requested_, /*ignore_broken_pipe=*/true, RepeatedSignal::ends_process) {}
 
 std::function<void(std::int64_t, std::int64_t)> ExportInterruption::guard(
     std::function<void(std::int64_t, std::int64_t)> progress) {

@@ -1,5 +1,9 @@
 #include "migration/cancellation.hpp"
 
+#include <unistd.h>
+
+#include <csignal>
+
 namespace stella::host {
 namespace {
 
@@ -7,18 +11,39 @@ namespace {
 /// it.
 std::atomic<std::atomic<bool>*> signalled_flag{nullptr};
 
+/// Whether the innermost scope ends the process on a repeated signal (RepeatedSignal).
+std::atomic<bool> repeat_ends_process{false};
+
 std::atomic<bool> cancellation{false};
 
-extern "C" void set_signalled_flag(int /*signal*/) {
-  if (std::atomic<bool>* flag = signalled_flag.load()) {
-    flag->store(true);
+constexpr char kStoppingNote[] =
+    "\nstella: stopping at the next safe point; send the signal again (Ctrl-C) to stop at once\n";
+
+// Only async-signal-safe calls here: atomics, write, signal, raise.
+extern "C" void set_signalled_flag(int signal_number) {
+  std::atomic<bool>* flag = signalled_flag.load();
+  if (flag == nullptr) {
+    return;
   }
+  if (repeat_ends_process.load()) {
+    if (flag->load()) {
+      std::signal(signal_number, SIG_DFL);
+      std::raise(signal_number);
+      return;
+    }
+    const ssize_t ignored = ::write(STDERR_FILENO, kStoppingNote, sizeof kStoppingNote - 1);
+    static_cast<void>(ignored);
+  }
+  flag->store(true);
 }
 
 }  // namespace
 
-SignalFlagScope::SignalFlagScope(std::atomic<bool>& flag, bool ignore_broken_pipe)
-    : previous_flag_(signalled_flag.exchange(&flag)), ignore_broken_pipe_(ignore_broken_pipe) {
+SignalFlagScope::SignalFlagScope(std::atomic<bool>& flag, bool ignore_broken_pipe,
+                                 RepeatedSignal repeated)
+    : previous_flag_(signalled_flag.exchange(&flag)),
+      previous_repeat_ends_(repeat_ends_process.exchange(repeated == RepeatedSignal::ends_process)),
+      ignore_broken_pipe_(ignore_broken_pipe) {
   flag.store(false);
   struct sigaction action {};
   action.sa_handler = set_signalled_flag;
@@ -39,6 +64,7 @@ SignalFlagScope::~SignalFlagScope() {
   if (ignore_broken_pipe_) {
     sigaction(SIGPIPE, &previous_pipe_, nullptr);
   }
+  repeat_ends_process.store(previous_repeat_ends_);
   signalled_flag.store(previous_flag_);
 }
 

@@ -8,6 +8,16 @@
 
 namespace stella::host {
 
+/// What a second SIGINT or SIGTERM does while the flag is already set. Zero is not a valid value.
+enum class RepeatedSignal {
+  /// Sets the flag again (a migration: the first stops the step, the second its rollback).
+  sets_flag_again = 1,
+  /// Ends the process as the signal's default action would. The first signal then also tells the
+  /// operator so on stderr: work that waits on a lock or a slow server may take a while to reach
+  /// its next check, and the operator must not be left with a Ctrl-C that does nothing.
+  ends_process = 2
+};
+
 /// While alive, SIGINT and SIGTERM set `flag` (cleared on entry), and with `ignore_broken_pipe`
 /// SIGPIPE is ignored, so that output piped into a reader that went away does not kill the process
 /// before it cleaned up. The previous handlers and flag come back afterwards, so scopes nest: a
@@ -15,13 +25,15 @@ namespace stella::host {
 /// Thread-safety: scopes are entered and left by one thread, innermost first out.
 class SignalFlagScope {
  public:
-  SignalFlagScope(std::atomic<bool>& flag, bool ignore_broken_pipe);
+  SignalFlagScope(std::atomic<bool>& flag, bool ignore_broken_pipe,
+                  RepeatedSignal repeated = RepeatedSignal::sets_flag_again);
   ~SignalFlagScope();
   SignalFlagScope(const SignalFlagScope&) = delete;
   SignalFlagScope& operator=(const SignalFlagScope&) = delete;
 
  private:
   std::atomic<bool>* previous_flag_ = nullptr;
+  bool previous_repeat_ends_ = false;
   bool ignore_broken_pipe_ = false;
   struct sigaction previous_interrupt_ {};
   struct sigaction previous_terminate_ {};

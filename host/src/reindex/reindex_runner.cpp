@@ -268,7 +268,8 @@ ReindexOutcome run_reindex(const std::string& conninfo, PluginRegistry& registry
     // to continue. Killed by the signal instead, the run would be as safe but the operator told
     // nothing.
     std::atomic<bool> interrupted{false};
-    const SignalFlagScope signals(interrupted, /*ignore_broken_pipe=*/true);
+    const SignalFlagScope signals(interrupted, /*ignore_broken_pipe=*/true,
+                                  RepeatedSignal::ends_process);
     WorkerHeartbeat heartbeat(conninfo, worker_id, run.run_id);
     BatchWorkersInputs inputs;
     inputs.conninfo = conninfo;
