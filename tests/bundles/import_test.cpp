@@ -5,6 +5,8 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include <boost/test/unit_test.hpp>
@@ -95,6 +97,31 @@ BOOST_AUTO_TEST_CASE(an_interrupted_import_leaves_the_database_as_it_was) {
     BOOST_TEST(!target.has_store());
     BOOST_TEST(target.digest_of_all_rows() == "no store");
   }
+}
+
+BOOST_AUTO_TEST_CASE(with_progress_format_json_every_line_on_stderr_is_a_json_event) {
+  // Scripts that follow an import read its stderr as JSON lines: the notes of the import's steps,
+  // the importer's progress (slowed so that some comes) and its log lines alike.
+  ScratchDir dir;
+  export_to(shared_source_store(), dir.path() / "backup", {"--all"});
+  BundleStore target("bundles_import_json_progress");
+  const ProcessResult result =
+      run_stella({"--database", target.conninfo(), "--progress-format", "json", "evidence",
+                  "import", (dir.path() / "backup").string()},
+                 {{"STELLA_TEST_IMPORT_FILE_DELAY_MS", "25"}});
+  BOOST_TEST_REQUIRE(result.exit_code == 0, result.err);
+  std::set<std::string> events;
+  std::istringstream lines(result.err);
+  for (std::string line; std::getline(lines, line);) {
+    rapidjson::Document event;
+    event.Parse(line.c_str());
+    BOOST_TEST_REQUIRE((!event.HasParseError() && event.IsObject() && event.HasMember("event")),
+                       "not a JSON event: " << line);
+    BOOST_TEST(event["task"].GetString() == std::string("import"));
+    events.insert(event["event"].GetString());
+  }
+  BOOST_TEST(events.count("note") == 1);
+  BOOST_TEST(events.count("progress") == 1, result.err);
 }
 
 BOOST_AUTO_TEST_CASE(a_second_import_adds_nothing_and_says_so) {

@@ -145,21 +145,15 @@ int run_import(Invocation& call) {
   options.schema_version = text_option(o, "schema-version");
   options.limits = limits_from(o);
   options.operator_name = call.globals.operator_name;
-  const bool quiet = call.globals.quiet;
-  std::ostream& err = call.err;
-  options.note = [&](const std::string& line) {
-    if (!quiet) {
-      err << "import: " << line << '\n';
-    }
-  };
   PluginRegistry registry = discover_plugins(call);
   // Ctrl-C or SIGTERM: the importer stops reading, and everything rolls back with the message
   // below instead of a silent death (which would roll back as well).
   std::atomic<bool> interrupted{false};
   const SignalFlagScope signals(interrupted, /*ignore_broken_pipe=*/true,
                                 RepeatedSignal::ends_process);
-  ImporterContext context(call.err, quiet, &interrupted);
+  ImporterContext context(call.err, call.globals, &interrupted);
   context.set_task("import");
+  options.note = [&context](const std::string& line) { context.note(line); };
   ImportSummary summary;
   try {
     summary = import_evidence(resolve_database(call.globals), registry, options, context);
@@ -194,7 +188,7 @@ int run_verify_bundle(Invocation& call) {
   std::atomic<bool> interrupted{false};
   const SignalFlagScope signals(interrupted, /*ignore_broken_pipe=*/true,
                                 RepeatedSignal::ends_process);
-  ImporterContext context(call.err, call.globals.quiet, &interrupted);
+  ImporterContext context(call.err, call.globals, &interrupted);
   std::vector<VerifiedSource> sources;
   for (const std::string& location : call.positional) {
     context.set_task("verify-bundle " + location);

@@ -1,8 +1,12 @@
 #include "bundles/importer_context.hpp"
 
+#include <rapidjson/document.h>
+
 #include <cstdlib>
 #include <ostream>
 #include <thread>
+
+#include "stella/host/json/json_write.hpp"
 
 namespace stella::host {
 namespace {
@@ -30,11 +34,24 @@ std::chrono::milliseconds test_delay_per_file() {
   return std::chrono::milliseconds(value == nullptr ? 0 : std::atoll(value));
 }
 
+/// One line of --progress-format json: {"event": …, "task": …, and `fill`'s members}.
+template <typename Fill>
+std::string json_event(const char* event, const std::string& task, Fill fill) {
+  rapidjson::Document document(rapidjson::kObjectType);
+  auto& allocator = document.GetAllocator();
+  document.AddMember("event", rapidjson::StringRef(event), allocator);
+  document.AddMember("task", rapidjson::Value(task.c_str(), allocator), allocator);
+  fill(document, allocator);
+  return json_to_string(document, JsonLayout::compact) + '\n';
+}
+
 }  // namespace
 
-ImporterContext::ImporterContext(std::ostream& err, bool quiet, const std::atomic<bool>* cancel)
+ImporterContext::ImporterContext(std::ostream& err, const GlobalOptions& globals,
+                                 const std::atomic<bool>* cancel)
     : err_(err),
-      quiet_(quiet),
+      quiet_(globals.quiet),
+      json_(globals.progress_format == "json"),
       cancel_(cancel),
       test_delay_(test_delay_per_file()),
       last_report_(std::chrono::steady_clock::now()) {}
@@ -59,6 +76,17 @@ void ImporterContext::log(sdk::LogLevel level, std::string_view message) noexcep
   }
   try {
     const std::lock_guard<std::mutex> lock(mutex_);
+    if (json_) {
+      err_ << json_event("log", task_, [&](auto& document, auto& allocator) {
+        document.AddMember("level", rapidjson::StringRef(level_name(level)), allocator);
+        document.AddMember(
+            "message",
+            rapidjson::Value(message.data(), static_cast<rapidjson::SizeType>(message.size()),
+                             allocator),
+            allocator);
+      }) << std::flush;
+      return;
+    }
     err_ << "stella: importer " << level_name(level) << ": " << message << '\n';
   } catch (...) {
     // Logging must never break an import.
@@ -79,10 +107,36 @@ void ImporterContext::progress(std::uint64_t done, std::uint64_t total) noexcept
       return;
     }
     last_report_ = now;
+    if (json_) {
+      err_ << json_event("progress", task_, [&](auto& document, auto& allocator) {
+        document.AddMember("unit", "files", allocator);
+        document.AddMember("done", static_cast<std::uint64_t>(done), allocator);
+        document.AddMember("total", static_cast<std::uint64_t>(total), allocator);
+      }) << std::flush;
+      return;
+    }
     err_ << task_ << ": " << done << (total > 0 ? " of " + std::to_string(total) : std::string())
          << " files read\n";
   } catch (...) {
     // Progress must never break an import.
+  }
+}
+
+void ImporterContext::note(const std::string& line) noexcept {
+  if (quiet_) {
+    return;
+  }
+  try {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (json_) {
+      err_ << json_event("note", task_, [&](auto& document, auto& allocator) {
+        document.AddMember("message", rapidjson::Value(line.c_str(), allocator), allocator);
+      }) << std::flush;
+      return;
+    }
+    err_ << task_ << ": " << line << '\n';
+  } catch (...) {
+    // A note must never break an import.
   }
 }
 

@@ -69,6 +69,13 @@ const char* error_code_name(sdk::ErrorCode code) {
   return "unknown";
 }
 
+/// The importer under test runs silently: the checks report what it did.
+GlobalOptions silent_globals() {
+  GlobalOptions globals;
+  globals.quiet = true;
+  return globals;
+}
+
 /// The samples the host can write, by source format.
 struct ValidSamples {
   fs::path directory;
@@ -112,7 +119,7 @@ void check_positive_control(ConformanceSetting& setting, const ValidSamples& sam
                                   "it on a real export of its source system");
     return;
   }
-  ImporterContext context(setting.err, true);
+  ImporterContext context(setting.err, silent_globals());
   try {
     const VerifiedSource source =
         verify_source(setting.tested, location.string(), format,
@@ -158,7 +165,7 @@ void check_refuses_bad_input(ConformanceSetting& setting, const ValidSamples& sa
   fs::create_directories(scratch);
   const std::vector<HostileSource> corpus = build_hostile_corpus(samples.directory, scratch);
   const std::unique_ptr<sdk::StorageImporter> importer = setting.tested.create_importer(format);
-  ImporterContext context(setting.err, true);
+  ImporterContext context(setting.err, silent_globals());
   std::vector<std::string> failures;
   std::string memory_unmeasured;
   for (const HostileSource& source : corpus) {

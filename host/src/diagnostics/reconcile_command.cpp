@@ -43,17 +43,11 @@ int run_reconcile(Invocation& call) {
   options.source_file = text_option(o, "source-file");
   options.limits = bundle_format::default_import_limits();
   options.operator_name = call.globals.operator_name;
-  const bool quiet = call.globals.quiet;
-  std::ostream& err = call.err;
-  options.note = [&](const std::string& line) {
-    if (!quiet) {
-      err << "reconcile: " << line << '\n';
-    }
-  };
   PluginRegistry registry = PluginRegistry::discover(
       plugin_search_path(call.globals.plugin_dirs, call.globals.plugin_path_env));
-  ImporterContext context(call.err, quiet);
+  ImporterContext context(call.err, call.globals);
   context.set_task("reconcile");
+  options.note = [&context](const std::string& line) { context.note(line); };
   const ReconcileReport report =
       reconcile_with_source(resolve_database(call.globals), registry, options, context);
   call.out << (json ? reconcile_report_to_json(report) : reconcile_report_to_text(report));
