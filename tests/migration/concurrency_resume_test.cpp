@@ -1,7 +1,11 @@
 // The migration lock: a second run is refused at once, naming who holds the lock. A run killed with
 // SIGKILL in the middle of its batches leaves a consistent, resumable state; --resume finishes it.
+// stella's evidence writers (seed, import, orphans --quarantine) refuse while a run is unfinished.
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "migration/migration_fixture.hpp"
@@ -77,6 +81,11 @@ BOOST_AUTO_TEST_CASE(a_second_run_is_refused_naming_the_first_and_sigkill_is_res
   MigrationStore store("mig_kill");
   store.init_and_seed(slow_store());
   const ExportedRoots before = store.roots();
+  // An export of the store as it is, to try an import while the run is unfinished.
+  const std::filesystem::path backup =
+      std::filesystem::temp_directory_path() / ("stella-mig-kill-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(backup);
+  store.expect(0, {"evidence", "export", "--all", "--output", backup.string()});
 
   std::vector<std::string> args = {"--database", store.conninfo(), "--operator", "night-shift",
                                    "--quiet"};
@@ -94,6 +103,16 @@ BOOST_AUTO_TEST_CASE(a_second_run_is_refused_naming_the_first_and_sigkill_is_res
   BOOST_TEST(mentions(second.err, "(pid " + std::to_string(first.pid()) + ")"));
   const auto active = store.expect(0, {"evidence", "migrate", "--status"});
   BOOST_TEST(mentions(active.out, "Active: the process holding the migration lock"));
+  // stella's own writers stay out while the run goes on: what they wrote, it would not carry.
+  const auto seed_while_running =
+      store.expect(3, {"evidence", "seed", "--tenants", "1", "--bundles", "1"});
+  BOOST_TEST(mentions(seed_while_running.err,
+                      "seed refused: a schema migration of this store is unfinished: run " +
+                          run_id + " (migrate 1.0 \u2192 2.0, running"),
+             seed_while_running.err);
+  BOOST_TEST(mentions(seed_while_running.err,
+                      "is running. Evidence written now would not be "
+                      "carried by it; nothing was written"));
 
   first.kill_now();
   store.wait_for_migration_sessions_to_end();
@@ -110,6 +129,17 @@ BOOST_AUTO_TEST_CASE(a_second_run_is_refused_naming_the_first_and_sigkill_is_res
   BOOST_TEST(mentions(store.expect(0, {"evidence", "migrate", "--status"}).out, "Interrupted"));
 
   BOOST_TEST(mentions(store.expect(3, migrate_1_0_to_2_0()).err, "is unfinished"));
+  const std::string rows = store.evidence_rows_digest();
+  for (const std::vector<std::string>& writer :
+       {std::vector<std::string>{"evidence", "seed", "--tenants", "1", "--bundles", "1"},
+        std::vector<std::string>{"evidence", "import", backup.string()},
+        std::vector<std::string>{"evidence", "orphans", "--quarantine"}}) {
+    const auto refused = store.expect(3, writer);
+    BOOST_TEST(mentions(refused.err, "was interrupted and no process drives it"), refused.err);
+    BOOST_TEST(mentions(refused.err, "stella evidence migrate --resume"), refused.err);
+  }
+  BOOST_TEST(store.evidence_rows_digest() == rows);
+  std::filesystem::remove_all(backup);
 
   // The rest of the work in bigger batches: checkpoints are keys, so any batch size continues.
   const auto resumed = store.expect(0, {"evidence", "migrate", "--resume", "--batch-size", "500"});

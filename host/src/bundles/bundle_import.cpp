@@ -36,6 +36,7 @@
 #include "stella/host/evidence/store_version.hpp"
 #include "stella/host/merkle/evidence_leaves.hpp"
 #include "stella/host/merkle/merkle_tree.hpp"
+#include "stella/host/migration/evidence_write_guard.hpp"
 #include "stella/host/reindex/reindex_runner.hpp"
 #include "stella/host/reindex/store_generations.hpp"
 #include "stella/sdk/error.hpp"
@@ -43,8 +44,6 @@
 namespace stella::host {
 namespace {
 
-/// Serialises concurrent imports into one database ("stella" + "import").
-constexpr long long kImportLockKey = 0x7374656c6c610601;
 /// Bundle ids looked up in the store per query.
 constexpr std::size_t kLookupBatch = 1000;
 /// Problems or conflicts named in an error message; the rest are counted.
@@ -367,6 +366,7 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
   const auto begin_load = [&] {
     transaction.emplace(*connection);
     connection->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kImportLockKey)});
+    refuse_evidence_writes_during_migration(*connection, "import");
   };
   std::optional<NewStoreLoad> one_read_load;
   std::vector<Source> sources;

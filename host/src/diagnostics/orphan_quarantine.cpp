@@ -8,6 +8,7 @@
 #include "stella/host/audit/audit_log.hpp"
 #include "stella/host/diagnostics/orphans.hpp"
 #include "stella/host/evidence/store_roots.hpp"
+#include "stella/host/migration/evidence_write_guard.hpp"
 
 namespace stella::host {
 namespace {
@@ -54,6 +55,7 @@ QuarantineSummary quarantine_orphans(PgConnection& connection, const std::string
   QuarantineSummary summary;
   PgTransaction transaction(connection);
   connection.exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kEvidenceWriteLockKey)});
+  refuse_evidence_writes_during_migration(connection, "orphans --quarantine");
   summary.before = find_orphans(connection);
   for (const OrphanKind& kind : orphan_kinds(summary.before.schema_version)) {
     if (kind.move_condition.empty()) {

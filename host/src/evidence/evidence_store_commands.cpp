@@ -22,6 +22,7 @@
 #include "stella/host/evidence/store_verifier.hpp"
 #include "stella/host/evidence/store_version.hpp"
 #include "stella/host/evidence/verify_report_output.hpp"
+#include "stella/host/migration/evidence_write_guard.hpp"
 #include "stella/host/reindex/generation_choice.hpp"
 #include "stella/host/store/embedded_cluster.hpp"
 #include "stella/sdk/error.hpp"
@@ -142,6 +143,7 @@ int run_seed(Invocation& call) {
 
   PgTransaction transaction(*connection);
   connection->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kEvidenceWriteLockKey)});
+  refuse_evidence_writes_during_migration(*connection, "seed");
   const auto layout = open_store_layout(*connection);
   ProgressMeter meter(call.err, call.globals, "seed", "bundles",
                       static_cast<std::int64_t>(options.tenants) * options.bundles_per_tenant);

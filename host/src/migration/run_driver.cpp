@@ -12,6 +12,8 @@
 #include "migration/cancellation.hpp"
 #include "migration/run_step_context.hpp"
 #include "stella/host/audit/audit_log.hpp"
+#include "stella/host/evidence/store_layout.hpp"
+#include "stella/host/evidence/store_roots.hpp"
 #include "stella/host/evidence/store_version.hpp"
 #include "stella/host/migration/migration_lock.hpp"
 #include "stella/host/migration/plan_file.hpp"
@@ -146,6 +148,22 @@ void RunDriver::refuse_if_unfinished() {
           unfinished->to_version + "`; `stella evidence migrate --status` shows where it stopped");
 }
 
+void RunDriver::lock_out_evidence_writers(const StoreState& before) {
+  for (const long long key : {kEvidenceWriteLockKey, kImportLockKey}) {
+    work_->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(key)});
+  }
+  const StoredRoots stored = open_store_layout(*work_)->stored_roots(*work_);
+  const std::string now = stored.global ? stored.global->root : std::string();
+  if (now != before.stored_global_root) {
+    throw sdk::Error(sdk::ErrorCode::refused,
+                     "evidence was written while the run was being prepared: the stored global "
+                     "root was " +
+                         before.stored_global_root + " and is now " + now + "; nothing was changed",
+                     "stop the writers (seed, import, the evidence service) for the migration, "
+                     "then run the same command again");
+  }
+}
+
 void RunDriver::start_migration(const MigrationPlan& plan, std::vector<LoadedStep> steps,
                                 const StoreState& before) {
   kind_ = RunKind::migrate;
@@ -183,6 +201,7 @@ void RunDriver::start_migration(const MigrationPlan& plan, std::vector<LoadedSte
   }
 
   PgTransaction transaction(*work_);
+  lock_out_evidence_writers(before);
   run_id_ = record_new_run(*work_, run);
   append_audit_event(*work_, audit_type::kMigrationStart, context_.globals.operator_name,
                      EventData()
@@ -243,6 +262,7 @@ void RunDriver::start_rollback(const RunRecord& undone, std::vector<LoadedStep> 
   }
 
   PgTransaction transaction(*work_);
+  lock_out_evidence_writers(before);
   run_id_ = record_new_run(*work_, run);
   append_audit_event(*work_, audit_type::kMigrationStart, context_.globals.operator_name,
                      EventData()

@@ -74,6 +74,11 @@ class RunDriver {
   std::string client_host() const;
 
  private:
+  /// Inside the transaction that records a new run: waits for stella's evidence writers (seed,
+  /// import, quarantine) to commit and keeps new ones out until the run is recorded (they refuse
+  /// while it is unfinished: evidence_write_guard.hpp); then refuses, changing nothing, when one
+  /// of them wrote since `before` was captured.
+  void lock_out_evidence_writers(const StoreState& before);
   /// Says on stderr (and, once a run is attached, in its log) that the test fault hook is armed.
   void announce_fault_hook();
   void run_step_up(LoadedStep& step, RunStepRecord& record);
