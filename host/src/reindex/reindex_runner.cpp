@@ -18,6 +18,7 @@
 #include "stella/host/audit/audit_log.hpp"
 #include "stella/host/audit/state_schema.hpp"
 #include "stella/host/json/json_write.hpp"
+#include "stella/host/migration/evidence_write_guard.hpp"
 #include "stella/host/reindex/algorithm_hashers.hpp"
 #include "stella/host/reindex/reindex_target.hpp"
 #include "stella/host/reindex/store_generations.hpp"
@@ -63,6 +64,8 @@ std::optional<StartedRun> start_or_join(PgConnection& connection, const ReindexR
                                         const std::string& algorithm, ReindexTarget& target) {
   PgTransaction transaction(connection);
   connection.exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kReindexPlanLockKey)});
+  // A generation built while a schema migration is unfinished would be one it does not carry.
+  refuse_evidence_writes_during_migration(connection, "reindex");
   // Decided again under the lock: another process may have started or sealed it meanwhile.
   target = resolve_reindex_target(connection, algorithm);
   if (target.action == ReindexAction::already_current) {
