@@ -68,7 +68,9 @@ SignalFlagScope::~SignalFlagScope() {
   signalled_flag.store(previous_flag_);
 }
 
-CancellationScope::CancellationScope() : signals_(cancellation, false) {}
+// SIGPIPE ignored: a run whose log reader went away (`2>&1 | head`) finishes, instead of dying
+// mid-batch and leaving an interrupted run.
+CancellationScope::CancellationScope() : signals_(cancellation, /*ignore_broken_pipe=*/true) {}
 
 bool cancellation_requested() {
   return cancellation.load();
