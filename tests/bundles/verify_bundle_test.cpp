@@ -329,6 +329,39 @@ BOOST_AUTO_TEST_CASE(several_paths_are_each_reported_and_one_failure_fails_the_r
   BOOST_CHECK(mentions(missing.err, "/nonexistent/bundle: no such file or directory"));
 }
 
+BOOST_AUTO_TEST_CASE(a_path_no_importer_recognizes_is_described) {
+  // What the operator gave is said plainly: a failed copy shows as an empty file, a wrong file as
+  // not gzip, a wrong directory by what it holds.
+  ScratchDir dir;
+  write_text(dir.path() / "empty.tar.gz", "");
+  write_text(dir.path() / "notes.tar.gz", "hi\n");
+  write_text(dir.path() / "other" / "readme.txt", "x");
+  fs::create_directories(dir.path() / "nothing");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"empty.tar.gz", "it is an empty file (0 bytes): was the copy complete?"},
+      {"notes.tar.gz",
+       "it is a file of 3 bytes that is not gzip data (it starts 68 69 0a; a "
+       "portable archive starts 1f 8b)"},
+      {"other", "it is a directory holding readme.txt; it has no manifest.json"},
+      {"nothing", "it is an empty directory"}};
+  for (const auto& [name, described] : cases) {
+    const fs::path path = dir.path() / name;
+    const ProcessResult result = run_stella({"evidence", "verify-bundle", path.string()});
+    BOOST_CHECK_EQUAL(result.exit_code, 2);
+    BOOST_CHECK_MESSAGE(mentions(result.err, path.string() +
+                                                 " is not a source any installed importer "
+                                                 "recognizes: " +
+                                                 described),
+                        result.err);
+  }
+  BundleStore target("bundles_unrecognized");
+  const ProcessResult portable =
+      target.stella({"evidence", "import", "--portable", (dir.path() / "empty.tar.gz").string()});
+  BOOST_CHECK_EQUAL(portable.exit_code, 2);
+  BOOST_CHECK_MESSAGE(
+      mentions(portable.err, "does not recognize it; it is an empty file (0 bytes)"), portable.err);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace stella::test

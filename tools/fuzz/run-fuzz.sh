@@ -13,10 +13,20 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build_dir=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 work=${FUZZ_WORK:-$build_dir/work}
 seconds=${FUZZ_SECONDS:-300}
+known=(portable_archive bundle_directory plugin_pack migration_plan)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(portable_archive bundle_directory plugin_pack migration_plan)
+  targets=("${known[@]}")
 fi
+for target in "${targets[@]}"; do
+  case " ${known[*]} " in
+    *" $target "*) ;;
+    *)
+      echo "run-fuzz: unknown target '$target'; expected one of: ${known[*]}" >&2
+      exit 2
+      ;;
+  esac
+done
 
 bash "$root/tools/install-deps.sh"
 if ! command -v clang++ >/dev/null || ! dpkg-query -W -f='${Status}' libclang-rt-14-dev 2>/dev/null |

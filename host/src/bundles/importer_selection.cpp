@@ -1,5 +1,7 @@
 #include "bundles/importer_selection.hpp"
 
+#include "bundles/unrecognized_source.hpp"
+
 #include <filesystem>
 #include <vector>
 
@@ -40,9 +42,11 @@ SelectedImporter select_importer(PluginRegistry& registry, const std::string& lo
       }
     }
     if (!selected.importer->recognizes(location)) {
+      const std::string looks = describe_unrecognized_source(location);
       throw sdk::Error(sdk::ErrorCode::invalid_input,
                        location + " is not a " + *source_format + " source (importer " +
-                           selected.plugin_id + " does not recognize it)",
+                           selected.plugin_id + " does not recognize it" +
+                           (looks.empty() ? "" : "; " + looks) + ")",
                        *source_format == "portable-tar-gz"
                            ? "name a .tar.gz written by `stella evidence export --portable`"
                            : "check the path, or leave out --source-format/--portable to let the "
@@ -76,12 +80,11 @@ SelectedImporter select_importer(PluginRegistry& registry, const std::string& lo
     }
   }
   if (matches.empty()) {
+    const std::string looks = describe_unrecognized_source(location);
     throw sdk::Error(
         sdk::ErrorCode::invalid_input,
-        location +
-            " is not a source any installed importer recognizes (installed "
-            "formats: " +
-            joined(installed) + ")",
+        location + " is not a source any installed importer recognizes" +
+            (looks.empty() ? "" : ": " + looks) + " (installed formats: " + joined(installed) + ")",
         "name an export directory (manifest.json, checksums.sha256), a portable "
         ".tar.gz or an object store (tenants/<tenant>/bundles/<bundle>/manifest.json)");
   }
