@@ -59,6 +59,11 @@ std::string where(const BundleProblem& problem) {
   return text;
 }
 
+/// "1 bundle", "2 bundles".
+std::string counted(std::int64_t count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
 }  // namespace
 
 std::string export_summary_json(const ExportSummary& s) {
@@ -156,10 +161,12 @@ void write_import_summary_text(std::ostream& out, const ImportSummary& s) {
     out << "nothing to import: " << s.bundles_already_present
         << " bundles already present and identical (from " << paths << ")\n";
   } else {
-    out << "imported " << s.bundles_imported << " bundles (" << s.artifacts_imported
-        << " artifacts, " << s.attestations_imported << " attestations) from " << paths << "; "
-        << s.bundles_already_present << " already present and identical; " << s.tenants_created
-        << " tenants and " << s.signing_keys_added << " signing keys added\n";
+    out << "imported " << counted(s.bundles_imported, "bundle") << " ("
+        << counted(s.artifacts_imported, "artifact") << ", "
+        << counted(s.attestations_imported, "attestation") << ") from " << paths << "; "
+        << s.bundles_already_present << " already present and identical; "
+        << counted(s.tenants_created, "tenant") << " and "
+        << counted(s.signing_keys_added, "signing key") << " added\n";
   }
   if (!s.reindexed_to.empty()) {
     out << "reindexed the store to " << s.reindexed_to
