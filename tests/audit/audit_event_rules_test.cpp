@@ -126,7 +126,9 @@ BOOST_AUTO_TEST_CASE(data_must_be_an_object_type_an_identifier_operator_non_empt
   BOOST_TEST(mentions(rejection("seed", "[1,2]"), "data is an array; expected a JSON object"));
   BOOST_TEST(mentions(rejection("Schema-Change", "{}"), "not a lower-case identifier"));
   BOOST_TEST(mentions(rejection("", "{}"), "not a lower-case identifier"));
-  BOOST_TEST(mentions(rejection("seed", "{}", ""), "empty operator"));
+  BOOST_TEST(mentions(rejection("seed", "{}", ""), "cannot record its operator: it is empty"));
+  BOOST_TEST(mentions(rejection("seed", "{}", "two\nlines"),
+                      "cannot record its operator: it holds a control character (0x0a) at byte 4"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

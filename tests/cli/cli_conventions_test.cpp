@@ -119,6 +119,26 @@ BOOST_AUTO_TEST_CASE(a_bad_progress_format_is_bad_input) {
   CHECK_CONTAINS(result.err, "--progress-format is 'fancy'; expected auto, plain or json");
 }
 
+BOOST_AUTO_TEST_CASE(an_operator_name_that_could_forge_an_audit_line_is_bad_input) {
+  // The name is printed as it is in audit list and migrate --status: a line break in it would make
+  // a line of its own there. Refused before anything runs.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"alice\n42      2026-01-01T00:00:00.000000Z  verification    auditor",
+       "it holds a control character (0x0a) at byte 6"},
+      {"tab\tname", "it holds a control character (0x09) at byte 4"},
+      {"", "it is empty"},
+      {std::string(129, 'a'), "it is 129 bytes long; at most 128 are allowed"}};
+  for (const auto& [name, problem] : cases) {
+    const ProcessResult result =
+        run_stella({"--operator", name, "--database", "host=/nonexistent dbname=none", "evidence",
+                    "config", "set", "hash-algorithm", "sha512"});
+    BOOST_TEST(result.exit_code == 2, result.err);
+    BOOST_TEST(result.err.find("--operator cannot name the operator in the audit trail: " +
+                               problem) != std::string::npos,
+               result.err);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(too_many_arguments_are_bad_input) {
   const ProcessResult result = run_stella({"plugins", "inspect", "a", "b"});
   BOOST_CHECK_EQUAL(result.exit_code, 2);

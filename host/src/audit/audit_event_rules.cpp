@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "stella/host/audit/audit_log.hpp"
+#include "stella/host/audit/operator_name.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace stella::host {
@@ -156,11 +157,11 @@ void validate_audit_event(std::string_view event_type, std::string_view operator
                          "starting with a letter, e.g. schema_change)",
                      kCallerBugHint);
   }
-  if (operator_name.empty()) {
+  if (const auto problem = operator_name_problem(operator_name)) {
     throw sdk::Error(sdk::ErrorCode::internal,
-                     "audit event '" + type +
-                         "' has an empty operator; expected the name of who "
-                         "ran the command (--operator or the login name)",
+                     "audit event '" + type + "' cannot record its operator: " + *problem +
+                         "; expected the name of who ran the command (--operator or the login "
+                         "name)",
                      kCallerBugHint);
   }
   if (!data.IsObject()) {

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "stella/host/audit/operator_name.hpp"
 #include "stella/host/cli/command.hpp"
 #include "stella/host/cli/did_you_mean.hpp"
 #include "stella/host/cli/exit_codes.hpp"
@@ -74,6 +75,13 @@ void resolve_globals(const po::variables_map& vm, GlobalOptions& globals) {
   }
   globals.plugin_path_env = split_path_list(std::getenv("STELLA_PLUGIN_PATH"));
   globals.operator_name = vm.count("operator") ? vm["operator"].as<std::string>() : login_name();
+  if (const auto problem = operator_name_problem(globals.operator_name)) {
+    throw sdk::Error(sdk::ErrorCode::invalid_input,
+                     std::string(vm.count("operator") ? "--operator" : "the login name") +
+                         " cannot name the operator in the audit trail: " + *problem,
+                     "give --operator NAME: 1 to " + std::to_string(kMaxOperatorNameBytes) +
+                         " bytes, no line breaks, tabs or other control characters");
+  }
   if (vm.count("trusted-keys")) {
     globals.trusted_keys = vm["trusted-keys"].as<std::string>();
   } else if (const char* env = std::getenv("STELLA_TRUSTED_KEYS"); env != nullptr && *env != '\0') {
