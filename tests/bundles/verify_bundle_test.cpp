@@ -354,9 +354,10 @@ BOOST_AUTO_TEST_CASE(a_path_no_importer_recognizes_is_described) {
                                                  described),
                         result.err);
   }
-  BundleStore target("bundles_unrecognized");
+  // import names the path before it reaches for the database (here, none).
   const ProcessResult portable =
-      target.stella({"evidence", "import", "--portable", (dir.path() / "empty.tar.gz").string()});
+      run_stella({"--database", "host=/nonexistent dbname=none", "evidence", "import", "--portable",
+                  (dir.path() / "empty.tar.gz").string()});
   BOOST_CHECK_EQUAL(portable.exit_code, 2);
   BOOST_CHECK_MESSAGE(
       mentions(portable.err, "does not recognize it; it is an empty file (0 bytes)"), portable.err);

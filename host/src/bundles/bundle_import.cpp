@@ -343,6 +343,12 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
   }
   ImportSummary summary;
 
+  // Every path is a source an importer recognizes before anything else is done: a wrong path is
+  // named as such even when the database is down, and before any note says it is being read.
+  for (const std::string& location : options.locations) {
+    select_importer(registry, location, options.source_format);
+  }
+
   // 0. What the database holds decides in which algorithm bundles are compared and loaded.
   const auto connection = PgConnection::connect(conninfo);
   const std::optional<std::string> existing = detect_store_version(*connection);
