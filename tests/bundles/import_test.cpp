@@ -99,6 +99,35 @@ BOOST_AUTO_TEST_CASE(an_interrupted_import_leaves_the_database_as_it_was) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(two_imports_into_an_empty_database_at_once_create_one_store) {
+  // The second decided "no store yet" before waiting for the first, which then created the store:
+  // it must not try to create another (or suggest a migration), but say what happened.
+  ScratchDir dir;
+  export_to(shared_source_store(), dir.path() / "backup", {"--all"});
+  BundleStore target("bundles_import_race");
+  BackgroundStella first(
+      {"--database", target.conninfo(), "evidence", "import", (dir.path() / "backup").string()},
+      {{"STELLA_TEST_IMPORT_FILE_DELAY_MS", "40"}});
+  for (int waited = 0; waited < 500 && first.err().find("files read") == std::string::npos;
+       ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  BOOST_TEST_REQUIRE(first.running(), first.err());
+  const ProcessResult second =
+      target.stella({"evidence", "import", (dir.path() / "backup").string()});
+  BOOST_TEST(first.wait().exit_code == 0);
+  BOOST_TEST(second.exit_code == 3, second.err);
+  BOOST_TEST(mentions(second.err,
+                      "another import created an evidence store (schema 1.0) in this "
+                      "database while this one was under way; nothing was imported"),
+             second.err);
+  // Run again, it finds everything present.
+  const ProcessResult again =
+      target.stella({"evidence", "import", (dir.path() / "backup").string()});
+  BOOST_TEST(again.exit_code == 0, again.err);
+  BOOST_TEST(mentions(again.out, "nothing to import"), again.out);
+}
+
 BOOST_AUTO_TEST_CASE(with_progress_format_json_every_line_on_stderr_is_a_json_event) {
   // Scripts that follow an import read its stderr as JSON lines: the notes of the import's steps,
   // the importer's progress (slowed so that some comes) and its log lines alike.

@@ -369,9 +369,26 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
   // The load's transaction, holding the import lock: begun before the read into a new store, after
   // the verification otherwise.
   std::optional<PgTransaction> transaction;
+  // "No store" was decided before any lock: an import that ran meanwhile may have created one.
+  const auto refuse_if_store_created_meanwhile = [&] {
+    if (existing) {
+      return;
+    }
+    if (const auto created = detect_store_version(*connection)) {
+      throw sdk::Error(sdk::ErrorCode::refused,
+                       "another import created an evidence store (schema " + *created +
+                           ") in this database while this one was under way; nothing was "
+                           "imported",
+                       "run the import again: it then compares the source with that store and "
+                       "adds what is missing");
+    }
+  };
   const auto begin_load = [&] {
     transaction.emplace(*connection);
     connection->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kImportLockKey)});
+    if (!summary.store_created) {
+      refuse_if_store_created_meanwhile();
+    }
     refuse_evidence_writes_during_migration(*connection, "import");
   };
   std::optional<NewStoreLoad> one_read_load;
@@ -526,6 +543,7 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
     if (const auto planned = make_store_layout(version)) {
       require_store_keeps(version, planned->load_algorithm(), algorithm);
     }
+    refuse_if_store_created_meanwhile();
     note(options, "creating an evidence store at schema " + version);
     init_store(*connection, version, options.operator_name);
     summary.store_created = true;
