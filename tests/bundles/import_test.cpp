@@ -12,6 +12,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "bundles/bundle_test_support.hpp"
+#include "stella/host/evidence/store_roots.hpp"
 #include "support/background_stella.hpp"
 
 namespace stella::test {
@@ -126,6 +127,35 @@ BOOST_AUTO_TEST_CASE(two_imports_into_an_empty_database_at_once_create_one_store
       target.stella({"evidence", "import", (dir.path() / "backup").string()});
   BOOST_TEST(again.exit_code == 0, again.err);
   BOOST_TEST(mentions(again.out, "nothing to import"), again.out);
+}
+
+BOOST_AUTO_TEST_CASE(an_import_waits_for_the_writers_that_recompute_the_roots) {
+  // Seed and orphans --quarantine hold the evidence write lock while they add rows and recompute
+  // the stored roots; an import recomputes them too, so it waits for that lock: otherwise the one
+  // committing last would store roots that miss the other's bundles.
+  ScratchDir dir;
+  export_to(shared_source_store(), dir.path() / "backup", {"--all"});
+  BundleStore target("bundles_import_waits");
+  target.init_and_seed("5");
+  const auto writer = host::PgConnection::connect(target.conninfo());
+  writer->exec("SELECT pg_advisory_lock($1)", {std::to_string(host::kEvidenceWriteLockKey)});
+  BackgroundStella importing(
+      {"--database", target.conninfo(), "evidence", "import", (dir.path() / "backup").string()});
+  const auto waiting_on_advisory_lock = [&] {
+    return target.scalar(
+               "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT "
+               "granted") == "1";
+  };
+  for (int waited = 0; waited < 1000 && !waiting_on_advisory_lock() && importing.running();
+       ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  BOOST_TEST(waiting_on_advisory_lock(), importing.err());
+  BOOST_TEST(importing.running());
+  writer->exec("SELECT pg_advisory_unlock($1)", {std::to_string(host::kEvidenceWriteLockKey)});
+  const ProcessResult imported = importing.wait();
+  BOOST_TEST(imported.exit_code == 0, imported.err);
+  BOOST_TEST(target.stella({"evidence", "integrity-check"}).exit_code == 0);
 }
 
 BOOST_AUTO_TEST_CASE(with_progress_format_json_every_line_on_stderr_is_a_json_event) {

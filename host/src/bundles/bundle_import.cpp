@@ -385,6 +385,10 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
   };
   const auto begin_load = [&] {
     transaction.emplace(*connection);
+    // The lock of every writer that recomputes the stored roots (seed, quarantine), then the
+    // imports' own, in the order a migration takes them too: a seed committing between this
+    // import's roots and its commit would leave stored roots that miss one of the two.
+    connection->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kEvidenceWriteLockKey)});
     connection->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kImportLockKey)});
     if (!summary.store_created) {
       refuse_if_store_created_meanwhile();

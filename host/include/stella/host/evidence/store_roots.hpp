@@ -8,7 +8,8 @@
 namespace stella::host {
 
 /// Transaction-level advisory lock held by everything that adds bundles and recomputes the stored
-/// roots (seed, import), so that two of them never compute roots that miss each other's bundles.
+/// roots (seed, import, orphans --quarantine), so that two of them never compute roots that miss
+/// each other's bundles. Taken before kImportLockKey wherever both are taken.
 inline constexpr long long kEvidenceWriteLockKey = 0x7374656c6c610201;  // "stella" 2.1
 /// Transaction-level advisory lock that serialises concurrent imports into one database.
 inline constexpr long long kImportLockKey = 0x7374656c6c610601;  // "stella" + "import"
