@@ -5,6 +5,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <thread>
 
@@ -155,6 +156,26 @@ BOOST_AUTO_TEST_CASE(a_second_run_is_refused_naming_the_first_and_sigkill_is_res
   BOOST_TEST(mentions(store.expect(0, {"evidence", "migrate", "--logs"}).out, "taken over by"));
   BOOST_TEST(
       mentions(store.expect(0, {"evidence", "migrate", "--resume"}).out, "Nothing to resume"));
+}
+
+BOOST_AUTO_TEST_CASE(ctrl_c_cancels_the_run_and_rolls_it_back) {
+  MigrationStore store("mig_sigint");
+  store.init_and_seed(slow_store());
+  const ExportedRoots before = store.roots();
+  std::vector<std::string> args = {"--database", store.conninfo(), "--quiet"};
+  for (const auto& arg : migrate_1_0_to_2_0({"--batch-size", "1"})) {
+    args.push_back(arg);
+  }
+  BackgroundStella run(args);
+  wait_for_batches(store, run, 2);
+  run.send(SIGINT);
+  const ProcessResult cancelled = run.wait();
+  BOOST_TEST(cancelled.exit_code == 3, cancelled.err);
+  BOOST_TEST(mentions(cancelled.err, "was cancelled (SIGINT or SIGTERM) and rolled back: "),
+             cancelled.err);
+  BOOST_TEST(store.schema_version() == "1.0");
+  BOOST_TEST(store.roots().global_root == before.global_root);
+  BOOST_TEST(store.last_run().status == "rolled_back");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -542,10 +542,13 @@ RunOutcome RunDriver::drive_migration() {
     reporter_.error(failure.message);
     const RunOutcome outcome =
         roll_back_migration("automatic rollback after a failure: " + failure.message, failure);
+    const bool cancelled = failure.code == sdk::ErrorCode::cancelled;
     throw sdk::Error(
         failure.code,
         "migration " + from_version_ + " \u2192 " + to_version_ + " (run " +
-            std::to_string(run_id_) + ") failed and was rolled back automatically: " +
+            std::to_string(run_id_) + ")" +
+            (cancelled ? " was cancelled (SIGINT or SIGTERM) and rolled back: "
+                       : " failed and was rolled back automatically: ") +
             failure.message + ". The store is back at " + outcome.after.schema_version +
             " with the roots it had before (global root " + outcome.after.global_root +
             "); the run is recorded as rolled_back",
