@@ -201,7 +201,12 @@ BOOST_AUTO_TEST_CASE(a_partial_export_carries_tenant_proofs_and_verifies_offline
       {"evidence", "export", "--tenant", "nobody", "--output", (dir.path() / "x").string()});
   BOOST_CHECK_EQUAL(unknown.exit_code, 2);
   BOOST_CHECK(mentions(unknown.err, "no tenant 'nobody' in the store; it holds: acme, globex"));
+  BOOST_CHECK(mentions(unknown.err, "name tenants the store holds"));
   BOOST_CHECK(!fs::exists(dir.path() / "x"));
+  const ProcessResult capitals = store.stella(
+      {"evidence", "export", "--tenant", "ACME", "--output", (dir.path() / "x").string()});
+  BOOST_CHECK_EQUAL(capitals.exit_code, 2);
+  BOOST_CHECK(mentions(capitals.err, "did you mean 'acme'?"));
 }
 
 BOOST_AUTO_TEST_CASE(a_store_that_does_not_verify_is_not_exported) {

@@ -19,6 +19,7 @@
 #include "stella/host/bundles/bundle_export.hpp"
 #include "stella/host/bundles/bundle_format.hpp"
 #include "stella/host/bundles/merkle_levels.hpp"
+#include "stella/host/cli/did_you_mean.hpp"
 #include "stella/host/evidence/store_version.hpp"
 #include "stella/host/merkle/evidence_leaves.hpp"
 #include "stella/host/merkle/merkle_tree.hpp"
@@ -306,10 +307,14 @@ class EvidenceExporter final : public EvidenceVisitor {
           for (const std::string& id : known) {
             list += (list.empty() ? "" : ", ") + id;
           }
+          const auto suggestion =
+              closest_match(tenant, std::vector<std::string>(known.begin(), known.end()));
           throw sdk::Error(sdk::ErrorCode::invalid_input,
                            "no tenant '" + tenant + "' in the store; it holds: " +
                                (list.empty() ? std::string("no tenants") : list),
-                           "name tenants the store holds, or export everything with --all");
+                           suggestion ? "did you mean '" + *suggestion + "'?"
+                                      : "name tenants the store holds, or export everything "
+                                        "with --all");
         }
         selected_tenants_.insert(tenant);
       }
