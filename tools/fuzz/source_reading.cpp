@@ -5,8 +5,8 @@
 #include <string_view>
 
 #include "stella/host/bundles/bundle_format.hpp"
-#include "stella/host/conformance/hostile_archive.hpp"
 #include "stella/host/bundles/source_verification.hpp"
+#include "stella/host/conformance/hostile_archive.hpp"
 #include "stella/host/plugins/plugin_registry.hpp"
 #include "stella/sdk/error.hpp"
 #include "untrusted_sources.hpp"
