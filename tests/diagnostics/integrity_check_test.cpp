@@ -1,7 +1,10 @@
 // `stella evidence integrity-check [--deep]`: clean stores pass; real damage done through SQL is
 // found and named by the right area and check, with exit 1; every report validates against
 // schemas/integrity-report.schema.json and is recorded as a verification audit event.
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
 
 #include "diagnostics/diagnostics_fixture.hpp"
 
@@ -172,9 +175,13 @@ BOOST_AUTO_TEST_CASE(a_verb_that_meets_a_dropped_table_points_at_integrity_check
   EvidenceStore store("integrity_dropped");
   store.init_and_seed();
   store.sql().exec("DROP TABLE evidence.signing_keys CASCADE");
+  // The export names a folder that does not exist yet: created for it, removed when it fails.
+  const std::filesystem::path backups =
+      std::filesystem::temp_directory_path() / ("stella-integrity-" + std::to_string(::getpid()));
+  const std::filesystem::path output = backups / "nightly" / "evidence";
   for (const std::vector<std::string>& verb :
        {std::vector<std::string>{"evidence", "verify-all"},
-        std::vector<std::string>{"evidence", "export", "--all", "--output", "/nonexistent/x"}}) {
+        std::vector<std::string>{"evidence", "export", "--all", "--output", output.string()}}) {
     const stella::test::ProcessResult run = store.stella(verb);
     BOOST_TEST(run.exit_code == 3, verb[1] << ": " << run.err);
     BOOST_TEST(stella::test::mentions(run.err, "relation \"evidence.signing_keys\" does not exist"),
@@ -184,6 +191,7 @@ BOOST_AUTO_TEST_CASE(a_verb_that_meets_a_dropped_table_points_at_integrity_check
         stella::test::mentions(run.err, "`stella evidence integrity-check` lists every object"),
         run.err);
   }
+  BOOST_TEST(!std::filesystem::exists(backups), "the failed export left " << backups.string());
   const auto report = json_run(store, {"evidence", "integrity-check"}, 1, kSchema);
   BOOST_TEST(has_item(
       report["problems"],

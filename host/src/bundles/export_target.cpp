@@ -64,6 +64,16 @@ ExportTarget::ExportTarget(const std::string& requested, bool portable, bool for
                            ", or add --force to replace it");
     }
   }
+  // The directories missing above the target, outermost first: created now, removed again (when
+  // still empty) if the export does not complete, so that a failed export leaves nothing behind.
+  for (fs::path ancestor = target_.parent_path();
+       !ancestor.empty() && !fs::exists(fs::symlink_status(ancestor, error));
+       ancestor = ancestor.parent_path()) {
+    created_parents_.insert(created_parents_.begin(), ancestor);
+    if (ancestor == ancestor.root_path()) {
+      break;
+    }
+  }
   fs::create_directories(target_.parent_path(), error);
   if (error) {
     throw sdk::Error(sdk::ErrorCode::invalid_input,
@@ -85,6 +95,10 @@ ExportTarget::~ExportTarget() {
   if (!committed_) {
     std::error_code ignored;
     fs::remove_all(staging_, ignored);
+    // Innermost first; fs::remove leaves a directory someone else has put something in.
+    for (auto parent = created_parents_.rbegin(); parent != created_parents_.rend(); ++parent) {
+      fs::remove(*parent, ignored);
+    }
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace stella::host {
 
@@ -33,6 +34,8 @@ class ExportTarget {
  private:
   std::filesystem::path target_;
   std::filesystem::path staging_;
+  /// Directories above the target that did not exist and were created for it, outermost first.
+  std::vector<std::filesystem::path> created_parents_;
   bool portable_;
   bool committed_ = false;
 };
