@@ -1,8 +1,10 @@
 // The conventions of the whole CLI, through the real binary: help on the top level, a group and a
 // verb; "did you mean" for a mistyped group, verb or flag; the documented exit codes.
 #define BOOST_TEST_MODULE cli_conventions
-#include <boost/test/unit_test.hpp>
+#include <unistd.h>
 
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -137,6 +139,34 @@ BOOST_AUTO_TEST_CASE(an_operator_name_that_could_forge_an_audit_line_is_bad_inpu
                                problem) != std::string::npos,
                result.err);
   }
+}
+
+BOOST_AUTO_TEST_CASE(an_output_that_cannot_be_written_is_refused_before_the_work) {
+  // A report comes after minutes of checking on a big store: a mistyped --output folder is refused
+  // first, before the database is even reached (here there is none).
+  const std::string folder = (std::filesystem::temp_directory_path() /
+                              ("stella-no-such-folder-" + std::to_string(::getpid())))
+                                 .string();
+  const std::string report = folder + "/report.json";
+  const std::string root_a = "sha256:" + std::string(64, 'a');
+  const std::string root_b = "sha256:" + std::string(64, 'b');
+  const std::vector<std::vector<std::string>> verbs = {
+      {"evidence", "verify-all", "--output", report},
+      {"evidence", "integrity-check", "--deep", "--output", report},
+      {"evidence", "verify-continuity", "--old-root", root_a, "--new-root", root_b, "--output",
+       report},
+      {"evidence", "reindex", "--algorithm", "sha512", "--dry-run", "--output", report},
+      {"evidence", "migrate", "--from-version", "1.0", "--to-version", "2.0", "--dry-run",
+       "--output", report},
+      {"evidence", "verify-bundle", "/", "--output", report}};
+  for (std::vector<std::string> verb : verbs) {
+    verb.insert(verb.begin(), {"--database", "host=/nonexistent dbname=none"});
+    const ProcessResult result = run_stella(verb);
+    BOOST_TEST(result.exit_code == 2, verb[3] << ": " << result.err);
+    CHECK_CONTAINS(result.err, "cannot write --output " + report + ": the directory " + folder +
+                                   " does not exist; nothing was checked or changed");
+  }
+  BOOST_TEST(!std::filesystem::exists(folder));
 }
 
 BOOST_AUTO_TEST_CASE(too_many_arguments_are_bad_input) {

@@ -184,6 +184,9 @@ int run_verify_bundle(Invocation& call) {
   }
   const std::optional<std::string> format = text_option(o, "source-format");
   const sdk::ImportLimits limits = limits_from(o);
+  if (const auto output = text_option(o, "output")) {
+    require_writable_output(*output);
+  }
   PluginRegistry registry = discover_plugins(call);
   std::atomic<bool> interrupted{false};
   const SignalFlagScope signals(interrupted, /*ignore_broken_pipe=*/true,

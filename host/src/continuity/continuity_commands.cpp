@@ -1,10 +1,11 @@
 // `stella evidence verify-continuity --old-root X --new-root Y [--output F] [--format ...]`.
-#include <fstream>
+#include <sstream>
 
 #include "cli/command_registrars.hpp"
 #include "stella/host/cli/exit_codes.hpp"
 #include "stella/host/continuity/continuity_checker.hpp"
 #include "stella/host/continuity/continuity_report_output.hpp"
+#include "stella/host/evidence/atomic_file.hpp"
 #include "stella/host/merkle/tree_hasher.hpp"
 #include "stella/host/reindex/reindex_runner.hpp"
 #include "stella/host/store/embedded_cluster.hpp"
@@ -104,20 +105,18 @@ int run_verify_continuity(Invocation& invocation) {
   request.old_root = required_root(invocation, "old-root");
   request.new_root = required_root(invocation, "new-root");
   const ContinuityFormat format = chosen_format(invocation);
+  if (invocation.options.count("output")) {
+    require_writable_output(invocation.options["output"].as<std::string>());
+  }
   PluginRegistry registry = PluginRegistry::discover(
       plugin_search_path(invocation.globals.plugin_dirs, invocation.globals.plugin_path_env));
   const std::string conninfo = resolve_database(invocation.globals);
   const std::unique_ptr<ContinuityReport> report = verify_continuity(conninfo, registry, request);
   if (invocation.options.count("output")) {
-    const std::string path = invocation.options["output"].as<std::string>();
-    std::ofstream file(path, std::ios::binary | std::ios::trunc);
-    write_continuity_report(file, *report, format);
-    file.close();
-    if (!file) {
-      throw sdk::Error(sdk::ErrorCode::invalid_input,
-                       "cannot write the report to " + path + ": the file could not be written",
-                       "check that the directory exists and is writable");
-    }
+    // Whole or not at all: an auditor never opens half a report.
+    std::ostringstream text;
+    write_continuity_report(text, *report, format);
+    write_file_atomically(invocation.options["output"].as<std::string>(), text.str());
   } else {
     write_continuity_report(invocation.out, *report, format);
   }

@@ -44,6 +44,9 @@ int run_integrity_check(Invocation& call) {
   options.deep = call.options["deep"].as<bool>();
   options.operator_name = call.globals.operator_name;
   options.attestation_workers = call.options["parallel"].as<unsigned>();
+  if (call.options.count("output")) {
+    require_writable_output(call.options["output"].as<std::string>());
+  }
   PluginRegistry registry = PluginRegistry::discover(
       plugin_search_path(call.globals.plugin_dirs, call.globals.plugin_path_env));
   if (!call.globals.quiet) {

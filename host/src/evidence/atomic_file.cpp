@@ -25,6 +25,31 @@ constexpr mode_t kReportMode = 0644;
 
 }  // namespace
 
+void require_writable_output(const std::filesystem::path& path) {
+  const std::filesystem::path directory =
+      path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  const auto refuse = [&path](const std::string& what) {
+    throw sdk::Error(
+        sdk::ErrorCode::invalid_input,
+        "cannot write --output " + path.string() + ": " + what + "; nothing was checked or changed",
+        "create the directory, or choose another --output");
+  };
+  std::error_code error;
+  if (!std::filesystem::exists(directory, error)) {
+    refuse("the directory " + directory.string() + " does not exist");
+  }
+  if (!std::filesystem::is_directory(directory, error)) {
+    refuse(directory.string() + " is not a directory");
+  }
+  if (::access(directory.c_str(), W_OK | X_OK) != 0) {
+    refuse("the directory " + directory.string() + " is not writable (" + std::strerror(errno) +
+           ")");
+  }
+  if (std::filesystem::is_directory(path, error)) {
+    refuse("it is a directory; name a file");
+  }
+}
+
 void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
   const std::filesystem::path directory =
       path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");

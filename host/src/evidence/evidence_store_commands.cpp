@@ -235,6 +235,9 @@ int run_roots_export(Invocation& call) {
 
 int run_verify_all(Invocation& call) {
   const OutputFormat format = output_format(call, OutputFormat::text, "verify-all");
+  if (call.options.count("output")) {
+    require_writable_output(call.options["output"].as<std::string>());
+  }
   std::string conninfo;
   auto connection = connect(call, &conninfo);
   const auto layout =

@@ -7,6 +7,7 @@
 
 #include "cli/command_registrars.hpp"
 #include "stella/host/cli/exit_codes.hpp"
+#include "stella/host/evidence/atomic_file.hpp"
 #include "stella/host/json/json_write.hpp"
 #include "stella/host/migration/migration_executor.hpp"
 #include "stella/host/migration/migration_status.hpp"
@@ -181,6 +182,9 @@ int run_migrate(Invocation& call) {
 
   switch (mode) {
     case MigrateMode::dry_run: {
+      if (const auto output = optional_string(options, "output")) {
+        require_writable_output(*output);
+      }
       const MigrationPlan plan = make_migration_plan(
           context, checked_version(optional_string(options, "from-version"), "--from-version"),
           checked_version(optional_string(options, "to-version"), "--to-version"),

@@ -2,7 +2,7 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <rapidjson/document.h>
@@ -13,6 +13,7 @@
 #include "reindex/progress_printer.hpp"
 #include "stella/host/audit/date_argument.hpp"
 #include "stella/host/cli/exit_codes.hpp"
+#include "stella/host/evidence/atomic_file.hpp"
 #include "stella/host/json/json_write.hpp"
 #include "stella/host/reindex/reindex_plan.hpp"
 #include "stella/host/reindex/reindex_runner.hpp"
@@ -138,21 +139,19 @@ void refuse_with(const Invocation& invocation, const char* mode,
 int run_dry_run(Invocation& invocation, PluginRegistry& registry) {
   const ReindexRequest request = request_from(invocation);
   const std::string format = output_format(invocation, "prints text or json");
+  if (given(invocation.options, "output")) {
+    require_writable_output(invocation.options["output"].as<std::string>());
+  }
   const ReindexPlan plan = plan_reindex(resolve_database(invocation.globals), registry, request);
   if (given(invocation.options, "output")) {
     const std::string path = invocation.options["output"].as<std::string>();
-    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    std::ostringstream text;
     if (format == "text") {
-      write_reindex_plan_text(file, plan);
+      write_reindex_plan_text(text, plan);
     } else {
-      file << reindex_plan_json(plan) << '\n';
+      text << reindex_plan_json(plan) << '\n';
     }
-    file.close();
-    if (!file) {
-      throw sdk::Error(sdk::ErrorCode::invalid_input,
-                       "cannot write the plan to " + path + ": the file could not be written",
-                       "check that the directory exists and is writable");
-    }
+    write_file_atomically(path, text.str());
     if (!invocation.globals.quiet) {
       invocation.err << "reindex plan written to " << path << ": " << plan.message
                      << "; estimated duration " << duration_text(plan.estimate.seconds) << '\n';

@@ -11,4 +11,10 @@ namespace stella::host {
 /// directory is missing or not writable; the temporary file is removed on failure.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
+/// Checks, before any work, that write_file_atomically can write `path` later: its directory
+/// exists, is a directory and is writable, and `path` is not a directory. Verbs whose report comes
+/// after minutes of checking call it first, so a mistyped --output is refused at once instead of
+/// after the work. Throws sdk::Error(invalid_input) naming what is wrong.
+void require_writable_output(const std::filesystem::path& path);
+
 }  // namespace stella::host
