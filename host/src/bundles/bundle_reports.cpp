@@ -4,6 +4,7 @@
 
 #include <rapidjson/document.h>
 
+#include "stella/host/cli/counted_noun.hpp"
 #include "stella/host/json/json_write.hpp"
 
 namespace stella::host {
@@ -57,11 +58,6 @@ std::string where(const BundleProblem& problem) {
     }
   }
   return text;
-}
-
-/// "1 bundle", "2 bundles".
-std::string counted(std::int64_t count, const std::string& noun) {
-  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "evidence/progress_meter.hpp"
 #include "stella/host/audit/audit_log.hpp"
 #include "stella/host/audit/date_argument.hpp"
+#include "stella/host/cli/counted_noun.hpp"
 #include "stella/host/cli/exit_codes.hpp"
 #include "stella/host/evidence/atomic_file.hpp"
 #include "stella/host/evidence/pg_binary_copy.hpp"
@@ -177,9 +178,10 @@ int run_seed(Invocation& call) {
                              {"artifactCount", summary.roots.artifact_count}})
              << '\n';
   } else {
-    call.out << "seeded " << summary.bundles << " bundles (" << summary.artifacts << " artifacts, "
-             << summary.bytes << " bytes) into " << summary.tenants
-             << " tenants; the store now holds " << summary.roots.bundle_count << " bundles\n"
+    call.out << "seeded " << counted(summary.bundles, "bundle") << " ("
+             << counted(summary.artifacts, "artifact") << ", " << summary.bytes << " bytes) into "
+             << counted(summary.tenants, "tenant") << "; the store now holds "
+             << counted(summary.roots.bundle_count, "bundle") << '\n'
              << "global root " << summary.roots.global_root << '\n';
   }
   return kExitSuccess;
