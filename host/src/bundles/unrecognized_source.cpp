@@ -1,8 +1,9 @@
 #include "bundles/unrecognized_source.hpp"
 
+#include "stella/host/merkle/tree_hasher.hpp"
+
 #include <algorithm>
 #include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -63,14 +64,9 @@ std::string describe_file(const fs::path& file, std::uintmax_t size) {
     return "it is gzip data (" + std::to_string(size) +
            " bytes), but not a tar archive starting with manifest.json as a portable export does";
   }
-  std::string hex;
-  for (std::size_t i = 0; i < got; ++i) {
-    std::array<char, 4> digits{};
-    std::snprintf(digits.data(), digits.size(), "%02x", static_cast<unsigned char>(bytes[i]));
-    hex += (hex.empty() ? "" : " ") + std::string(digits.data());
-  }
   return "it is a file of " + std::to_string(size) + " bytes that is not gzip data (it starts " +
-         hex + "; a portable archive starts 1f 8b)";
+         leading_bytes_hex(std::string_view(bytes.data(), got), kBytesShown) +
+         "; a portable archive starts 1f 8b)";
 }
 
 }  // namespace

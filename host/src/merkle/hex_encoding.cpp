@@ -1,4 +1,5 @@
-// to_hex / from_hex: the lower-case hex every digest string carries.
+// to_hex / from_hex: the lower-case hex every digest string carries; leading_bytes_hex for
+// messages.
 #include <optional>
 #include <string>
 
@@ -32,6 +33,17 @@ std::string to_hex(ByteView bytes) {
   for (std::size_t i = 0; i < bytes.size(); ++i) {
     hex[2 * i] = kHexDigits[bytes[i] >> kBitsPerNibble];
     hex[2 * i + 1] = kHexDigits[bytes[i] & kNibbleMask];
+  }
+  return hex;
+}
+
+std::string leading_bytes_hex(std::string_view bytes, std::size_t count) {
+  std::string hex;
+  for (std::size_t i = 0; i < bytes.size() && i < count; ++i) {
+    const auto byte = static_cast<unsigned char>(bytes[i]);
+    hex += (i == 0 ? "" : " ");
+    hex += kHexDigits[byte >> kBitsPerNibble];
+    hex += kHexDigits[byte & kNibbleMask];
   }
   return hex;
 }

@@ -4,8 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <fstream>
+
+#include "stella/host/merkle/tree_hasher.hpp"
 
 namespace stella::host {
 namespace {
@@ -83,17 +84,6 @@ std::string describe(const ElfTarget& target) {
   return machine_name(target.machine) + " (" + word + ", " + order + ")";
 }
 
-std::string first_bytes_hex(std::string_view bytes) {
-  std::string hex;
-  for (std::size_t i = 0; i < bytes.size() && i < SELFMAG; ++i) {
-    char byte[4];
-    std::snprintf(byte, sizeof byte, "%s%02x", i == 0 ? "" : " ",
-                  static_cast<unsigned char>(bytes[i]));
-    hex += byte;
-  }
-  return hex;
-}
-
 }  // namespace
 
 std::optional<std::string> shared_object_problem(std::string_view bytes) {
@@ -101,7 +91,7 @@ std::optional<std::string> shared_object_problem(std::string_view bytes) {
     if (bytes.empty()) {
       return std::string("not an ELF file (it is empty)");
     }
-    return "not an ELF file (it starts with " + first_bytes_hex(bytes) + ")";
+    return "not an ELF file (it starts with " + leading_bytes_hex(bytes, SELFMAG) + ")";
   }
   const ElfTarget target = target_of(bytes);
   const std::uint16_t type = half_word(bytes, offsetof(Elf64_Ehdr, e_type), target.byte_order);

@@ -60,4 +60,8 @@ ParsedDigest parse_digest(std::string_view text);
 std::string to_hex(ByteView bytes);
 DigestBytes from_hex(std::string_view hex);
 
+/// The first `count` bytes of `bytes` (fewer when it is shorter) as spaced lower-case hex
+/// ("6e 6f 74 20"), for messages that say what a file starts with.
+std::string leading_bytes_hex(std::string_view bytes, std::size_t count);
+
 }  // namespace stella::host
