@@ -1,30 +1,22 @@
 #include "bundles/export_interruption.hpp"
 
+#include "core/test_delay.hpp"
+
 #include <chrono>
-#include <cstdlib>
 #include <string>
 #include <thread>
 
 #include "stella/sdk/error.hpp"
 
 namespace stella::host {
-namespace {
-
-/// Test-only hook (docs/bundle-format.md, "Interrupted export"): STELLA_TEST_EXPORT_BUNDLE_DELAY_MS
-/// makes the export pause that long after each bundle, so a test can signal it mid-run.
-std::chrono::milliseconds test_delay_per_bundle() {
-  const char* value = std::getenv("STELLA_TEST_EXPORT_BUNDLE_DELAY_MS");
-  return std::chrono::milliseconds(value == nullptr ? 0 : std::atoll(value));
-}
-
-}  // namespace
 
 ExportInterruption::ExportInterruption()
     : signals_(requested_, /*ignore_broken_pipe=*/true, RepeatedSignal::ends_process) {}
 
 std::function<void(std::int64_t, std::int64_t)> ExportInterruption::guard(
     std::function<void(std::int64_t, std::int64_t)> progress) {
-  return [this, progress = std::move(progress), delay = test_delay_per_bundle()](
+  return [this, progress = std::move(progress),
+          delay = test_delay_from_environment("STELLA_TEST_EXPORT_BUNDLE_DELAY_MS")](
              std::int64_t done, std::int64_t total) {
     if (delay.count() > 0) {
       std::this_thread::sleep_for(delay);

@@ -2,10 +2,10 @@
 
 #include <rapidjson/document.h>
 
-#include <cstdlib>
 #include <ostream>
 #include <thread>
 
+#include "core/test_delay.hpp"
 #include "stella/host/json/json_write.hpp"
 
 namespace stella::host {
@@ -27,13 +27,6 @@ const char* level_name(sdk::LogLevel level) {
   return "log";
 }
 
-/// Test-only hook (docs/bundle-format.md, "Interrupted import"): STELLA_TEST_IMPORT_FILE_DELAY_MS
-/// makes every file an importer reports pause that long, so a test can signal an import mid-read.
-std::chrono::milliseconds test_delay_per_file() {
-  const char* value = std::getenv("STELLA_TEST_IMPORT_FILE_DELAY_MS");
-  return std::chrono::milliseconds(value == nullptr ? 0 : std::atoll(value));
-}
-
 /// One line of --progress-format json: {"event": …, "task": …, and `fill`'s members}.
 template <typename Fill>
 std::string json_event(const char* event, const std::string& task, Fill fill) {
@@ -53,7 +46,9 @@ ImporterContext::ImporterContext(std::ostream& err, const GlobalOptions& globals
       quiet_(globals.quiet),
       json_(globals.progress_format == "json"),
       cancel_(cancel),
-      test_delay_(test_delay_per_file()),
+      // Test-only hook (docs/bundle-format.md, "Interrupted import"): every file an importer
+      // reports pauses that long, so a test can signal an import mid-read.
+      test_delay_(test_delay_from_environment("STELLA_TEST_IMPORT_FILE_DELAY_MS")),
       last_report_(std::chrono::steady_clock::now()) {}
 
 bool ImporterContext::cancelled() const noexcept {

@@ -4,8 +4,8 @@
 #include "reindex/batch_workers.hpp"
 
 #include <chrono>
-#include <cstdlib>
 
+#include "core/test_delay.hpp"
 #include "reindex/transient_conflict.hpp"
 #include "reindex/work_table.hpp"
 #include "stella/host/store/pg_connection.hpp"
@@ -18,13 +18,6 @@ namespace {
 constexpr int kWaitForOthersMilliseconds = 200;
 /// Retries of one batch after a conflict with another worker (see is_retryable_conflict).
 constexpr int kConflictRetries = 5;
-
-/// Test-only fault hook (docs/reindex.md): STELLA_TEST_REINDEX_BATCH_DELAY_MS makes each worker
-/// pause that long after every batch it commits, so tests can kill or join a run mid-way.
-int test_batch_delay_milliseconds() {
-  const char* value = std::getenv("STELLA_TEST_REINDEX_BATCH_DELAY_MS");
-  return value == nullptr ? 0 : std::atoi(value);
-}
 
 std::unique_ptr<PgConnection> worker_connection(const std::string& conninfo) {
   auto connection = PgConnection::connect(conninfo);
@@ -105,7 +98,10 @@ void BatchWorkers::fail(std::exception_ptr error) {
 void BatchWorkers::work(int /*index*/) {
   try {
     const auto connection = worker_connection(inputs_.conninfo);
-    const int delay = test_batch_delay_milliseconds();
+    // Test-only hook (docs/reindex.md): each worker pauses that long after every batch it
+    // commits, so tests can kill or join a run mid-way.
+    const std::chrono::milliseconds delay =
+        test_delay_from_environment("STELLA_TEST_REINDEX_BATCH_DELAY_MS");
     int conflicts = 0;
     while (true) {
       {
@@ -153,8 +149,8 @@ void BatchWorkers::work(int /*index*/) {
         result_.counts += counts;
         ++result_.batches;
       }
-      if (delay > 0) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+      if (delay.count() > 0) {
+        std::this_thread::sleep_for(delay);
       }
     }
   } catch (...) {
