@@ -122,6 +122,22 @@ int run_export(Invocation& call) {
   return kExitSuccess;
 }
 
+/// Runs `work`. When it ends in sdk::Error(cancelled) because the operator interrupted it (the
+/// importer saw `context` cancelled), the error becomes `what` (with the importer's words in
+/// parentheses) and `hint`; every other outcome passes through unchanged.
+template <typename Work>
+auto stopped_by_operator_as(const ImporterContext& context, const std::string& what,
+                            const std::string& hint, Work work) -> decltype(work()) {
+  try {
+    return work();
+  } catch (const sdk::Error& error) {
+    if (error.code() != sdk::ErrorCode::cancelled || !context.cancellation_seen()) {
+      throw;
+    }
+    throw sdk::Error(sdk::ErrorCode::cancelled, what + " (" + error.what() + ")", hint);
+  }
+}
+
 int run_import(Invocation& call) {
   const bool json = json_output(call, "import");
   const po::variables_map& o = call.options;
@@ -154,19 +170,11 @@ int run_import(Invocation& call) {
   ImporterContext context(call.err, call.globals, &interrupted);
   context.set_task("import");
   options.note = [&context](const std::string& line) { context.note(line); };
-  ImportSummary summary;
-  try {
-    summary = import_evidence(resolve_database(call.globals), registry, options, context);
-  } catch (const sdk::Error& error) {
-    if (error.code() != sdk::ErrorCode::cancelled || !context.cancellation_seen()) {
-      throw;
-    }
-    throw sdk::Error(sdk::ErrorCode::cancelled,
-                     "import interrupted (SIGINT or SIGTERM): nothing was imported, the store is "
-                     "as it was (" +
-                         std::string(error.what()) + ")",
-                     "run the import again when it can finish");
-  }
+  const ImportSummary summary = stopped_by_operator_as(
+      context,
+      "import interrupted (SIGINT or SIGTERM): nothing was imported, the store is as it was",
+      "run the import again when it can finish",
+      [&] { return import_evidence(resolve_database(call.globals), registry, options, context); });
   if (json) {
     call.out << import_summary_json(summary);
   } else {
@@ -195,18 +203,13 @@ int run_verify_bundle(Invocation& call) {
   std::vector<VerifiedSource> sources;
   for (const std::string& location : call.positional) {
     context.set_task("verify-bundle " + location);
-    try {
-      sources.push_back(
-          verify_source(registry, location, format, limits, context, UnreadableSource::report));
-    } catch (const sdk::Error& error) {
-      if (error.code() != sdk::ErrorCode::cancelled || !context.cancellation_seen()) {
-        throw;
-      }
-      throw sdk::Error(sdk::ErrorCode::cancelled,
-                       "verify-bundle interrupted (SIGINT or SIGTERM) while reading " + location +
-                           ": no verdict (" + error.what() + ")",
-                       "run it again when it can finish");
-    }
+    sources.push_back(stopped_by_operator_as(
+        context,
+        "verify-bundle interrupted (SIGINT or SIGTERM) while reading " + location + ": no verdict",
+        "run it again when it can finish", [&] {
+          return verify_source(registry, location, format, limits, context,
+                               UnreadableSource::report);
+        }));
   }
   bool passed = true;
   for (const VerifiedSource& source : sources) {
