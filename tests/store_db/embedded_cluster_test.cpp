@@ -1,11 +1,15 @@
 // The embedded cluster's life cycle on a fresh home of its own: two concurrent first starts,
-// status, idempotent start and stop, data kept across restarts, a stale postmaster.pid, a failed
-// start quoting the server log. initdb runs once for the whole file.
+// status, idempotent start and stop, data kept across restarts, a stale postmaster.pid, a server
+// killed and not yet reaped, a failed start quoting the server log. initdb runs once for the whole
+// file.
 #define BOOST_TEST_MODULE store_db_cluster
 #include <boost/test/unit_test.hpp>
 
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -56,6 +60,21 @@ mode_t permission_bits(const fs::path& path) {
   struct stat info {};
   BOOST_REQUIRE(::stat(path.c_str(), &info) == 0);
   return info.st_mode & 07777;
+}
+
+/// Whether `pid` becomes a zombie (killed, not yet reaped) within ten seconds.
+bool eventually_a_zombie(int pid) {
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat;
+    std::getline(in, stat);
+    const std::size_t name_end = stat.rfind(')');
+    if (name_end != std::string::npos && name_end + 2 < stat.size() && stat[name_end + 2] == 'Z') {
+      return true;
+    }
+    ::usleep(10'000);
+  }
+  return false;
 }
 
 struct ClusterHome {
@@ -213,6 +232,34 @@ BOOST_AUTO_TEST_CASE(stale_postmaster_pid_of_a_reused_pid_is_cleared_on_start) {
   const ClusterStatus restarted = cluster.status();
   BOOST_TEST(restarted.running);
   BOOST_TEST(restarted.pid.value_or(0) != ::getpid());
+}
+
+BOOST_AUTO_TEST_CASE(a_killed_server_not_yet_reaped_is_restarted) {
+  // Once pg_ctl exits, the postmaster's parent is whoever adopts orphans. Made this test, the
+  // killed server stays a zombie for as long as the test does not reap it, as under a container's
+  // init that reaps late or never.
+  BOOST_REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
+  EmbeddedCluster cluster(shared_home->home);
+  cluster.stop();
+  cluster.start();
+  const int killed = cluster.status().pid.value_or(0);
+  BOOST_REQUIRE(killed > 0);
+  BOOST_REQUIRE(::kill(killed, SIGKILL) == 0);
+  BOOST_REQUIRE(eventually_a_zombie(killed));
+
+  const ClusterStatus dead = cluster.status();
+  BOOST_TEST(!dead.running);
+  BOOST_TEST((cluster.start() == StartOutcome::started));
+  const ClusterStatus restarted = cluster.status();
+  BOOST_TEST(restarted.running);
+  BOOST_TEST(restarted.pid.value_or(killed) != killed);
+  const auto connection = PgConnection::connect(cluster.conninfo());
+  BOOST_TEST(connection->exec("SELECT 1").get(0, 0) == "1");
+
+  // The killed server's processes, the postmaster among them, were adopted here: reap them.
+  while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+  }
+  BOOST_REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 0) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(failed_start_quotes_the_server_log) {

@@ -12,8 +12,8 @@ enum class PostmasterState {
   absent = 1,
   /// The process named by postmaster.pid is alive and serves this data directory.
   alive,
-  /// postmaster.pid names a process that is gone, or one that is not this directory's server (its
-  /// pid was reused after a crash or reboot).
+  /// postmaster.pid names a process that is gone or dead but not yet reaped (a zombie), or one that
+  /// is not this directory's server (its pid was reused after a crash or reboot).
   stale,
 };
 
