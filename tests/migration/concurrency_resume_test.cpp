@@ -1,6 +1,7 @@
 // The migration lock: a second run is refused at once, naming who holds the lock. A run killed with
 // SIGKILL in the middle of its batches leaves a consistent, resumable state; --resume finishes it.
 // stella's evidence writers (seed, import, orphans --quarantine) refuse while a run is unfinished.
+// A run whose connection to PostgreSQL is lost stops as it is, resumable, without rolling back.
 #include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
@@ -31,6 +32,18 @@ std::int64_t committed_batches(MigrationStore& store) {
   return std::stoll(
       store.scalar("SELECT coalesce(max(c.batches), 0) FROM stella.migration_checkpoints c "
                    "WHERE c.run_id = (SELECT max(run_id) FROM stella.migration_runs)"));
+}
+
+/// `stella` arguments for a 1.0 → 2.0 migration of `store` in batches of one row, after the
+/// global options `globals`.
+std::vector<std::string> slow_migration_arguments(MigrationStore& store,
+                                                  std::vector<std::string> globals) {
+  std::vector<std::string> args = {"--database", store.conninfo()};
+  args.insert(args.end(), globals.begin(), globals.end());
+  for (const auto& arg : migrate_1_0_to_2_0({"--batch-size", "1"})) {
+    args.push_back(arg);
+  }
+  return args;
 }
 
 /// Waits until the background run has committed `batches` batches; fails if it ends first.
@@ -88,12 +101,7 @@ BOOST_AUTO_TEST_CASE(a_second_run_is_refused_naming_the_first_and_sigkill_is_res
   std::filesystem::remove_all(backup);
   store.expect(0, {"evidence", "export", "--all", "--output", backup.string()});
 
-  std::vector<std::string> args = {"--database", store.conninfo(), "--operator", "night-shift",
-                                   "--quiet"};
-  for (const auto& arg : migrate_1_0_to_2_0({"--batch-size", "1"})) {
-    args.push_back(arg);
-  }
-  BackgroundStella first(args);
+  BackgroundStella first(slow_migration_arguments(store, {"--operator", "night-shift", "--quiet"}));
   wait_for_batches(store, first, kBatchesBeforeKill);
 
   const auto second = store.expect(3, migrate_1_0_to_2_0());
@@ -158,15 +166,44 @@ BOOST_AUTO_TEST_CASE(a_second_run_is_refused_naming_the_first_and_sigkill_is_res
       mentions(store.expect(0, {"evidence", "migrate", "--resume"}).out, "Nothing to resume"));
 }
 
+BOOST_AUTO_TEST_CASE(a_lost_connection_leaves_the_run_resumable_without_rolling_back) {
+  MigrationStore store("mig_lost");
+  store.init_and_seed(slow_store());
+  const ExportedRoots before = store.roots();
+  BackgroundStella run(slow_migration_arguments(store, {"--quiet"}));
+  wait_for_batches(store, run, kBatchesBeforeKill);
+  // What a server restart (the OOM killer, a failover) does to the run's sessions: the migration
+  // lock goes with the one that held it, so the run must not go on, not even to roll back.
+  BOOST_TEST(store.scalar("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                          "WHERE datname = current_database() "
+                          "AND application_name LIKE 'stella migrate %'") == "2");
+  const ProcessResult lost = run.wait();
+  BOOST_TEST(lost.exit_code == 3, lost.err);
+  BOOST_TEST(mentions(lost.err, "was interrupted: the connection to PostgreSQL was lost"),
+             lost.err);
+  BOOST_TEST(mentions(lost.err, "nothing was rolled back"), lost.err);
+  BOOST_TEST(mentions(lost.err, "stella evidence migrate --resume"), lost.err);
+  // One warning for the run log, not one per line that could not be written.
+  const std::string warning = "could not write the run log";
+  const std::size_t first = lost.err.find(warning);
+  BOOST_TEST((first == std::string::npos ||
+              lost.err.find(warning, first + warning.size()) == std::string::npos),
+             lost.err);
+
+  store.wait_for_migration_sessions_to_end();
+  BOOST_TEST(store.last_run().status == "running");
+  BOOST_TEST(committed_batches(store) >= kBatchesBeforeKill);
+  store.expect(0, {"evidence", "migrate", "--resume", "--batch-size", "500"});
+  BOOST_TEST(store.schema_version() == "2.0");
+  BOOST_TEST(store.roots().global_root == before.global_root);
+  BOOST_TEST(store.last_run().status == "completed");
+}
+
 BOOST_AUTO_TEST_CASE(ctrl_c_cancels_the_run_and_rolls_it_back) {
   MigrationStore store("mig_sigint");
   store.init_and_seed(slow_store());
   const ExportedRoots before = store.roots();
-  std::vector<std::string> args = {"--database", store.conninfo(), "--quiet"};
-  for (const auto& arg : migrate_1_0_to_2_0({"--batch-size", "1"})) {
-    args.push_back(arg);
-  }
-  BackgroundStella run(args);
+  BackgroundStella run(slow_migration_arguments(store, {"--quiet"}));
   wait_for_batches(store, run, 2);
   run.send(SIGINT);
   const ProcessResult cancelled = run.wait();

@@ -321,20 +321,54 @@ void RunDriver::set_step_state(RunStepRecord& record, StepState state,
   record.state = state;
 }
 
-void RunDriver::abandon_work_transaction() noexcept {
+bool RunDriver::recover_sessions() noexcept {
+  try {
+    control_->exec("SELECT 1");
+  } catch (...) {
+    return false;  // the migration lock is gone with its session
+  }
   try {
     work_->rollback();
     work_->exec("SELECT 1");
-    return;
+    return true;
   } catch (...) {
-    // The session is gone (server restart, network); open a new one below.
+    // The work session alone is gone (terminated by an administrator); open a new one below.
   }
   try {
     work_ = PgConnection::connect(context_.conninfo);
     name_session(*work_, "stella migrate work (" + context_.globals.operator_name + ")");
-  } catch (const std::exception& e) {
-    reporter_.error(std::string("could not reconnect to the store: ") + e.what());
+    return true;
+  } catch (...) {
+    return false;
   }
+}
+
+void RunDriver::stop_after_lost_connection(const RunFailure& failure, bool rolling_back) const {
+  const std::string run = "run " + std::to_string(run_id_) + " (" +
+                          std::string(run_kind_name(kind_)) + " " + from_version_ + " \u2192 " +
+                          to_version_ + ")";
+  if (rolling_back) {
+    throw sdk::Error(sdk::ErrorCode::refused,
+                     "the rollback of " + run +
+                         " was interrupted: the connection to PostgreSQL was lost (" +
+                         failure.message +
+                         "). The migration lock went with it, so nothing more was done: the run "
+                         "stays unfinished with what its rollback had undone",
+                     "when PostgreSQL is back (`stella db status` shows the embedded server; "
+                     "its log says why it stopped), finish the rollback with `stella evidence "
+                     "migrate --resume`; `stella evidence migrate --status` shows where it "
+                     "stopped");
+  }
+  throw sdk::Error(
+      sdk::ErrorCode::refused,
+      run + " was interrupted: the connection to PostgreSQL was lost (" + failure.message +
+          "). The migration lock went with it, so nothing was rolled back: the run "
+          "stays unfinished with its committed batches and their checkpoints",
+      "when PostgreSQL is back (`stella db status` shows the embedded server; its "
+      "log says why it stopped), continue the run with `stella evidence migrate "
+      "--resume`, or undo it with `stella evidence migrate --rollback "
+      "--from-version " +
+          to_version_ + "`; `stella evidence migrate --status` shows where it stopped");
 }
 
 RunFailure RunDriver::failure_from(const std::exception& error) const {
@@ -537,9 +571,12 @@ RunOutcome RunDriver::drive_migration() {
                       before_, after};
   } catch (const std::exception& error) {
     const RunFailure failure = failure_from(error);
-    abandon_work_transaction();
+    const bool can_go_on = recover_sessions();
     reporter_.finish_progress();
     reporter_.error(failure.message);
+    if (!can_go_on) {
+      stop_after_lost_connection(failure, false);
+    }
     const RunOutcome outcome =
         roll_back_migration("automatic rollback after a failure: " + failure.message, failure);
     const bool cancelled = failure.code == sdk::ErrorCode::cancelled;
@@ -582,8 +619,11 @@ RunOutcome RunDriver::roll_back_migration(const std::string& reason,
       run_step_down(steps_[index], record, StepState::rolling_back, StepState::rolled_back);
     } catch (const std::exception& error) {
       const RunFailure failure = failure_from(error);
-      abandon_work_transaction();
+      const bool can_go_on = recover_sessions();
       reporter_.finish_progress();
+      if (!can_go_on) {
+        stop_after_lost_connection(failure, true);
+      }
       fail_rollback("undoing " + failure.message, reason, cause);
     }
   }
@@ -629,8 +669,11 @@ RunOutcome RunDriver::drive_rollback_run(const std::string& reason) {
       run_step_down(steps_[index], record, StepState::running, StepState::completed);
     } catch (const std::exception& error) {
       const RunFailure failure = failure_from(error);
-      abandon_work_transaction();
+      const bool can_go_on = recover_sessions();
       reporter_.finish_progress();
+      if (!can_go_on) {
+        stop_after_lost_connection(failure, true);
+      }
       fail_rollback("undoing " + failure.message, reason, std::nullopt);
     }
   }
@@ -673,7 +716,7 @@ RunOutcome RunDriver::drive_rollback_run(const std::string& reason) {
 
 void RunDriver::fail_rollback(const std::string& what, const std::string& reason,
                               const std::optional<RunFailure>& cause) {
-  abandon_work_transaction();
+  recover_sessions();
   try {
     PgTransaction transaction(*work_);
     record_run_status(*work_, run_id_, RunStatus::rollback_failed, reason, what, false);

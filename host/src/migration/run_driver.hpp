@@ -86,8 +86,15 @@ class RunDriver {
                      StepState done);
   void set_step_state(RunStepRecord& record, StepState state,
                       const std::optional<std::string>& error = std::nullopt);
-  /// Ends any open transaction on the work connection; reconnects when the session is lost.
-  void abandon_work_transaction() noexcept;
+  /// Ends any open transaction on the work connection and reconnects it when its session is lost.
+  /// Returns whether the run can go on from here: the work connection works and the control
+  /// connection still holds the migration lock. When the server stopped or restarted, or a
+  /// session was terminated, the lock went with it: another process may take the run over, so
+  /// nothing more may be done (not even the automatic rollback).
+  bool recover_sessions() noexcept;
+  /// Throws the error for a run whose connection to PostgreSQL was lost while it ran `failure`:
+  /// nothing was undone, the run stays unfinished, and the hint says how to continue it.
+  [[noreturn]] void stop_after_lost_connection(const RunFailure& failure, bool rolling_back) const;
   RunFailure failure_from(const std::exception& error) const;
   StoreState capture_in_transaction();
   std::string step_label(const RunStepRecord& record) const;

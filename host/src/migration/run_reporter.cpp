@@ -57,8 +57,11 @@ void RunReporter::log(sdk::LogLevel level, std::optional<int> ordinal,
       log_run_line(*connection_, run_id_, ordinal, log_level_name(level), message);
     }
   } catch (const std::exception& e) {
+    // Once, not for every line after it: when the session is gone, each write fails alike.
+    connection_ = nullptr;
     try {
-      err_ << "stella: warning: could not write the run log: " << e.what() << '\n';
+      err_ << "stella: warning: could not write the run log: " << e.what()
+           << "\nstella: warning: the rest of this run's messages are on stderr only\n";
     } catch (...) {
       // Nothing more can be said.
     }
