@@ -1,6 +1,6 @@
 // Reindex as an operator runs it on a live store: killed with SIGKILL mid-run and resumed, stopped
-// with Ctrl-C and resumed, joined by a second process that shares the batches, and run while
-// evidence keeps arriving.
+// with Ctrl-C and resumed, cut off from PostgreSQL and resumed, joined by a second process that
+// shares the batches, and run while evidence keeps arriving.
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -139,6 +139,33 @@ BOOST_AUTO_TEST_CASE(ctrl_c_mid_run_stops_after_the_batches_in_hand_and_says_how
   BOOST_TEST(store.scalar("SELECT count(*) FROM stella.reindex_batches WHERE state <> 'done'") !=
              "0");
 
+  const ProcessResult resumed = store.stella({"evidence", "reindex", "--resume"});
+  BOOST_TEST_REQUIRE(resumed.exit_code == 0, resumed.err);
+  BOOST_TEST(mentions(resumed.out, "sealed and active"), resumed.out);
+  BOOST_TEST(check_generation(store.connection(), 2).clean());
+}
+
+BOOST_AUTO_TEST_CASE(a_lost_connection_stops_the_run_saying_what_is_kept_and_resume_ends_it) {
+  GenerationStore store("rx_lost");
+  store.ingest(medium_store());
+  {
+    BackgroundStella run(reindex_args(store, {"--batch-size", "3", "--parallel", "2"}),
+                         kSlowBatches);
+    wait_until([&] { return batches_done(store) >= 2; }, "two batches done");
+    // What a server restart does to the run: every session of it ends at once.
+    store.scalar(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    const ProcessResult lost = run.wait();
+    BOOST_TEST(lost.exit_code == 3, lost.err);
+    BOOST_TEST(mentions(lost.err, "was interrupted: the connection to PostgreSQL was lost"),
+               lost.err);
+    BOOST_TEST(mentions(lost.err, "The batches committed before it are kept"), lost.err);
+    BOOST_TEST(mentions(lost.err, "stella evidence reindex --resume"), lost.err);
+  }
+  BOOST_TEST(store.scalar("SELECT generation FROM evidence.digest_generations WHERE active") ==
+             "1");
+  BOOST_TEST(batches_done(store) >= 2);
   const ProcessResult resumed = store.stella({"evidence", "reindex", "--resume"});
   BOOST_TEST_REQUIRE(resumed.exit_code == 0, resumed.err);
   BOOST_TEST(mentions(resumed.out, "sealed and active"), resumed.out);

@@ -5,6 +5,7 @@
 #include <regex>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "stella/host/store/pg_connection.hpp"
@@ -94,6 +95,62 @@ BOOST_AUTO_TEST_CASE(the_sqlstate_of_a_server_error_is_recognised) {
   }
   BOOST_TEST(
       !stella::host::reports_sqlstate(Error(ErrorCode::internal, "no server involved"), "23505"));
+}
+
+BOOST_AUTO_TEST_CASE(a_lost_session_is_recognised_after_a_statement_and_a_copy) {
+  stella::test::ScratchDatabase database("pglost");
+  const auto observer = PgConnection::connect(database.conninfo());
+  const auto terminate = [&observer](PgConnection& victim) {
+    observer->exec("SELECT pg_terminate_backend($1::int)", {std::to_string(victim.backend_pid())});
+  };
+  const auto statement = PgConnection::connect(database.conninfo());
+  terminate(*statement);
+  try {
+    statement->exec("SELECT 1");
+    BOOST_FAIL("a statement on a terminated session succeeded");
+  } catch (const Error& error) {
+    BOOST_TEST(stella::host::reports_lost_connection(error), error.what());
+  }
+  const auto copy = PgConnection::connect(database.conninfo());
+  copy->exec("CREATE TABLE item (id bigint)");
+  copy->copy_in_start("COPY item FROM STDIN");
+  terminate(*copy);
+  try {
+    // The first pieces still fit the socket's buffers; sending fails once they are full.
+    const std::string rows = [] {
+      std::string text;
+      for (int row = 0; row < 100'000; ++row) {
+        text += std::to_string(row) + "\n";
+      }
+      return text;
+    }();
+    for (int piece = 0; piece < 200; ++piece) {
+      copy->copy_in_put(rows);
+    }
+    copy->copy_in_finish();
+    BOOST_FAIL("a COPY on a terminated session succeeded");
+  } catch (const Error& error) {
+    BOOST_TEST(stella::host::reports_lost_connection(error), error.what());
+  }
+  const auto reader = PgConnection::connect(database.conninfo());
+  try {
+    bool first_row = true;
+    reader->copy_out("COPY (SELECT generate_series(1, 10000000)) TO STDOUT", [&](std::string_view) {
+      if (std::exchange(first_row, false)) {
+        terminate(*reader);
+      }
+    });
+    BOOST_FAIL("a COPY out of a terminated session ended normally");
+  } catch (const Error& error) {
+    BOOST_TEST(stella::host::reports_lost_connection(error), error.what());
+  }
+  // A server error on a live session is no lost connection.
+  try {
+    observer->exec("SELECT no_such_column FROM item");
+    BOOST_FAIL("a bad statement succeeded");
+  } catch (const Error& error) {
+    BOOST_TEST(!stella::host::reports_lost_connection(error), error.what());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(binary_bytea_parameter_and_binary_result_keep_every_byte) {

@@ -24,14 +24,6 @@ struct ResultDeleter {
 };
 using OwnedResult = std::unique_ptr<pg_result, ResultDeleter>;
 
-std::string last_error(pg_conn* connection) {
-  std::string message = PQerrorMessage(connection);
-  while (!message.empty() && message.back() == '\n') {
-    message.pop_back();
-  }
-  return message;
-}
-
 /// Reads every result left after a COPY; throws the first failure, else returns the final one.
 OwnedResult finish_copy_results(pg_conn* connection, std::string_view sql) {
   OwnedResult failure;
@@ -80,10 +72,7 @@ void PgConnection::copy_in_put(std::string_view data) {
   while (!data.empty()) {
     const std::size_t piece = std::min(data.size(), kCopyChunkBytes);
     if (PQputCopyData(conn_, data.data(), static_cast<int>(piece)) != 1) {
-      throw sdk::Error(sdk::ErrorCode::refused,
-                       "sending COPY data failed: " + last_error(conn_) +
-                           " in statement: " + statement_first_line(copy_in_sql_),
-                       "check that the server is still running (`stella db status`)");
+      throw_transfer_error(conn_, "sending COPY data", copy_in_sql_);
     }
     data.remove_prefix(piece);
   }
@@ -92,10 +81,7 @@ void PgConnection::copy_in_put(std::string_view data) {
 std::int64_t PgConnection::copy_in_finish() {
   const std::string statement = std::exchange(copy_in_sql_, {});
   if (PQputCopyEnd(conn_, nullptr) != 1) {
-    throw sdk::Error(sdk::ErrorCode::refused,
-                     "ending COPY failed: " + last_error(conn_) +
-                         " in statement: " + statement_first_line(statement),
-                     "check that the server is still running (`stella db status`)");
+    throw_transfer_error(conn_, "ending COPY", statement);
   }
   return rows_of(finish_copy_results(conn_, statement));
 }
@@ -151,10 +137,7 @@ std::int64_t PgConnection::copy_out(std::string_view copy_sql,
     }
   }
   if (length == kCopyFailed) {
-    throw sdk::Error(sdk::ErrorCode::refused,
-                     "reading COPY data failed: " + last_error(conn_) +
-                         " in statement: " + statement_first_line(copy_sql),
-                     "check that the server is still running (`stella db status`)");
+    throw_transfer_error(conn_, "reading COPY data", copy_sql);
   }
   return rows_of(finish_copy_results(conn_, copy_sql));
 }

@@ -12,6 +12,9 @@ namespace {
 
 /// What precedes the SQLSTATE in every message throw_statement_error writes.
 constexpr std::string_view kSqlstateMarker = "[SQLSTATE ";
+/// Ends the bracket of a failure whose session was lost: "[no SQLSTATE, connection lost]" after a
+/// statement, "[connection lost]" after a COPY transfer.
+constexpr std::string_view kConnectionLostMarker = "connection lost]";
 
 /// Longest statement excerpt quoted in an error message.
 constexpr std::size_t kStatementExcerptLength = 120;
@@ -125,10 +128,7 @@ void throw_statement_error(pg_conn* connection, pg_result* result, std::string_v
     message += " (" + detail + ")";
   }
   message += sqlstate.empty() ? " [no SQLSTATE" : " " + std::string(kSqlstateMarker) + sqlstate;
-  if (connection_lost) {
-    message += ", connection lost";
-  }
-  message += "]";
+  message += connection_lost ? ", " + std::string(kConnectionLostMarker) : "]";
   const std::string statement = statement_first_line(sql);
   if (!statement.empty()) {
     message += " in statement: " + statement;
@@ -136,9 +136,28 @@ void throw_statement_error(pg_conn* connection, pg_result* result, std::string_v
   throw sdk::Error(code, message, hint_for(code, sqlstate, server_hint));
 }
 
+[[noreturn]] void throw_transfer_error(pg_conn* connection, std::string_view action,
+                                       std::string_view sql) {
+  std::string message =
+      std::string(action) + " failed: " + trim_trailing_newlines(PQerrorMessage(connection));
+  if (PQstatus(connection) == CONNECTION_BAD) {
+    message += " [" + std::string(kConnectionLostMarker);
+  }
+  message += " in statement: " + statement_first_line(sql);
+  throw sdk::Error(sdk::ErrorCode::refused, message,
+                   "check that the server is still running (`stella db status`)");
+}
+
 bool reports_sqlstate(const sdk::Error& error, std::string_view sqlstate) {
   return std::string_view(error.what())
              .find(std::string(kSqlstateMarker) + std::string(sqlstate)) != std::string_view::npos;
+}
+
+bool reports_lost_connection(const sdk::Error& error) {
+  const std::string_view what = error.what();
+  return what.find(kConnectionLostMarker) != std::string_view::npos ||
+         reports_sqlstate(error, sqlstate::kAdminShutdown) ||
+         reports_sqlstate(error, sqlstate::kCrashShutdown);
 }
 
 }  // namespace stella::host

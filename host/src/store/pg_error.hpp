@@ -24,4 +24,9 @@ std::string statement_first_line(std::string_view sql);
 [[noreturn]] void throw_statement_error(pg_conn* connection, pg_result* result,
                                         std::string_view sql);
 
+/// Throws the failure of a COPY transfer on `connection` (`action`: "sending COPY data"), with
+/// libpq's words and, when the session is gone, "[connection lost]" (reports_lost_connection).
+[[noreturn]] void throw_transfer_error(pg_conn* connection, std::string_view action,
+                                       std::string_view sql);
+
 }  // namespace stella::host

@@ -137,6 +137,11 @@ class PgTransaction {
 /// for unique_violation): the SQLSTATE travels in the message, as "[SQLSTATE 23505".
 bool reports_sqlstate(const sdk::Error& error, std::string_view sqlstate);
 
+/// True when `error` is PgConnection's report of a statement whose session was lost: the server
+/// crashed, restarted or was shut down, or an administrator terminated the session. What the
+/// statement began is rolled back by the server; session state (advisory locks) is gone.
+bool reports_lost_connection(const sdk::Error& error);
+
 /// A PostgreSQL text[] literal ({"a","b"}) of `items`, each quoted and escaped, for one parameter
 /// that stands for many values (`= ANY ($1::text[])`).
 std::string text_array_literal(std::span<const std::string> items);
