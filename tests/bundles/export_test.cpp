@@ -9,6 +9,7 @@
 
 #include "bundles/bundle_test_support.hpp"
 #include "support/background_stella.hpp"
+#include "support/other_sessions.hpp"
 
 namespace stella::test {
 
@@ -147,6 +148,34 @@ BOOST_AUTO_TEST_CASE(an_interrupted_export_leaves_nothing_behind_and_records_not
     BOOST_TEST(mentions(result.err, "nothing was written at --output and nothing was recorded"));
     BOOST_TEST(run_shell("ls -A", {}, dir.path().string()).out == "", "left behind");
   }
+  BOOST_TEST(store.scalar("SELECT count(*) FROM stella.audit_events WHERE event_type = "
+                          "'export'") == exports_before);
+}
+
+BOOST_AUTO_TEST_CASE(an_export_that_loses_its_connection_leaves_nothing_and_says_so) {
+  BundleStore& store = shared_source_store();
+  const std::string exports_before =
+      store.scalar("SELECT count(*) FROM stella.audit_events WHERE event_type = 'export'");
+  ScratchDir dir;
+  const fs::path target = dir.path() / "evidence";
+  BackgroundStella exporting(
+      {"--database", store.conninfo(), "evidence", "export", "--all", "--output", target.string()},
+      {{"STELLA_TEST_EXPORT_BUNDLE_DELAY_MS", "100"}});
+  for (int waited = 0; waited < 500 && exporting.err().find("/12 bundles") == std::string::npos;
+       ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  BOOST_TEST_REQUIRE(exporting.running(), exporting.err());
+  // What a server restart does to the export: its sessions end at once.
+  stella::test::end_other_sessions(store.sql());
+  const ProcessResult result = exporting.wait();
+  BOOST_TEST(result.exit_code == 3, result.err);
+  BOOST_TEST(mentions(result.err, "export to " + target.string() +
+                                      " stopped: the connection to PostgreSQL was lost ("),
+             result.err);
+  BOOST_TEST(mentions(result.err, "is as it was and nothing was recorded"), result.err);
+  BOOST_TEST(mentions(result.err, "when PostgreSQL is back"), result.err);
+  BOOST_TEST(run_shell("ls -A", {}, dir.path().string()).out == "", "left behind");
   BOOST_TEST(store.scalar("SELECT count(*) FROM stella.audit_events WHERE event_type = "
                           "'export'") == exports_before);
 }

@@ -14,6 +14,7 @@
 #include "bundles/bundle_test_support.hpp"
 #include "stella/host/evidence/store_roots.hpp"
 #include "support/background_stella.hpp"
+#include "support/other_sessions.hpp"
 
 namespace stella::test {
 namespace {
@@ -98,6 +99,27 @@ BOOST_AUTO_TEST_CASE(an_interrupted_import_leaves_the_database_as_it_was) {
     BOOST_TEST(!target.has_store());
     BOOST_TEST(target.digest_of_all_rows() == "no store");
   }
+}
+
+BOOST_AUTO_TEST_CASE(an_import_that_loses_its_connection_leaves_no_store_and_says_so) {
+  ScratchDir dir;
+  export_to(shared_source_store(), dir.path() / "backup", {"--all"});
+  BundleStore target("bundles_import_lost");
+  BackgroundStella importing(
+      {"--database", target.conninfo(), "evidence", "import", (dir.path() / "backup").string()},
+      {{"STELLA_TEST_IMPORT_FILE_DELAY_MS", "40"}});
+  for (int waited = 0; waited < 500 && importing.err().find("files read") == std::string::npos;
+       ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  BOOST_TEST_REQUIRE(importing.running(), importing.err());
+  stella::test::end_other_sessions(target.sql());
+  const ProcessResult result = importing.wait();
+  BOOST_TEST(result.exit_code == 3, result.err);
+  BOOST_TEST(mentions(result.err, "import stopped: the connection to PostgreSQL was lost ("),
+             result.err);
+  BOOST_TEST(mentions(result.err, "run the import again"), result.err);
+  BOOST_TEST(!target.has_store());
 }
 
 BOOST_AUTO_TEST_CASE(two_imports_into_an_empty_database_at_once_create_one_store) {

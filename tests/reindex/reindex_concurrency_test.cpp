@@ -11,6 +11,7 @@
 #include "reindex/generation_store.hpp"
 #include "reindex/reindex_test_support.hpp"
 #include "support/background_stella.hpp"
+#include "support/other_sessions.hpp"
 #include "support/scratch_database.hpp"
 
 namespace {
@@ -153,9 +154,7 @@ BOOST_AUTO_TEST_CASE(a_lost_connection_stops_the_run_saying_what_is_kept_and_res
                          kSlowBatches);
     wait_until([&] { return batches_done(store) >= 2; }, "two batches done");
     // What a server restart does to the run: every session of it ends at once.
-    store.scalar(
-        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-        "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    stella::test::end_other_sessions(store.connection());
     const ProcessResult lost = run.wait();
     BOOST_TEST(lost.exit_code == 3, lost.err);
     BOOST_TEST(mentions(lost.err, "was interrupted: the connection to PostgreSQL was lost"),

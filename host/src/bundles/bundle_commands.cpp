@@ -16,6 +16,7 @@
 #include "stella/host/cli/exit_codes.hpp"
 #include "stella/host/evidence/atomic_file.hpp"
 #include "stella/host/store/embedded_cluster.hpp"
+#include "stella/host/store/lost_connection.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace po = boost::program_options;
@@ -110,7 +111,11 @@ int run_export(Invocation& call) {
     }
     meter->update(done);
   };
-  const ExportSummary summary = export_evidence(resolve_database(call.globals), options);
+  const ExportSummary summary = said_on_lost_connection(
+      "export to " + options.output + " stopped",
+      options.output + " is as it was and nothing was recorded: the partial export was removed",
+      "run the export again",
+      [&] { return export_evidence(resolve_database(call.globals), options); });
   if (meter) {
     meter->finish();
   }
@@ -173,8 +178,17 @@ int run_import(Invocation& call) {
   const ImportSummary summary = stopped_by_operator_as(
       context,
       "import interrupted (SIGINT or SIGTERM): nothing was imported, the store is as it was",
-      "run the import again when it can finish",
-      [&] { return import_evidence(resolve_database(call.globals), registry, options, context); });
+      "run the import again when it can finish", [&] {
+        return said_on_lost_connection(
+            "import stopped",
+            "An import commits all or nothing, and PostgreSQL rolls back what a lost session had "
+            "not committed",
+            "run the import again: it adds what is missing and nothing twice (`stella evidence "
+            "verify-all` shows the store as it is)",
+            [&] {
+              return import_evidence(resolve_database(call.globals), registry, options, context);
+            });
+      });
   if (json) {
     call.out << import_summary_json(summary);
   } else {

@@ -18,6 +18,7 @@
 #include "stella/host/migration/migration_lock.hpp"
 #include "stella/host/migration/plan_file.hpp"
 #include "stella/host/migration/store_state.hpp"
+#include "stella/host/store/lost_connection.hpp"
 
 namespace stella::host {
 namespace {
@@ -348,26 +349,18 @@ void RunDriver::stop_after_lost_connection(const RunFailure& failure, bool rolli
                           std::string(run_kind_name(kind_)) + " " + from_version_ + " \u2192 " +
                           to_version_ + ")";
   if (rolling_back) {
-    throw sdk::Error(sdk::ErrorCode::refused,
-                     "the rollback of " + run +
-                         " was interrupted: the connection to PostgreSQL was lost (" +
-                         failure.message +
-                         "). The migration lock went with it, so nothing more was done: the run "
-                         "stays unfinished with what its rollback had undone",
-                     "when PostgreSQL is back (`stella db status` shows the embedded server; "
-                     "its log says why it stopped), finish the rollback with `stella evidence "
-                     "migrate --resume`; `stella evidence migrate --status` shows where it "
-                     "stopped");
+    throw lost_connection_error("the rollback of " + run + " was interrupted", failure.message,
+                                "The migration lock went with it, so nothing more was done: the "
+                                "run stays unfinished with what its rollback had undone",
+                                "finish the rollback with `stella evidence migrate --resume`; "
+                                "`stella evidence migrate --status` shows where it stopped");
   }
-  throw sdk::Error(
-      sdk::ErrorCode::refused,
-      run + " was interrupted: the connection to PostgreSQL was lost (" + failure.message +
-          "). The migration lock went with it, so nothing was rolled back: the run "
-          "stays unfinished with its committed batches and their checkpoints",
-      "when PostgreSQL is back (`stella db status` shows the embedded server; its "
-      "log says why it stopped), continue the run with `stella evidence migrate "
-      "--resume`, or undo it with `stella evidence migrate --rollback "
-      "--from-version " +
+  throw lost_connection_error(
+      run + " was interrupted", failure.message,
+      "The migration lock went with it, so nothing was rolled back: the run stays unfinished "
+      "with its committed batches and their checkpoints",
+      "continue the run with `stella evidence migrate --resume`, or undo it with `stella "
+      "evidence migrate --rollback --from-version " +
           to_version_ + "`; `stella evidence migrate --status` shows where it stopped");
 }
 

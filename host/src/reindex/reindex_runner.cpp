@@ -22,6 +22,7 @@
 #include "stella/host/reindex/algorithm_hashers.hpp"
 #include "stella/host/reindex/reindex_target.hpp"
 #include "stella/host/reindex/store_generations.hpp"
+#include "stella/host/store/lost_connection.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace stella::host {
@@ -206,37 +207,6 @@ ReindexProgressSample sample_progress(PgConnection& connection, std::int64_t run
   return sample;
 }
 
-/// The error an operator sees when `run` lost its connection to PostgreSQL (`error`): what is
-/// kept, and how to continue once the server is back.
-sdk::Error after_lost_connection(const sdk::Error& error, const ReindexRunRecord& run,
-                                 bool sealing) {
-  const std::string when_back =
-      "when PostgreSQL is back (`stella db status` shows the embedded server; its log says why it "
-      "stopped), ";
-  if (sealing) {
-    return sdk::Error(
-        sdk::ErrorCode::refused,
-        "reindex run " + std::to_string(run.run_id) +
-            " lost its connection to PostgreSQL while sealing generation " +
-            std::to_string(run.generation) + " (" + error.what() +
-            "). The seal is one transaction: it committed whole or not at all, and every batch "
-            "is kept",
-        when_back +
-            "run `stella evidence reindex --resume`: it seals the generation if it is not "
-            "sealed yet, or says there is nothing to resume; `stella evidence roots-export "
-            "--format json` shows the active generation");
-  }
-  return sdk::Error(
-      sdk::ErrorCode::refused,
-      "reindex run " + std::to_string(run.run_id) +
-          " was interrupted: the connection to PostgreSQL was lost (" + error.what() +
-          "). The batches committed before it are kept; generation " +
-          std::to_string(run.generation) + " is not sealed and the active generation is unchanged",
-      when_back +
-          "continue with `stella evidence reindex --resume` (or run the same command again); "
-          "`stella evidence reindex --progress` shows where the run stands");
-}
-
 ReindexOutcome run_reindex(const std::string& conninfo, PluginRegistry& registry,
                            const ReindexRequest& request, ReindexObserver& observer) {
   const auto started_at = std::chrono::steady_clock::now();
@@ -296,71 +266,75 @@ ReindexOutcome run_reindex(const std::string& conninfo, PluginRegistry& registry
   ReindexOutcome outcome = base_outcome(run, started->joined);
 
   const std::string worker_id = make_worker_id();
-  try {
-    // Ctrl-C or SIGTERM while batches run: the threads finish the batches in hand, the worker
-    // leaves the run (so --progress calls it interrupted at once), and the operator is told how
-    // to continue. Killed by the signal instead, the run would be as safe but the operator told
-    // nothing.
-    std::atomic<bool> interrupted{false};
-    const SignalFlagScope signals(interrupted, /*ignore_broken_pipe=*/true,
-                                  RepeatedSignal::ends_process);
-    WorkerHeartbeat heartbeat(conninfo, worker_id, run.run_id);
-    BatchWorkersInputs inputs;
-    inputs.conninfo = conninfo;
-    inputs.run_id = run.run_id;
-    inputs.generation = run.generation;
-    inputs.digests_table = generation_digests_table(*connection, run.generation);
-    inputs.since = run.since;
-    inputs.hasher = &new_hasher.hasher();
-    inputs.threads = request.parallel;
-    inputs.worker_id = worker_id;
-    inputs.heartbeat = &heartbeat;
-    BatchWorkers workers(std::move(inputs));
-    while (!workers.wait_for(kProgressIntervalMilliseconds)) {
-      if (interrupted.load()) {
-        workers.stop();
-      }
-      observer.progress(sample_progress(*connection, run.run_id));
-    }
-    const BatchWorkersResult done = workers.finish();
-    const ReindexProgressSample after = sample_progress(*connection, run.run_id);
-    observer.progress(after);
-    if (interrupted.load()) {
-      throw sdk::Error(
-          sdk::ErrorCode::cancelled,
-          "reindex run " + std::to_string(run.run_id) + " interrupted (SIGINT or SIGTERM): " +
-              std::to_string(after.batches_done) + " of " + std::to_string(after.batches_total) +
-              " batches are done and kept (" + std::to_string(done.batches) +
-              " by this process); generation " + std::to_string(run.generation) +
-              " is not sealed and the active generation is unchanged",
-          "continue with `stella evidence reindex --resume` (or run the same command again); "
-          "`stella evidence reindex --progress` shows where the run stands");
-    }
-    outcome.batches_here = done.batches;
-    outcome.artifacts_hashed_here = done.counts.hashed;
-    outcome.bytes_hashed_here = done.counts.bytes;
-  } catch (const sdk::Error& error) {
-    if (!reports_lost_connection(error)) {
-      throw;
-    }
-    throw after_lost_connection(error, run, /*sealing=*/false);
-  }
-  try {
-    finish_run(*connection, run.run_id);
-    observer.sealing();
-    SealInputs seal_inputs;
-    seal_inputs.run = run;
-    seal_inputs.new_hasher = &new_hasher.hasher();
-    seal_inputs.old_hasher = &old_hasher.hasher();
-    seal_inputs.operator_name = request.operator_name;
-    seal_inputs.chunk_bundles = run.batch_size;
-    apply_seal(outcome, seal_generation(*connection, seal_inputs));
-  } catch (const sdk::Error& error) {
-    if (!reports_lost_connection(error)) {
-      throw;
-    }
-    throw after_lost_connection(error, run, /*sealing=*/true);
-  }
+  said_on_lost_connection(
+      "reindex run " + std::to_string(run.run_id) + " was interrupted",
+      "The batches committed before it are kept; generation " + std::to_string(run.generation) +
+          " is not sealed and the active generation is unchanged",
+      "continue with `stella evidence reindex --resume` (or run the same command again); "
+      "`stella evidence reindex --progress` shows where the run stands",
+      [&] {
+        // Ctrl-C or SIGTERM while batches run: the threads finish the batches in hand, the worker
+        // leaves the run (so --progress calls it interrupted at once), and the operator is told how
+        // to continue. Killed by the signal instead, the run would be as safe but the operator told
+        // nothing.
+        std::atomic<bool> interrupted{false};
+        const SignalFlagScope signals(interrupted, /*ignore_broken_pipe=*/true,
+                                      RepeatedSignal::ends_process);
+        WorkerHeartbeat heartbeat(conninfo, worker_id, run.run_id);
+        BatchWorkersInputs inputs;
+        inputs.conninfo = conninfo;
+        inputs.run_id = run.run_id;
+        inputs.generation = run.generation;
+        inputs.digests_table = generation_digests_table(*connection, run.generation);
+        inputs.since = run.since;
+        inputs.hasher = &new_hasher.hasher();
+        inputs.threads = request.parallel;
+        inputs.worker_id = worker_id;
+        inputs.heartbeat = &heartbeat;
+        BatchWorkers workers(std::move(inputs));
+        while (!workers.wait_for(kProgressIntervalMilliseconds)) {
+          if (interrupted.load()) {
+            workers.stop();
+          }
+          observer.progress(sample_progress(*connection, run.run_id));
+        }
+        const BatchWorkersResult done = workers.finish();
+        const ReindexProgressSample after = sample_progress(*connection, run.run_id);
+        observer.progress(after);
+        if (interrupted.load()) {
+          throw sdk::Error(
+              sdk::ErrorCode::cancelled,
+              "reindex run " + std::to_string(run.run_id) +
+                  " interrupted (SIGINT or SIGTERM): " + std::to_string(after.batches_done) +
+                  " of " + std::to_string(after.batches_total) + " batches are done and kept (" +
+                  std::to_string(done.batches) + " by this process); generation " +
+                  std::to_string(run.generation) +
+                  " is not sealed and the active generation is unchanged",
+              "continue with `stella evidence reindex --resume` (or run the same command again); "
+              "`stella evidence reindex --progress` shows where the run stands");
+        }
+        outcome.batches_here = done.batches;
+        outcome.artifacts_hashed_here = done.counts.hashed;
+        outcome.bytes_hashed_here = done.counts.bytes;
+      });
+  said_on_lost_connection(
+      "reindex run " + std::to_string(run.run_id) + " stopped while sealing generation " +
+          std::to_string(run.generation),
+      "The seal is one transaction: it committed whole or not at all; every batch is kept",
+      "run `stella evidence reindex --resume`: it seals the generation if it is not sealed yet, "
+      "or says there is nothing to resume; `stella evidence roots-export --format json` shows the "
+      "active generation",
+      [&] {
+        finish_run(*connection, run.run_id);
+        observer.sealing();
+        SealInputs seal_inputs;
+        seal_inputs.run = run;
+        seal_inputs.new_hasher = &new_hasher.hasher();
+        seal_inputs.old_hasher = &old_hasher.hasher();
+        seal_inputs.operator_name = request.operator_name;
+        seal_inputs.chunk_bundles = run.batch_size;
+        apply_seal(outcome, seal_generation(*connection, seal_inputs));
+      });
   outcome.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at).count();
   return outcome;
