@@ -1,7 +1,10 @@
-// The library check on ELF headers made in the test: every kind of file the check names, and this
-// test's own executable, which is what the host's target is read from.
+// The library check on real files and on ELF headers made in the test: every kind of file the
+// check names — the C library as a shared object, this test's own executable as a PIE, both cut
+// short — and the host's target, read from this executable.
 #define BOOST_TEST_MODULE packs_unit
+#include <dlfcn.h>
 #include <elf.h>
+#include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
 #include <fstream>
@@ -15,12 +18,21 @@ using stella::host::shared_object_problem;
 
 namespace {
 
+std::string whole_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
 // The first bytes of this process's own executable: an ELF file of the host's own target.
 std::string own_header() {
-  std::ifstream in("/proc/self/exe", std::ios::binary);
-  std::string header(64, '\0');
-  in.read(header.data(), static_cast<std::streamsize>(header.size()));
-  return header;
+  return whole_file("/proc/self/exe").substr(0, 64);
+}
+
+// A real shared object of the host's own target: the C library this test runs with.
+std::string c_library() {
+  Dl_info info{};
+  BOOST_REQUIRE(::dladdr(reinterpret_cast<void*>(&::getpid), &info) != 0);
+  return whole_file(info.dli_fname);
 }
 
 // `header` with the 16-bit field at `offset` set, in the byte order its EI_DATA says.
@@ -38,10 +50,28 @@ std::string with_type(const std::string& header, std::uint16_t type) {
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(a_shared_object_of_the_host_target_passes_both_checks) {
-  // Test executables are position-independent: ET_DYN, like a shared object.
-  const std::string header = with_type(own_header(), ET_DYN);
-  BOOST_TEST(!shared_object_problem(header).has_value());
-  BOOST_TEST(!foreign_library_problem(header).has_value());
+  const std::string library = c_library();
+  BOOST_TEST(!shared_object_problem(library).has_value(), *shared_object_problem(library));
+  BOOST_TEST(!foreign_library_problem(library).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_position_independent_executable_is_no_shared_object) {
+  // Test executables are position-independent: ET_DYN like a shared object, and marked DF_1_PIE.
+  const auto problem = shared_object_problem(whole_file("/proc/self/exe"));
+  BOOST_REQUIRE(problem.has_value());
+  BOOST_TEST(problem->rfind("a position-independent executable (PIE), not a shared object", 0) == 0,
+             *problem);
+}
+
+BOOST_AUTO_TEST_CASE(a_shared_object_cut_short_is_named_truncated) {
+  const std::string library = c_library();
+  for (const std::size_t kept : {std::size_t{40}, std::size_t{64}, library.size() / 2}) {
+    const auto problem = shared_object_problem(library.substr(0, kept));
+    BOOST_REQUIRE_MESSAGE(problem.has_value(), kept << " bytes passed");
+    BOOST_TEST(problem->rfind("a truncated ELF file: its ", 0) == 0, *problem);
+    BOOST_TEST(problem->find("past its " + std::to_string(kept) + " bytes") != std::string::npos,
+               *problem);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(files_that_are_no_shared_object_are_named) {
@@ -63,7 +93,7 @@ BOOST_AUTO_TEST_CASE(files_that_are_no_shared_object_are_named) {
 }
 
 BOOST_AUTO_TEST_CASE(another_machine_word_size_or_byte_order_is_named_with_the_hosts) {
-  const std::string header = with_type(own_header(), ET_DYN);
+  const std::string header = c_library();
 
   const std::string s390 = with_half_word(header, offsetof(Elf64_Ehdr, e_machine), EM_S390);
   const auto machine = foreign_library_problem(s390);

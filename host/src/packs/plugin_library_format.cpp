@@ -2,6 +2,7 @@
 
 #include <elf.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
@@ -45,6 +46,109 @@ const ElfTarget& host_target() {
     return target_of(header);
   }();
   return target;
+}
+
+/// The unsigned field of `width` bytes (2, 4 or 8) at `offset` in the byte order of `target`, or
+/// nullopt when it lies past the end of `bytes`.
+std::optional<std::uint64_t> field(std::string_view bytes, std::uint64_t offset, unsigned width,
+                                   const ElfTarget& target) {
+  if (offset > bytes.size() || bytes.size() - offset < width) {
+    return std::nullopt;
+  }
+  std::uint64_t value = 0;
+  for (unsigned index = 0; index < width; ++index) {
+    const unsigned position = target.byte_order == ELFDATA2MSB ? index : width - 1 - index;
+    value = value << 8 | static_cast<unsigned char>(bytes[offset + position]);
+  }
+  return value;
+}
+
+/// Where the fields this check reads sit in a 64-bit or a 32-bit file.
+struct ElfLayout {
+  unsigned word = 0;  // the size of an address or offset
+  std::uint64_t program_headers_offset = 0;
+  std::uint64_t program_header_size_offset = 0;
+  std::uint64_t program_header_count_offset = 0;
+  std::uint64_t segment_offset_offset = 0;
+  std::uint64_t segment_file_size_offset = 0;
+  std::uint64_t dynamic_entry_size = 0;
+};
+
+std::optional<ElfLayout> layout_of(const ElfTarget& target) {
+  if (target.word_size == ELFCLASS64) {
+    return ElfLayout{8,
+                     offsetof(Elf64_Ehdr, e_phoff),
+                     offsetof(Elf64_Ehdr, e_phentsize),
+                     offsetof(Elf64_Ehdr, e_phnum),
+                     offsetof(Elf64_Phdr, p_offset),
+                     offsetof(Elf64_Phdr, p_filesz),
+                     sizeof(Elf64_Dyn)};
+  }
+  if (target.word_size == ELFCLASS32) {
+    return ElfLayout{4,
+                     offsetof(Elf32_Ehdr, e_phoff),
+                     offsetof(Elf32_Ehdr, e_phentsize),
+                     offsetof(Elf32_Ehdr, e_phnum),
+                     offsetof(Elf32_Phdr, p_offset),
+                     offsetof(Elf32_Phdr, p_filesz),
+                     sizeof(Elf32_Dyn)};
+  }
+  return std::nullopt;
+}
+
+std::string truncated(std::string_view bytes, const std::string& what) {
+  return "a truncated ELF file: its " + what + " lie past its " + std::to_string(bytes.size()) +
+         " bytes (was the copy complete?)";
+}
+
+/// Why an ET_DYN file is no shared object, read from its dynamic section: a position-independent
+/// executable carries DF_1_PIE, which glibc's dlopen refuses ("cannot dynamically load
+/// position-independent executable"); a file cut short cannot be mapped at all. nullopt when it is
+/// a shared object, or when its word size is unknown (the machine check names that).
+std::optional<std::string> dynamic_section_problem(std::string_view bytes,
+                                                   const ElfTarget& target) {
+  const std::optional<ElfLayout> layout = layout_of(target);
+  if (!layout) {
+    return std::nullopt;
+  }
+  const auto table = field(bytes, layout->program_headers_offset, layout->word, target);
+  const auto entry_size = field(bytes, layout->program_header_size_offset, 2, target);
+  const auto count = field(bytes, layout->program_header_count_offset, 2, target);
+  if (!table || !entry_size || !count) {
+    return truncated(bytes, "ELF header's fields");
+  }
+  if (*count == PN_XNUM) {
+    return std::nullopt;  // more than 65,534 program headers: no plugin is built so
+  }
+  if (*table > bytes.size() ||
+      (bytes.size() - *table) / std::max<std::uint64_t>(*entry_size, 1) < *count) {
+    return truncated(bytes, "program headers");
+  }
+  for (std::uint64_t index = 0; index < *count; ++index) {
+    const std::uint64_t header = *table + index * *entry_size;
+    if (field(bytes, header, 4, target) != PT_DYNAMIC) {
+      continue;
+    }
+    const auto offset = field(bytes, header + layout->segment_offset_offset, layout->word, target);
+    const auto size = field(bytes, header + layout->segment_file_size_offset, layout->word, target);
+    if (!offset || !size || *offset > bytes.size() || bytes.size() - *offset < *size) {
+      return truncated(bytes, "dynamic section");
+    }
+    for (std::uint64_t entry = *offset; entry + layout->dynamic_entry_size <= *offset + *size;
+         entry += layout->dynamic_entry_size) {
+      const auto tag = field(bytes, entry, layout->word, target);
+      if (tag == DT_NULL) {
+        break;
+      }
+      if (tag == DT_FLAGS_1 &&
+          (field(bytes, entry + layout->word, layout->word, target).value_or(0) & DF_1_PIE) != 0) {
+        return std::string(
+            "a position-independent executable (PIE), not a shared object: dlopen refuses it "
+            "(build the plugin as a library: add_library(NAME MODULE ...) in CMake, or -shared)");
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 std::string machine_name(std::uint16_t machine) {
@@ -97,7 +201,7 @@ std::optional<std::string> shared_object_problem(std::string_view bytes) {
   const std::uint16_t type = half_word(bytes, offsetof(Elf64_Ehdr, e_type), target.byte_order);
   switch (type) {
     case ET_DYN:
-      return std::nullopt;
+      return dynamic_section_problem(bytes, target);
     case ET_EXEC:
       return std::string("an ELF executable, not a shared object");
     case ET_REL:

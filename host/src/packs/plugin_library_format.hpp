@@ -10,8 +10,10 @@
 
 namespace stella::host {
 
-/// Why `bytes` is not an ELF shared object (ET_DYN), or nullopt when it is one:
-///   "not an ELF file (it starts with 6e 6f 74 20)", "an ELF executable, not a shared object".
+/// Why `bytes` (the whole file) is not an ELF shared object, or nullopt when it is one:
+///   "not an ELF file (it starts with 6e 6f 74 20)", "an ELF executable, not a shared object",
+///   "a position-independent executable (PIE), not a shared object: ...", "a truncated ELF file:
+///   ...". A PIE is ET_DYN like a shared object; its dynamic section's DF_1_PIE tells them apart.
 std::optional<std::string> shared_object_problem(std::string_view bytes);
 
 /// Why `bytes` cannot be loaded by this host: shared_object_problem's reason, or a shared object
