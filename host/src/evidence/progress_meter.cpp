@@ -3,9 +3,14 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <iomanip>
 #include <ostream>
 #include <sstream>
+
+#include <rapidjson/document.h>
+
+#include "stella/host/json/json_write.hpp"
 
 namespace stella::host {
 namespace {
@@ -16,6 +21,7 @@ constexpr auto kBarInterval = std::chrono::milliseconds(100);
 /// Plain lines come at each tenth of the work, or at least this often when the total is unknown.
 constexpr auto kLineInterval = std::chrono::seconds(5);
 constexpr double kPercent = 100.0;
+constexpr double kMillisecondsPerSecond = 1000.0;
 
 }  // namespace
 
@@ -77,12 +83,22 @@ void ProgressMeter::emit(bool final) {
   switch (style_) {
     case Style::silent:
       return;
-    case Style::json:
-      line << "{\"event\":\"progress\",\"task\":\"" << task_ << "\",\"unit\":\"" << unit_
-           << "\",\"done\":" << done_ << ",\"total\":" << total_
-           << ",\"elapsedSeconds\":" << std::setprecision(3) << seconds
-           << ",\"final\":" << (final ? "true" : "false") << "}\n";
+    case Style::json: {
+      // Through RapidJSON: a task may name a path the operator gave, quotes and all.
+      rapidjson::Document event(rapidjson::kObjectType);
+      auto& allocator = event.GetAllocator();
+      event.AddMember("event", "progress", allocator);
+      event.AddMember("task", rapidjson::Value(task_.c_str(), allocator), allocator);
+      event.AddMember("unit", rapidjson::Value(unit_.c_str(), allocator), allocator);
+      event.AddMember("done", done_, allocator);
+      event.AddMember("total", total_, allocator);
+      event.AddMember("elapsedSeconds",
+                      std::round(seconds * kMillisecondsPerSecond) / kMillisecondsPerSecond,
+                      allocator);
+      event.AddMember("final", final, allocator);
+      line << json_to_string(event, JsonLayout::compact) << '\n';
       break;
+    }
     case Style::bar: {
       const int filled = total_ > 0 ? static_cast<int>(kBarWidth * done_ / total_) : 0;
       line << '\r' << task_ << " [" << std::string(static_cast<std::size_t>(filled), '#')
