@@ -14,6 +14,7 @@
 #include "bundles/bundle_test_support.hpp"
 #include "stella/host/evidence/store_roots.hpp"
 #include "support/background_stella.hpp"
+#include "support/json_event_lines.hpp"
 #include "support/other_sessions.hpp"
 
 namespace stella::test {
@@ -192,12 +193,7 @@ BOOST_AUTO_TEST_CASE(with_progress_format_json_every_line_on_stderr_is_a_json_ev
                  {{"STELLA_TEST_IMPORT_FILE_DELAY_MS", "25"}});
   BOOST_TEST_REQUIRE(result.exit_code == 0, result.err);
   std::set<std::string> events;
-  std::istringstream lines(result.err);
-  for (std::string line; std::getline(lines, line);) {
-    rapidjson::Document event;
-    event.Parse(line.c_str());
-    BOOST_TEST_REQUIRE((!event.HasParseError() && event.IsObject() && event.HasMember("event")),
-                       "not a JSON event: " << line);
+  for (const rapidjson::Document& event : json_event_lines(result.err)) {
     BOOST_TEST(event["task"].GetString() == std::string("import"));
     events.insert(event["event"].GetString());
   }

@@ -3,10 +3,12 @@
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "migration/catalog_description.hpp"
 #include "migration/migration_fixture.hpp"
+#include "support/json_event_lines.hpp"
 
 namespace stella::test {
 
@@ -65,6 +67,27 @@ BOOST_AUTO_TEST_CASE(keeps_the_roots_and_passes_verify_all) {
   const auto logs_text = store.expect(0, {"evidence", "migrate", "--logs"});
   BOOST_TEST(mentions(logs_text.out, "migration_start"));
   BOOST_TEST(mentions(logs_text.out, "schema_change"));
+}
+
+BOOST_AUTO_TEST_CASE(with_progress_format_json_every_line_on_stderr_is_an_event) {
+  MigrationStore store("mig_json_events");
+  store.init_and_seed();
+  std::vector<std::string> args = {"--database", store.conninfo(), "--progress-format", "json"};
+  for (const auto& arg : migrate_1_0_to_2_0({"--batch-size", kSmallBatch})) {
+    args.push_back(arg);
+  }
+  const ProcessResult result = run_stella(args);
+  BOOST_TEST_REQUIRE(result.exit_code == 0, result.err);
+  std::set<std::string> events;
+  bool step_message_seen = false;
+  for (const rapidjson::Document& event : json_event_lines(result.err)) {
+    events.insert(event["event"].GetString());
+    step_message_seen =
+        step_message_seen || (event.HasMember("run") && event.HasMember("step") &&
+                              mentions(event["message"].GetString(), "completed and verified"));
+  }
+  BOOST_TEST((events == std::set<std::string>{"log", "progress"}), result.err);
+  BOOST_TEST(step_message_seen, result.err);
 }
 
 BOOST_AUTO_TEST_CASE(the_migrated_catalog_equals_a_store_created_at_2_0) {

@@ -4,6 +4,10 @@
 
 #include <ostream>
 
+#include <rapidjson/document.h>
+
+#include "stella/host/json/json_write.hpp"
+
 #include "stella/host/migration/run_journal.hpp"
 
 namespace stella::host {
@@ -37,7 +41,10 @@ void RunReporter::log(sdk::LogLevel level, std::optional<int> ordinal,
                       std::string_view message) noexcept {
   try {
     const bool always = level == sdk::LogLevel::error || level == sdk::LogLevel::warning;
-    if (level != sdk::LogLevel::debug && (always || !globals_.quiet)) {
+    if (level != sdk::LogLevel::debug && (always || !globals_.quiet) &&
+        globals_.progress_format == "json") {
+      err_ << json_log_line(level, ordinal, message) << std::flush;
+    } else if (level != sdk::LogLevel::debug && (always || !globals_.quiet)) {
       if (meter_ && bar_on_terminal_) {
         err_ << '\n';  // the bar is redrawn below the line on its next update
       }
@@ -60,14 +67,39 @@ void RunReporter::log(sdk::LogLevel level, std::optional<int> ordinal,
     // Once, not for every line after it: when the session is gone, each write fails alike.
     connection_ = nullptr;
     try {
-      err_ << "stella: warning: could not write the run log: " << e.what()
-           << "\nstella: warning: the rest of this run's messages are on stderr only\n";
+      const std::string why = std::string("could not write the run log: ") + e.what() +
+                              "; the rest of this run's messages are on stderr only";
+      if (globals_.progress_format == "json") {
+        err_ << json_log_line(sdk::LogLevel::warning, std::nullopt, why);
+      } else {
+        err_ << "stella: warning: " << why << '\n';
+      }
     } catch (...) {
       // Nothing more can be said.
     }
   } catch (...) {
     // log() must not throw into plugin code.
   }
+}
+
+std::string RunReporter::json_log_line(sdk::LogLevel level, std::optional<int> ordinal,
+                                       std::string_view message) const {
+  rapidjson::Document event(rapidjson::kObjectType);
+  auto& allocator = event.GetAllocator();
+  event.AddMember("event", "log", allocator);
+  event.AddMember("task", "migrate", allocator);
+  event.AddMember("level", rapidjson::StringRef(log_level_name(level).data()), allocator);
+  if (run_id_ != 0) {
+    event.AddMember("run", run_id_, allocator);
+  }
+  if (ordinal) {
+    event.AddMember("step", *ordinal, allocator);
+  }
+  event.AddMember(
+      "message",
+      rapidjson::Value(message.data(), static_cast<rapidjson::SizeType>(message.size()), allocator),
+      allocator);
+  return json_to_string(event, JsonLayout::compact) + '\n';
 }
 
 void RunReporter::progress(const std::string& label, std::uint64_t done,

@@ -41,6 +41,11 @@ class RunReporter {
   void finish_progress() noexcept;
 
  private:
+  /// One line for --progress-format json: {"event":"log","task":"migrate","level":…,"run":…,
+  /// "step":…,"message":…}.
+  std::string json_log_line(sdk::LogLevel level, std::optional<int> ordinal,
+                            std::string_view message) const;
+
   std::ostream& err_;
   const GlobalOptions& globals_;
   PgConnection* connection_ = nullptr;
