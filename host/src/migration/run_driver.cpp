@@ -4,11 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "core/local_process.hpp"
 #include "migration/cancellation.hpp"
 #include "migration/run_step_context.hpp"
 #include "stella/host/audit/audit_log.hpp"
@@ -25,8 +25,6 @@ namespace {
 
 /// Problems of a failed verify quoted in the error (all of them are in the run log).
 constexpr std::size_t kQuotedVerifyProblems = 5;
-/// Longest host name gethostname may return on Linux, with its terminator.
-constexpr std::size_t kHostNameBuffer = 256;
 
 std::string joined(const std::vector<std::string>& items, const char* separator = "; ") {
   std::string text;
@@ -124,11 +122,7 @@ RunDriver::~RunDriver() {
 }
 
 std::string RunDriver::client_host() const {
-  std::array<char, kHostNameBuffer> name{};
-  if (::gethostname(name.data(), name.size() - 1) != 0) {
-    return "unknown";
-  }
-  return name.data();
+  return local_host_name();
 }
 
 void RunDriver::refuse_if_unfinished() {

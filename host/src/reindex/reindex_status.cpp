@@ -1,6 +1,7 @@
 // Reading the newest reindex run, its batches and its workers.
 #include "stella/host/reindex/reindex_status.hpp"
 
+#include "core/local_process.hpp"
 #include "reindex/iso_utc_sql.hpp"
 #include "reindex/work_table.hpp"
 #include "reindex/worker_heartbeat.hpp"
@@ -26,8 +27,11 @@ std::vector<ReindexWorkerStatus> read_workers(PgConnection& connection, std::int
     worker.pid = static_cast<int>(rows.get_int64(r, 2));
     worker.state = rows.get(r, 3);
     worker.seconds_since_heartbeat = std::stod(std::string(rows.get(r, 4)));
-    worker.alive =
-        worker.state == "working" && worker.seconds_since_heartbeat < kHeartbeatStaleSeconds;
+    // A worker of this machine whose process is gone (killed, crashed) is dead at once; one on
+    // another machine is only known dead when its heartbeat goes stale.
+    const bool gone_from_here = worker.host == local_host_name() && !process_is_running(worker.pid);
+    worker.alive = worker.state == "working" &&
+                   worker.seconds_since_heartbeat < kHeartbeatStaleSeconds && !gone_from_here;
     worker.batches_done = rows.get_int64(r, 5);
     worker.artifacts_done = rows.get_int64(r, 6);
     workers.push_back(std::move(worker));

@@ -3,29 +3,15 @@
 
 #include <unistd.h>
 
-#include <array>
 #include <chrono>
 
+#include "core/local_process.hpp"
 #include "stella/host/store/pg_connection.hpp"
 
 namespace stella::host {
-namespace {
-
-constexpr std::size_t kHostNameBuffer = 256;
-
-std::string host_name() {
-  std::array<char, kHostNameBuffer> buffer{};
-  if (::gethostname(buffer.data(), buffer.size() - 1) != 0) {
-    return "unknown-host";
-  }
-  return buffer.data();
-}
-
-}  // namespace
-
 std::string make_worker_id() {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
-  return host_name() + ":" + std::to_string(::getpid()) + ":" +
+  return local_host_name() + ":" + std::to_string(::getpid()) + ":" +
          std::to_string(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
 }
 
@@ -35,7 +21,7 @@ WorkerHeartbeat::WorkerHeartbeat(const std::string& conninfo, std::string worker
   const auto connection = PgConnection::connect(conninfo);
   connection->exec(
       "INSERT INTO stella.reindex_workers (worker_id, run_id, host, pid) VALUES ($1, $2, $3, $4)",
-      {worker_id_, std::to_string(run_id), host_name(), std::to_string(::getpid())});
+      {worker_id_, std::to_string(run_id), local_host_name(), std::to_string(::getpid())});
   thread_ = std::thread([this, conninfo] { beat(conninfo); });
 }
 

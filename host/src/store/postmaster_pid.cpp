@@ -1,12 +1,10 @@
 #include "store/postmaster_pid.hpp"
 
-#include <signal.h>
-
-#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <string>
 
+#include "core/local_process.hpp"
 #include "store/cluster_layout.hpp"
 
 namespace stella::host {
@@ -14,31 +12,6 @@ namespace {
 
 constexpr const char* kPidFileName = "postmaster.pid";
 constexpr int kDecimalBase = 10;
-
-/// The process state letter of /proc/<pid>/stat ('R', 'S', 'Z', ...), or '\0' when /proc does not
-/// tell. The command name before it is in parentheses and may itself hold spaces and parentheses,
-/// so the state is the first field after the last ')'.
-char process_state(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat;
-  std::getline(in, stat);
-  const std::size_t name_end = stat.rfind(')');
-  if (name_end == std::string::npos || name_end + 2 >= stat.size()) {
-    return '\0';
-  }
-  return stat[name_end + 2];
-}
-
-/// A postmaster killed by SIGKILL (the OOM killer, say) stays in the process table as a zombie
-/// until its parent reaps it: the init process, which in a container may take seconds or never
-/// do it. kill(pid, 0) succeeds on a zombie, yet nothing listens any more.
-bool process_exists(int pid) {
-  if (::kill(pid, 0) != 0 && errno != EPERM) {
-    return false;
-  }
-  const char state = process_state(pid);
-  return state != 'Z' && state != 'X';
-}
 
 /// The postmaster runs in its data directory; a live process elsewhere merely reuses the pid.
 /// When /proc does not tell (no /proc, or another user's process), assume it is the server: it is
@@ -73,7 +46,7 @@ PostmasterProbe probe_postmaster(const std::filesystem::path& data_directory) {
     return probe;
   }
   probe.pid = static_cast<int>(pid);
-  probe.state = process_exists(*probe.pid) && serves_directory(*probe.pid, data_directory)
+  probe.state = process_is_running(*probe.pid) && serves_directory(*probe.pid, data_directory)
                     ? PostmasterState::alive
                     : PostmasterState::stale;
   return probe;
