@@ -158,6 +158,22 @@ BOOST_AUTO_TEST_CASE(a_text_file_named_like_a_library_is_refused_without_loading
   CHECK_CONTAINS(record.remedy, "rebuild the plugin with stella_add_plugin");
 }
 
+BOOST_AUTO_TEST_CASE(a_position_independent_executable_is_named_for_what_it_is) {
+  // dlopen says only "cannot dynamically load position-independent executable"; the loader says
+  // what the file is and how to build a plugin instead.
+  PluginRegistry registry = load_good_and("position-independent-executable");
+  const PluginRecord& record = record_with_id(registry, "fixture-pie");
+  BOOST_CHECK(record.status == PluginStatus::broken);
+  CHECK_CONTAINS(
+      record.reason,
+      (fixture_case("position-independent-executable") / "fixture-pie" / "libfixture_pie.so")
+              .string() +
+          ": cannot be loaded: it is a position-independent executable (PIE), not a "
+          "shared object");
+  CHECK_CONTAINS(record.reason, "add_library(NAME MODULE ...)");
+  CHECK_CONTAINS(record.remedy, "rebuild the plugin with stella_add_plugin");
+}
+
 BOOST_AUTO_TEST_CASE(a_throwing_factory_is_broken_with_the_plugins_message_and_hint) {
   PluginRegistry registry = load_good_and("throwing-factory");
   const PluginRecord& record = record_with_id(registry, "fixture-throws");

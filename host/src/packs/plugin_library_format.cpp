@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
+#include <iterator>
 
 #include "stella/host/merkle/tree_hasher.hpp"
 
@@ -224,6 +225,15 @@ std::optional<std::string> foreign_library_problem(std::string_view bytes) {
     return std::nullopt;
   }
   return "built for " + describe(target) + "; this stella runs on " + describe(host);
+}
+
+std::optional<std::string> foreign_library_file_problem(const std::filesystem::path& library) {
+  std::ifstream in(library, std::ios::binary);
+  if (!in) {
+    return std::nullopt;
+  }
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return foreign_library_problem(bytes);
 }
 
 }  // namespace stella::host

@@ -4,6 +4,7 @@
 // failing in dlopen on an operator's machine.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,5 +25,9 @@ std::optional<std::string> shared_object_problem(std::string_view bytes);
 /// nullopt when it can. Packs may be built on another machine than the one they are for, so
 /// `plugins pack` asks only shared_object_problem; verify and install ask both.
 std::optional<std::string> foreign_library_problem(std::string_view bytes);
+
+/// foreign_library_problem of the file at `library`, read whole; nullopt too when it cannot be
+/// read (the caller's own error says why). For the loader, to say why dlopen refused a file.
+std::optional<std::string> foreign_library_file_problem(const std::filesystem::path& library);
 
 }  // namespace stella::host

@@ -2,6 +2,7 @@
 // step records a precise reason on failure and never stops other plugins from loading.
 #include <boost/dll/shared_library.hpp>
 
+#include "packs/plugin_library_format.hpp"
 #include "plugins/file_sha256.hpp"
 #include "plugins/loaded_library_store.hpp"
 #include "stella/host/plugins/plugin_names.hpp"
@@ -141,6 +142,15 @@ bool PluginRegistry::ensure_loaded(std::size_t index) {
     shared_library.load(record.library_path,
                         boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   } catch (const std::exception& e) {
+    // dlopen's words name the symptom; the file itself may say what it is instead (a PIE, a
+    // library of another machine, a text file).
+    if (const auto problem = foreign_library_file_problem(record.library_path)) {
+      mark_broken(index,
+                  library + ": cannot be loaded: it is " + *problem +
+                      "; expected an ELF shared object built for this stella's machine",
+                  kRebuildRemedy);
+      return false;
+    }
     mark_broken(index,
                 library + ": cannot be loaded as a shared library: " + e.what() +
                     "; expected a library whose dependencies are all installed",
