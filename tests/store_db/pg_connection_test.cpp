@@ -97,6 +97,25 @@ BOOST_AUTO_TEST_CASE(the_sqlstate_of_a_server_error_is_recognised) {
       !stella::host::reports_sqlstate(Error(ErrorCode::internal, "no server involved"), "23505"));
 }
 
+BOOST_AUTO_TEST_CASE(a_server_out_of_resources_gets_a_hint_of_what_to_free) {
+  // The server's own errors, raised with their SQLSTATE as the server raises them when a disk
+  // fills, memory runs out or connection slots are gone.
+  stella::test::ScratchDatabase database("pgfull");
+  const auto connection = PgConnection::connect(database.conninfo());
+  for (const auto& [condition, hint] :
+       {std::pair{"disk_full", "no space left for its files"},
+        std::pair{"out_of_memory", "ran out of memory"},
+        std::pair{"too_many_connections", "no free connection slot (max_connections)"}}) {
+    try {
+      connection->exec(std::string("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '") + condition +
+                       "', MESSAGE = 'the server is out of it'; END $$");
+      BOOST_FAIL("RAISE did not raise");
+    } catch (const Error& error) {
+      BOOST_TEST(error.hint().find(hint) != std::string::npos, condition << ": " << error.hint());
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_lost_session_is_recognised_after_a_statement_and_a_copy) {
   stella::test::ScratchDatabase database("pglost");
   const auto observer = PgConnection::connect(database.conninfo());

@@ -24,8 +24,11 @@ constexpr std::string_view kConnectionExceptionClass = "08";
 using sqlstate::kAdminShutdown;
 using sqlstate::kCannotConnectNow;
 using sqlstate::kCrashShutdown;
+using sqlstate::kDiskFull;
 using sqlstate::kLockNotAvailable;
+using sqlstate::kOutOfMemory;
 using sqlstate::kQueryCanceled;
+using sqlstate::kTooManyConnections;
 using sqlstate::kUndefinedColumn;
 using sqlstate::kUndefinedFunction;
 using sqlstate::kUndefinedTable;
@@ -60,6 +63,22 @@ std::string hint_for(sdk::ErrorCode code, std::string_view sqlstate,
   }
   if (sqlstate == kQueryCanceled) {
     return "the statement was cancelled (statement_timeout or an operator); run it again";
+  }
+  // What the command had not committed is rolled back; a migration's committed batches are kept
+  // (its automatic rollback frees the space its copies took).
+  if (sqlstate == kDiskFull) {
+    return "the database server has no space left for its files: free space on the volume that "
+           "holds its data directory (`stella db status` shows the embedded server's), then run "
+           "the command again";
+  }
+  if (sqlstate == kOutOfMemory) {
+    return "the database server ran out of memory: run the command again when the server is "
+           "less busy, or with a smaller --batch-size where the command has one";
+  }
+  if (sqlstate == kTooManyConnections) {
+    return "the database server has no free connection slot (max_connections): wait for other "
+           "sessions to end, give a smaller --parallel where the command has one, or raise "
+           "max_connections";
   }
   if (sqlstate == kUndefinedTable || sqlstate == kUndefinedColumn ||
       sqlstate == kUndefinedFunction) {

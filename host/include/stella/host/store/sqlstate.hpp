@@ -17,6 +17,10 @@ inline constexpr std::string_view kDeadlockDetected = "40P01";
 /// A lock taken NOWAIT that another session holds, or a lock_timeout that ran out.
 inline constexpr std::string_view kLockNotAvailable = "55P03";
 inline constexpr std::string_view kQueryCanceled = "57014";
+/// The server's resources ran out: no space left for its files, no memory, no connection slot.
+inline constexpr std::string_view kDiskFull = "53100";
+inline constexpr std::string_view kOutOfMemory = "53200";
+inline constexpr std::string_view kTooManyConnections = "53300";
 inline constexpr std::string_view kAdminShutdown = "57P01";
 inline constexpr std::string_view kCrashShutdown = "57P02";
 inline constexpr std::string_view kCannotConnectNow = "57P03";
