@@ -27,6 +27,9 @@ BOOST_AUTO_TEST_CASE(describes_the_plan_and_changes_nothing) {
   BOOST_TEST(mentions(text.out, "copy 40 artifacts"));
   BOOST_TEST(mentions(text.out, "lock: ACCESS EXCLUSIVE"));
   BOOST_TEST(mentions(text.out, "Nothing was changed."));
+  // The test cluster is an external server to stella: its disk is out of reach.
+  BOOST_TEST(mentions(text.out, "evidence size   "));
+  BOOST_TEST(mentions(text.out, "free space      not known here (an external server"));
 
   const std::filesystem::path directory =
       std::filesystem::temp_directory_path() / ("stella-dry-run-" + std::to_string(::getpid()));
@@ -44,6 +47,9 @@ BOOST_AUTO_TEST_CASE(describes_the_plan_and_changes_nothing) {
     BOOST_TEST(roots_before.tenants.at(tenant["tenant"].GetString()) ==
                std::string(tenant["root"].GetString()));
   }
+  BOOST_TEST(plan["space"]["evidenceBytes"].GetInt64() >
+             std::stoll(store.scalar("SELECT pg_total_relation_size('evidence.artifacts')")));
+  BOOST_TEST(plan["space"]["freeBytes"].IsNull());
   BOOST_REQUIRE(plan["steps"].Size() == 2U);
   const char* const expected_ids[] = {"schema-1.0-to-1.1", "schema-1.1-to-2.0"};
   for (rapidjson::SizeType i = 0; i < plan["steps"].Size(); ++i) {

@@ -1,7 +1,7 @@
 // The embedded cluster's life cycle on a fresh home of its own: two concurrent first starts,
 // status, idempotent start and stop, data kept across restarts, a stale postmaster.pid, a server
-// killed and not yet reaped, a failed start quoting the server log. initdb runs once for the whole
-// file.
+// killed and not yet reaped, a migration plan with the server's free space, a failed start quoting
+// the server log. initdb runs once for the whole file.
 #define BOOST_TEST_MODULE store_db_cluster
 #include <boost/test/unit_test.hpp>
 
@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -260,6 +261,26 @@ BOOST_AUTO_TEST_CASE(a_killed_server_not_yet_reaped_is_restarted) {
   while (::waitpid(-1, nullptr, WNOHANG) > 0) {
   }
   BOOST_REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 0) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_migration_plan_on_the_embedded_server_shows_its_free_space) {
+  // Only the embedded server's data directory is on this machine: a plan made on it says how much
+  // room its volume has beside what the evidence takes.
+  const std::string home = shared_home->home.string();
+  BOOST_TEST_REQUIRE(stella::test::run_stella({"--home", home, "evidence", "init"}).exit_code == 0);
+  const auto plan =
+      stella::test::run_stella({"--home", home, "evidence", "migrate", "--from-version", "1.0",
+                                "--to-version", "2.0", "--dry-run", "--format", "json"});
+  BOOST_TEST_REQUIRE(plan.exit_code == 0, plan.err);
+  const std::string free_bytes = "\"freeBytes\": ";
+  const std::size_t at = plan.out.find(free_bytes);
+  BOOST_TEST_REQUIRE(at != std::string::npos, plan.out);
+  BOOST_TEST(std::isdigit(static_cast<unsigned char>(plan.out[at + free_bytes.size()])) != 0,
+             plan.out.substr(at, 40));
+  const auto text =
+      stella::test::run_stella({"--home", home, "evidence", "migrate", "--from-version", "1.0",
+                                "--to-version", "2.0", "--dry-run"});
+  BOOST_TEST(text.out.find(" on the embedded server's data volume") != std::string::npos, text.out);
 }
 
 BOOST_AUTO_TEST_CASE(failed_start_quotes_the_server_log) {

@@ -1,5 +1,6 @@
 // make_migration_plan: the path from manifests, each step's plan() in a rolled-back transaction.
 #include "migration/plan_builder.hpp"
+#include "migration/store_space.hpp"
 
 #include "migration/run_step_context.hpp"
 #include "migration/step_loading.hpp"
@@ -98,6 +99,7 @@ MigrationPlan build_migration_plan(PgConnection& work, const MigrationContext& c
   plan.created_at = server_time(work);
   plan.store = capture_store_state(work);
   require_consistent(plan.store);
+  plan.space = measure_store_space(work, context.globals);
 
   int ordinal = 0;
   for (const VersionEdge& edge : path) {

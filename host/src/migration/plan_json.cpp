@@ -172,6 +172,14 @@ rapidjson::Document plan_to_json(const MigrationPlan& plan) {
   rapidjson::Value store;
   store_state_to_json(plan.store, store, allocator);
   add(document, "store", std::move(store), allocator);
+  if (plan.space) {
+    rapidjson::Value space(rapidjson::kObjectType);
+    add(space, "evidenceBytes", rapidjson::Value(plan.space->evidence_bytes), allocator);
+    add(space, "freeBytes",
+        plan.space->free_bytes ? rapidjson::Value(*plan.space->free_bytes) : rapidjson::Value(),
+        allocator);
+    add(document, "space", std::move(space), allocator);
+  }
   rapidjson::Value steps(rapidjson::kArrayType);
   for (const PlannedStep& step : plan.steps) {
     steps.PushBack(step_to_json(step, allocator), allocator);
@@ -195,6 +203,15 @@ MigrationPlan plan_from_json_text(std::string_view json_text, std::string_view o
   plan.to_version = get_text(document, "toVersion");
   plan.batch_size = document["batchSize"].GetInt64();
   plan.store = store_state_from_json(document["store"], origin);
+  if (document.HasMember("space")) {
+    const rapidjson::Value& space = document["space"];
+    StoreSpace recorded;
+    recorded.evidence_bytes = space["evidenceBytes"].GetInt64();
+    if (space["freeBytes"].IsInt64()) {
+      recorded.free_bytes = space["freeBytes"].GetInt64();
+    }
+    plan.space = recorded;
+  }
   for (const auto& item : document["steps"].GetArray()) {
     PlannedStep step;
     step.ordinal = item["ordinal"].GetInt();

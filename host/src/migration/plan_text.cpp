@@ -3,6 +3,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "core/human_bytes.hpp"
 #include "stella/host/migration/plan_file.hpp"
 
 namespace stella::host {
@@ -36,6 +37,26 @@ std::string joined(const std::vector<std::string>& items) {
   return text.empty() ? "none" : text;
 }
 
+/// The room the store takes and the server has left, and a warning when a step that copies the
+/// evidence beside itself could fill the disk.
+void write_space_text(std::ostream& out, const StoreSpace& space) {
+  out << "  evidence size   " << human_bytes(space.evidence_bytes)
+      << " (tables of schema evidence with their indexes and TOAST)\n";
+  if (!space.free_bytes) {
+    out << "  free space      not known here (an external server: check the volume of its data "
+           "directory)\n";
+    return;
+  }
+  out << "  free space      " << human_bytes(*space.free_bytes)
+      << " on the embedded server's data volume\n";
+  if (*space.free_bytes < space.evidence_bytes) {
+    out << "  warning: less free space than the evidence takes. A step that copies tables beside "
+           "the old ones before dropping them (1.0 \u2192 2.0 copies every artifact's bytes) "
+           "needs up to that much more; free space first, or the run fails when the disk is full "
+           "and rolls back\n";
+  }
+}
+
 }  // namespace
 
 void write_plan_text(std::ostream& out, const MigrationPlan& plan) {
@@ -55,6 +76,9 @@ void write_plan_text(std::ostream& out, const MigrationPlan& plan) {
       << " bundles, " << store.artifact_count << " artifacts\n";
   for (const TenantRootState& tenant : store.tenants) {
     out << "  tenant " << tenant.tenant << "  " << tenant.root << "\n";
+  }
+  if (plan.space) {
+    write_space_text(out, *plan.space);
   }
 
   for (const PlannedStep& step : plan.steps) {

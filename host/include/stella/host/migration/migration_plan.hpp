@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,14 @@ struct PlannedStep {
   double estimated_seconds() const;
 };
 
+/// Room on the database server when the plan was made.
+struct StoreSpace {
+  /// The evidence schema's tables with their indexes and TOAST.
+  std::int64_t evidence_bytes = 0;
+  /// Free space on the volume of the server's data directory; known for the embedded server only.
+  std::optional<std::int64_t> free_bytes;
+};
+
 struct MigrationPlan {
   /// ISO 8601 UTC.
   std::string created_at;
@@ -72,6 +81,8 @@ struct MigrationPlan {
   /// Rows per batch for batched actions.
   std::int64_t batch_size = 0;
   StoreState store;
+  /// nullopt in plan files written before plans recorded it.
+  std::optional<StoreSpace> space;
   std::vector<PlannedStep> steps;
 
   double estimated_seconds() const;
