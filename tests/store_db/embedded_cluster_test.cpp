@@ -210,6 +210,7 @@ BOOST_AUTO_TEST_CASE(stop_then_start_keeps_the_data) {
   BOOST_TEST(stopped.initialized);
   BOOST_TEST(!stopped.running);
   BOOST_TEST(!stopped.pid.has_value());
+  BOOST_TEST(!stopped.stopped_uncleanly);
   BOOST_TEST(!fs::exists(socket));
   BOOST_TEST(!cluster.stop());  // stopping a stopped cluster is fine
 
@@ -229,6 +230,7 @@ BOOST_AUTO_TEST_CASE(stale_postmaster_pid_of_a_reused_pid_is_cleared_on_start) {
   write_text(pid_file, std::to_string(::getpid()) + live.substr(live.find('\n')));
   const ClusterStatus stale = cluster.status();
   BOOST_TEST(!stale.running);
+  BOOST_TEST(stale.stopped_uncleanly);
   BOOST_TEST((cluster.start() == StartOutcome::started));
   const ClusterStatus restarted = cluster.status();
   BOOST_TEST(restarted.running);
@@ -250,6 +252,13 @@ BOOST_AUTO_TEST_CASE(a_killed_server_not_yet_reaped_is_restarted) {
 
   const ClusterStatus dead = cluster.status();
   BOOST_TEST(!dead.running);
+  BOOST_TEST(dead.stopped_uncleanly);
+  BOOST_TEST(dead.pid.value_or(0) == killed);
+  const auto said =
+      stella::test::run_stella({"--home", shared_home->home.string(), "db", "status"});
+  BOOST_TEST(said.out.find("stopped, not cleanly: its process (pid " + std::to_string(killed) +
+                           ") is gone") != std::string::npos,
+             said.out);
   BOOST_TEST((cluster.start() == StartOutcome::started));
   const ClusterStatus restarted = cluster.status();
   BOOST_TEST(restarted.running);

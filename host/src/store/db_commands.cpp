@@ -118,6 +118,14 @@ std::string state_text(const ClusterStatus& status) {
   if (!status.initialized) {
     return "not created yet (`stella db start` creates and starts it)";
   }
+  if (status.stopped_uncleanly) {
+    return "stopped, not cleanly: its process" +
+           (status.pid ? " (pid " + std::to_string(*status.pid) + ")" : std::string()) +
+           " is gone and left postmaster.pid behind (a crash, a kill, the OOM killer, a power "
+           "loss: `dmesg`, the system journal or the server log may say which). `stella db "
+           "start`, or the next verb that needs it, starts it and PostgreSQL recovers from its "
+           "WAL";
+  }
   if (!status.running) {
     return "stopped (`stella db start` starts it)";
   }
@@ -143,6 +151,8 @@ int status_verb(Invocation& invocation) {
       writer.Bool(status.initialized);
       writer.Key("running");
       writer.Bool(status.running);
+      writer.Key("stoppedUncleanly");
+      writer.Bool(status.stopped_uncleanly);
       writer.Key("pid");
       if (status.pid) {
         writer.Int(*status.pid);

@@ -269,9 +269,12 @@ ClusterStatus EmbeddedCluster::status() const {
   }
   const PostmasterProbe probe = probe_postmaster(layout.data_directory);
   status.running = probe.state == PostmasterState::alive;
+  status.stopped_uncleanly = probe.state == PostmasterState::stale;
   if (status.running) {
     status.pid = probe.pid;
     status.server_version = running_server_version(state);
+  } else if (status.stopped_uncleanly) {
+    status.pid = probe.pid;
   }
   if (status.server_version.empty()) {
     status.server_version = data_major_version(layout).value_or("");

@@ -17,7 +17,11 @@ inline constexpr const char* kDefaultDatabaseName = "stellaops";
 struct ClusterStatus {
   bool initialized = false;
   bool running = false;
+  /// While running: the server's pid. While stopped uncleanly: the pid of the server that died.
   std::optional<int> pid;
+  /// Stopped, but not by a shutdown: the server's process is gone (a crash, a kill, the OOM
+  /// killer, a power loss) and left its postmaster.pid behind. The next start recovers from WAL.
+  bool stopped_uncleanly = false;
   std::filesystem::path data_directory;
   std::filesystem::path socket_directory;
   int port = 0;
