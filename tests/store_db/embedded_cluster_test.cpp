@@ -17,6 +17,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/local_process.hpp"
 #include "stella/host/store/embedded_cluster.hpp"
 #include "stella/host/store/pg_connection.hpp"
 #include "stella/sdk/error.hpp"
@@ -66,11 +67,7 @@ mode_t permission_bits(const fs::path& path) {
 /// Whether `pid` becomes a zombie (killed, not yet reaped) within ten seconds.
 bool eventually_a_zombie(int pid) {
   for (int attempt = 0; attempt < 1000; ++attempt) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string stat;
-    std::getline(in, stat);
-    const std::size_t name_end = stat.rfind(')');
-    if (name_end != std::string::npos && name_end + 2 < stat.size() && stat[name_end + 2] == 'Z') {
+    if (stella::host::process_is_zombie(pid)) {
       return true;
     }
     ::usleep(10'000);

@@ -41,8 +41,12 @@ bool process_is_running(int pid) {
   if (pid <= 0 || (::kill(pid, 0) != 0 && errno != EPERM)) {
     return false;
   }
+  return !process_is_zombie(pid);
+}
+
+bool process_is_zombie(int pid) {
   const char state = process_state(pid);
-  return state != 'Z' && state != 'X';
+  return state == 'Z' || state == 'X';
 }
 
 }  // namespace stella::host

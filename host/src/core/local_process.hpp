@@ -15,4 +15,7 @@ std::string local_host_name();
 /// A process of another user counts as running.
 bool process_is_running(int pid);
 
+/// Whether process `pid` on this machine has died and waits for its parent to reap it.
+bool process_is_zombie(int pid);
+
 }  // namespace stella::host
