@@ -199,6 +199,43 @@ BOOST_AUTO_TEST_CASE(a_lost_connection_leaves_the_run_resumable_without_rolling_
   BOOST_TEST(store.last_run().status == "completed");
 }
 
+BOOST_AUTO_TEST_CASE(status_names_the_session_that_blocks_a_running_migration) {
+  // "Migration stuck or timeout": --status shows what the run's work session waits for and which
+  // session holds it up.
+  MigrationStore store("mig_blocked");
+  store.init_and_seed(slow_store());
+  BackgroundStella run(slow_migration_arguments(store, {"--quiet"}));
+  wait_for_batches(store, run, 2);
+  // An administrator's session takes a lock the next batch needs and keeps its transaction open.
+  const auto blocker = host::PgConnection::connect(store.conninfo());
+  blocker->exec("BEGIN");
+  blocker->exec("LOCK TABLE evidence.artifacts IN ACCESS EXCLUSIVE MODE");
+  const std::string blocker_pid = std::to_string(blocker->backend_pid());
+
+  const auto deadline = std::chrono::steady_clock::now() + kPollLimit;
+  std::string said;
+  while (!mentions(said, "blocked by pid " + blocker_pid)) {
+    BOOST_REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline,
+                          "--status never named the blocking session:\n"
+                              << said);
+    std::this_thread::sleep_for(kPollInterval);
+    said = store.expect(0, {"evidence", "migrate", "--status"}).out;
+  }
+  BOOST_TEST(mentions(said, "Work session: pid "), said);
+  BOOST_TEST(mentions(said, "waiting for Lock (relation)"), said);
+  BOOST_TEST(mentions(said, "idle in transaction"), said);
+  BOOST_TEST(mentions(said, "LOCK TABLE evidence.artifacts IN ACCESS EXCLUSIVE MODE"), said);
+  const auto json = store.expect(0, {"evidence", "migrate", "--status", "--format", "json"});
+  const rapidjson::Document status = valid_json(json.out, "migration-status.schema.json");
+  BOOST_TEST(status["workSession"]["blockedBy"][0]["pid"].GetInt() == blocker->backend_pid());
+
+  blocker->exec("ROLLBACK");
+  const ProcessResult finished = run.wait();
+  BOOST_TEST(finished.exit_code == 0, finished.err);
+  BOOST_TEST(store.expect(0, {"evidence", "migrate", "--status", "--format", "json"})
+                 .out.find("\"workSession\": null") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(ctrl_c_cancels_the_run_and_rolls_it_back) {
   MigrationStore store("mig_sigint");
   store.init_and_seed(slow_store());

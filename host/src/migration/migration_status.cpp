@@ -100,6 +100,46 @@ rapidjson::Value run_json(const RunRecord& run, bool interrupted, Allocator& all
   return object;
 }
 
+rapidjson::Value work_session_json(const WorkSession& session, Allocator& allocator) {
+  rapidjson::Value object(rapidjson::kObjectType);
+  add(object, "pid", rapidjson::Value(session.pid), allocator);
+  add(object, "state", text(session.state, allocator), allocator);
+  add(object, "waitingFor",
+      session.wait.empty() ? rapidjson::Value(rapidjson::kNullType) : text(session.wait, allocator),
+      allocator);
+  add(object, "secondsInStatement",
+      rapidjson::Value(static_cast<std::int64_t>(session.seconds_in_statement)), allocator);
+  rapidjson::Value blockers(rapidjson::kArrayType);
+  for (const BlockingSession& blocker : session.blocked_by) {
+    rapidjson::Value entry(rapidjson::kObjectType);
+    add(entry, "pid", rapidjson::Value(blocker.pid), allocator);
+    add(entry, "user", text(blocker.user, allocator), allocator);
+    add(entry, "application", text(blocker.application, allocator), allocator);
+    add(entry, "state", text(blocker.state, allocator), allocator);
+    add(entry, "seconds", rapidjson::Value(static_cast<std::int64_t>(blocker.seconds)), allocator);
+    add(entry, "query", text(blocker.query, allocator), allocator);
+    blockers.PushBack(entry, allocator);
+  }
+  add(object, "blockedBy", std::move(blockers), allocator);
+  return object;
+}
+
+/// The work session's line under an active run, and one line per session that blocks it.
+void write_work_session_text(std::ostream& out, const WorkSession& session) {
+  out << "Work session: pid " << session.pid << ", " << session.state << ", "
+      << session.seconds_in_statement << " s in its current statement"
+      << (session.wait.empty() ? std::string() : ", waiting for " + session.wait) << "\n";
+  for (const BlockingSession& blocker : session.blocked_by) {
+    out << "  blocked by pid " << blocker.pid << " (user " << blocker.user
+        << (blocker.application.empty() ? std::string() : ", application " + blocker.application)
+        << ", " << blocker.state << " for " << blocker.seconds << " s): " << blocker.query << "\n";
+  }
+  if (!session.blocked_by.empty()) {
+    out << "  the run goes on once they commit or roll back; `SELECT pg_terminate_backend(PID)` "
+           "ends one that is stuck\n";
+  }
+}
+
 std::string checkpoint_text(const std::optional<CheckpointRecord>& checkpoint) {
   if (!checkpoint) {
     return "no batch committed";
@@ -141,6 +181,9 @@ MigrationStatus read_migration_status(PgConnection& connection,
     }
   }
   status.interrupted = status.run && is_unfinished(status.run->status) && holder == 0;
+  if (holder != 0) {
+    status.work_session = read_work_session(connection);
+  }
   return status;
 }
 
@@ -154,6 +197,10 @@ void write_migration_status_json(std::ostream& out, const MigrationStatus& statu
   add(document, "run",
       status.run ? run_json(*status.run, status.interrupted, allocator)
                  : rapidjson::Value(rapidjson::kNullType),
+      allocator);
+  add(document, "workSession",
+      status.work_session ? work_session_json(*status.work_session, allocator)
+                          : rapidjson::Value(rapidjson::kNullType),
       allocator);
   out << json_to_string(document, JsonLayout::pretty) << '\n';
 }
@@ -213,6 +260,9 @@ void write_migration_status_text(std::ostream& out, const MigrationStatus& statu
         << status.schema_version.value_or(run.to_version) << "`.\n";
   } else if (run.status == RunStatus::running || run.status == RunStatus::rolling_back) {
     out << "Active: the process holding the migration lock is driving it.\n";
+    if (status.work_session) {
+      write_work_session_text(out, *status.work_session);
+    }
   }
 }
 

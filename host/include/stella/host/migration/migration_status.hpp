@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "stella/host/migration/run_journal.hpp"
+#include "stella/host/migration/work_session.hpp"
 #include "stella/host/store/pg_connection.hpp"
 
 namespace stella::host {
@@ -26,6 +27,8 @@ struct MigrationStatus {
   std::optional<RunRecord> run;
   /// True when `run` is unfinished and no process holds the migration lock: it was interrupted.
   bool interrupted = false;
+  /// While a run is driven: what its work session does now, and who blocks it.
+  std::optional<WorkSession> work_session;
 };
 
 /// Reads the status. `run_id` selects a run; otherwise the unfinished or else the last run. Throws
