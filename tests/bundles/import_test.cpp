@@ -175,6 +175,13 @@ BOOST_AUTO_TEST_CASE(an_import_waits_for_the_writers_that_recompute_the_roots) {
   }
   BOOST_TEST(waiting_on_advisory_lock(), importing.err());
   BOOST_TEST(importing.running());
+  // It says so, naming the session it waits for, instead of hanging without a word.
+  const std::string holder = "server process " + std::to_string(writer->backend_pid()) + " (";
+  for (int waited = 0; waited < 500 && !mentions(importing.err(), holder); ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  BOOST_TEST(mentions(importing.err(), "waiting for the evidence write lock"), importing.err());
+  BOOST_TEST(mentions(importing.err(), holder), importing.err());
   writer->exec("SELECT pg_advisory_unlock($1)", {std::to_string(host::kEvidenceWriteLockKey)});
   const ProcessResult imported = importing.wait();
   BOOST_TEST(imported.exit_code == 0, imported.err);

@@ -31,6 +31,7 @@
 #include "bundles/sink_recording.hpp"
 #include "stella/host/audit/audit_log.hpp"
 #include "stella/host/bundles/source_verification.hpp"
+#include "stella/host/evidence/evidence_write_lock.hpp"
 #include "stella/host/evidence/store_init.hpp"
 #include "stella/host/evidence/store_roots.hpp"
 #include "stella/host/evidence/store_version.hpp"
@@ -388,7 +389,7 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
     // The lock of every writer that recomputes the stored roots (seed, quarantine), then the
     // imports' own, in the order a migration takes them too: a seed committing between this
     // import's roots and its commit would leave stored roots that miss one of the two.
-    connection->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kEvidenceWriteLockKey)});
+    take_evidence_write_lock(*connection, [&](const std::string& line) { note(options, line); });
     connection->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kImportLockKey)});
     if (!summary.store_created) {
       refuse_if_store_created_meanwhile();

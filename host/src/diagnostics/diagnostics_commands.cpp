@@ -84,7 +84,12 @@ int run_orphans(Invocation& call) {
                       : orphan_report_to_text(report, nullptr));
     return report.total == 0 ? kExitSuccess : kExitVerificationFailed;
   }
-  const QuarantineSummary summary = quarantine_orphans(*connection, call.globals.operator_name);
+  const QuarantineSummary summary =
+      quarantine_orphans(*connection, call.globals.operator_name, [&call](const std::string& line) {
+        if (!call.globals.quiet) {
+          call.err << "orphans: " << line << '\n';
+        }
+      });
   call.out << (json ? orphan_report_to_json(summary.before, &summary)
                     : orphan_report_to_text(summary.before, &summary));
   return summary.kept_total == 0 ? kExitSuccess : kExitVerificationFailed;

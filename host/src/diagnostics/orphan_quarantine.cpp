@@ -7,6 +7,7 @@
 #include "diagnostics/orphan_kinds.hpp"
 #include "stella/host/audit/audit_log.hpp"
 #include "stella/host/diagnostics/orphans.hpp"
+#include "stella/host/evidence/evidence_write_lock.hpp"
 #include "stella/host/evidence/store_roots.hpp"
 #include "stella/host/migration/evidence_write_guard.hpp"
 
@@ -50,11 +51,12 @@ std::string audit_data(const QuarantineSummary& summary) {
 
 }  // namespace
 
-QuarantineSummary quarantine_orphans(PgConnection& connection, const std::string& operator_name) {
+QuarantineSummary quarantine_orphans(PgConnection& connection, const std::string& operator_name,
+                                     const std::function<void(const std::string&)>& note) {
   ensure_state_schema(connection);
   QuarantineSummary summary;
   PgTransaction transaction(connection);
-  connection.exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kEvidenceWriteLockKey)});
+  take_evidence_write_lock(connection, note);
   refuse_evidence_writes_during_migration(connection, "orphans --quarantine");
   summary.before = find_orphans(connection);
   for (const OrphanKind& kind : orphan_kinds(summary.before.schema_version)) {

@@ -14,6 +14,7 @@
 #include "stella/host/cli/counted_noun.hpp"
 #include "stella/host/cli/exit_codes.hpp"
 #include "stella/host/evidence/atomic_file.hpp"
+#include "stella/host/evidence/evidence_write_lock.hpp"
 #include "stella/host/evidence/pg_binary_copy.hpp"
 #include "stella/host/evidence/roots_export.hpp"
 #include "stella/host/evidence/store_init.hpp"
@@ -143,7 +144,11 @@ int run_seed(Invocation& call) {
   }
 
   PgTransaction transaction(*connection);
-  connection->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kEvidenceWriteLockKey)});
+  take_evidence_write_lock(*connection, [&call](const std::string& line) {
+    if (!call.globals.quiet) {
+      call.err << "seed: " << line << '\n';
+    }
+  });
   refuse_evidence_writes_during_migration(*connection, "seed");
   const auto layout = open_store_layout(*connection);
   ProgressMeter meter(call.err, call.globals, "seed", "bundles",

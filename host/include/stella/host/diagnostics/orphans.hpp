@@ -8,6 +8,8 @@
 // covers, and never moves sealed evidence that is intact but missing from the roots.
 #pragma once
 
+#include <functional>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -75,7 +77,9 @@ struct QuarantineSummary {
 
 /// Moves every quarantinable orphan not under a legal hold into evidence_quarantine.records, in
 /// one transaction with its "quarantine" audit event.
-QuarantineSummary quarantine_orphans(PgConnection& connection, const std::string& operator_name);
+/// `note` hears a line when it must wait for another evidence writer first.
+QuarantineSummary quarantine_orphans(PgConnection& connection, const std::string& operator_name,
+                                     const std::function<void(const std::string&)>& note = {});
 
 /// Reports as JSON (schemas/orphans-report.schema.json) and text.
 std::string orphan_report_to_json(const OrphanReport& report, const QuarantineSummary* quarantine);
