@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "migration/migration_fixture.hpp"
+#include "stella/host/evidence/store_roots.hpp"
 #include "stella/host/migration/migration_lock.hpp"
 #include "support/background_stella.hpp"
 
@@ -234,6 +235,33 @@ BOOST_AUTO_TEST_CASE(status_names_the_session_that_blocks_a_running_migration) {
   BOOST_TEST(finished.exit_code == 0, finished.err);
   BOOST_TEST(store.expect(0, {"evidence", "migrate", "--status", "--format", "json"})
                  .out.find("\"workSession\": null") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_migration_waiting_for_an_evidence_writer_says_for_whom) {
+  MigrationStore store("mig_waits");
+  store.init_and_seed(slow_store());
+  // A writer (seed, import) holding the evidence write lock in its transaction.
+  const auto writer = host::PgConnection::connect(store.conninfo());
+  writer->exec("BEGIN");
+  writer->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(host::kEvidenceWriteLockKey)});
+  std::vector<std::string> args = {"--database", store.conninfo()};
+  for (const auto& arg : migrate_1_0_to_2_0()) {
+    args.push_back(arg);
+  }
+  BackgroundStella run(args);
+  const std::string holder = "server process " + std::to_string(writer->backend_pid()) + " (";
+  const auto deadline = std::chrono::steady_clock::now() + kPollLimit;
+  while (!mentions(run.err(), holder)) {
+    BOOST_REQUIRE_MESSAGE(run.running() && std::chrono::steady_clock::now() < deadline,
+                          "the migration did not say whom it waits for:\n"
+                              << run.err());
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  BOOST_TEST(mentions(run.err(), "waiting for the evidence write lock"), run.err());
+  writer->exec("COMMIT");
+  const ProcessResult finished = run.wait();
+  BOOST_TEST(finished.exit_code == 0, finished.err);
+  BOOST_TEST(store.schema_version() == "2.0");
 }
 
 BOOST_AUTO_TEST_CASE(ctrl_c_cancels_the_run_and_rolls_it_back) {

@@ -12,6 +12,7 @@
 #include "migration/cancellation.hpp"
 #include "migration/run_step_context.hpp"
 #include "stella/host/audit/audit_log.hpp"
+#include "stella/host/evidence/evidence_write_lock.hpp"
 #include "stella/host/evidence/store_layout.hpp"
 #include "stella/host/evidence/store_roots.hpp"
 #include "stella/host/evidence/store_version.hpp"
@@ -144,9 +145,8 @@ void RunDriver::refuse_if_unfinished() {
 }
 
 void RunDriver::lock_out_evidence_writers(const StoreState& before) {
-  for (const long long key : {kEvidenceWriteLockKey, kImportLockKey}) {
-    work_->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(key)});
-  }
+  take_evidence_write_lock(*work_, [this](const std::string& line) { reporter_.info(line); });
+  work_->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kImportLockKey)});
   const StoredRoots stored = open_store_layout(*work_)->stored_roots(*work_);
   const std::string now = stored.global ? stored.global->root : std::string();
   if (now != before.stored_global_root) {
