@@ -343,7 +343,9 @@ void RunDriver::stop_after_lost_connection(const RunFailure& failure, bool rolli
                           std::string(run_kind_name(kind_)) + " " + from_version_ + " \u2192 " +
                           to_version_ + ")";
   if (rolling_back) {
-    throw lost_connection_error("the rollback of " + run + " was interrupted", failure.message,
+    // A rollback run names itself; a migration's automatic rollback is "the rollback of" it.
+    const std::string what = kind_ == RunKind::rollback ? run : "the rollback of " + run;
+    throw lost_connection_error(what + " was interrupted", failure.message,
                                 "The migration lock went with it, so nothing more was done: the "
                                 "run stays unfinished with what its rollback had undone",
                                 "finish the rollback with `stella evidence migrate --resume`; "

@@ -7,7 +7,6 @@
 #include <rapidjson/document.h>
 
 #include "stella/host/json/json_write.hpp"
-
 #include "stella/host/migration/run_journal.hpp"
 
 namespace stella::host {
@@ -41,10 +40,10 @@ void RunReporter::log(sdk::LogLevel level, std::optional<int> ordinal,
                       std::string_view message) noexcept {
   try {
     const bool always = level == sdk::LogLevel::error || level == sdk::LogLevel::warning;
-    if (level != sdk::LogLevel::debug && (always || !globals_.quiet) &&
-        globals_.progress_format == "json") {
+    const bool shown = level != sdk::LogLevel::debug && (always || !globals_.quiet);
+    if (shown && globals_.progress_format == "json") {
       err_ << json_log_line(level, ordinal, message) << std::flush;
-    } else if (level != sdk::LogLevel::debug && (always || !globals_.quiet)) {
+    } else if (shown) {
       if (meter_ && bar_on_terminal_) {
         err_ << '\n';  // the bar is redrawn below the line on its next update
       }
