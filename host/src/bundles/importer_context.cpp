@@ -1,42 +1,16 @@
 #include "bundles/importer_context.hpp"
 
-#include <rapidjson/document.h>
-
 #include <ostream>
 #include <thread>
 
+#include "core/json_event_line.hpp"
+#include "core/log_level_name.hpp"
 #include "core/test_delay.hpp"
-#include "stella/host/json/json_write.hpp"
 
 namespace stella::host {
 namespace {
 
 constexpr std::chrono::seconds kProgressInterval{1};
-
-const char* level_name(sdk::LogLevel level) {
-  switch (level) {
-    case sdk::LogLevel::debug:
-      return "debug";
-    case sdk::LogLevel::info:
-      return "info";
-    case sdk::LogLevel::warning:
-      return "warning";
-    case sdk::LogLevel::error:
-      return "error";
-  }
-  return "log";
-}
-
-/// One line of --progress-format json: {"event": …, "task": …, and `fill`'s members}.
-template <typename Fill>
-std::string json_event(const char* event, const std::string& task, Fill fill) {
-  rapidjson::Document document(rapidjson::kObjectType);
-  auto& allocator = document.GetAllocator();
-  document.AddMember("event", rapidjson::StringRef(event), allocator);
-  document.AddMember("task", rapidjson::Value(task.c_str(), allocator), allocator);
-  fill(document, allocator);
-  return json_to_string(document, JsonLayout::compact) + '\n';
-}
 
 }  // namespace
 
@@ -72,8 +46,8 @@ void ImporterContext::log(sdk::LogLevel level, std::string_view message) noexcep
   try {
     const std::lock_guard<std::mutex> lock(mutex_);
     if (json_) {
-      err_ << json_event("log", task_, [&](auto& document, auto& allocator) {
-        document.AddMember("level", rapidjson::StringRef(level_name(level)), allocator);
+      err_ << json_event_line("log", task_, [&](auto& document, auto& allocator) {
+        document.AddMember("level", rapidjson::StringRef(log_level_name(level)), allocator);
         document.AddMember(
             "message",
             rapidjson::Value(message.data(), static_cast<rapidjson::SizeType>(message.size()),
@@ -82,7 +56,7 @@ void ImporterContext::log(sdk::LogLevel level, std::string_view message) noexcep
       }) << std::flush;
       return;
     }
-    err_ << "stella: importer " << level_name(level) << ": " << message << '\n';
+    err_ << "stella: importer " << log_level_name(level) << ": " << message << '\n';
   } catch (...) {
     // Logging must never break an import.
   }
@@ -103,7 +77,7 @@ void ImporterContext::progress(std::uint64_t done, std::uint64_t total) noexcept
     }
     last_report_ = now;
     if (json_) {
-      err_ << json_event("progress", task_, [&](auto& document, auto& allocator) {
+      err_ << json_event_line("progress", task_, [&](auto& document, auto& allocator) {
         document.AddMember("unit", "files", allocator);
         document.AddMember("done", static_cast<std::uint64_t>(done), allocator);
         document.AddMember("total", static_cast<std::uint64_t>(total), allocator);
@@ -124,7 +98,7 @@ void ImporterContext::note(const std::string& line) noexcept {
   try {
     const std::lock_guard<std::mutex> lock(mutex_);
     if (json_) {
-      err_ << json_event("note", task_, [&](auto& document, auto& allocator) {
+      err_ << json_event_line("note", task_, [&](auto& document, auto& allocator) {
         document.AddMember("message", rapidjson::Value(line.c_str(), allocator), allocator);
       }) << std::flush;
       return;

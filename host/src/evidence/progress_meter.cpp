@@ -8,9 +8,7 @@
 #include <ostream>
 #include <sstream>
 
-#include <rapidjson/document.h>
-
-#include "stella/host/json/json_write.hpp"
+#include "core/json_event_line.hpp"
 
 namespace stella::host {
 namespace {
@@ -83,22 +81,17 @@ void ProgressMeter::emit(bool final) {
   switch (style_) {
     case Style::silent:
       return;
-    case Style::json: {
-      // Through RapidJSON: a task may name a path the operator gave, quotes and all.
-      rapidjson::Document event(rapidjson::kObjectType);
-      auto& allocator = event.GetAllocator();
-      event.AddMember("event", "progress", allocator);
-      event.AddMember("task", rapidjson::Value(task_.c_str(), allocator), allocator);
-      event.AddMember("unit", rapidjson::Value(unit_.c_str(), allocator), allocator);
-      event.AddMember("done", done_, allocator);
-      event.AddMember("total", total_, allocator);
-      event.AddMember("elapsedSeconds",
-                      std::round(seconds * kMillisecondsPerSecond) / kMillisecondsPerSecond,
-                      allocator);
-      event.AddMember("final", final, allocator);
-      line << json_to_string(event, JsonLayout::compact) << '\n';
+    case Style::json:
+      line << json_event_line("progress", task_, [&](auto& event, auto& allocator) {
+        event.AddMember("unit", rapidjson::Value(unit_.c_str(), allocator), allocator);
+        event.AddMember("done", done_, allocator);
+        event.AddMember("total", total_, allocator);
+        event.AddMember("elapsedSeconds",
+                        std::round(seconds * kMillisecondsPerSecond) / kMillisecondsPerSecond,
+                        allocator);
+        event.AddMember("final", final, allocator);
+      });
       break;
-    }
     case Style::bar: {
       const int filled = total_ > 0 ? static_cast<int>(kBarWidth * done_ / total_) : 0;
       line << '\r' << task_ << " [" << std::string(static_cast<std::size_t>(filled), '#')

@@ -4,26 +4,10 @@
 
 #include <ostream>
 
-#include <rapidjson/document.h>
-
-#include "stella/host/json/json_write.hpp"
+#include "core/json_event_line.hpp"
 #include "stella/host/migration/run_journal.hpp"
 
 namespace stella::host {
-
-std::string_view log_level_name(sdk::LogLevel level) {
-  switch (level) {
-    case sdk::LogLevel::debug:
-      return "debug";
-    case sdk::LogLevel::info:
-      return "info";
-    case sdk::LogLevel::warning:
-      return "warning";
-    case sdk::LogLevel::error:
-      return "error";
-  }
-  return "info";
-}
 
 RunReporter::RunReporter(std::ostream& err, const GlobalOptions& globals)
     : err_(err),
@@ -83,22 +67,19 @@ void RunReporter::log(sdk::LogLevel level, std::optional<int> ordinal,
 
 std::string RunReporter::json_log_line(sdk::LogLevel level, std::optional<int> ordinal,
                                        std::string_view message) const {
-  rapidjson::Document event(rapidjson::kObjectType);
-  auto& allocator = event.GetAllocator();
-  event.AddMember("event", "log", allocator);
-  event.AddMember("task", "migrate", allocator);
-  event.AddMember("level", rapidjson::StringRef(log_level_name(level).data()), allocator);
-  if (run_id_ != 0) {
-    event.AddMember("run", run_id_, allocator);
-  }
-  if (ordinal) {
-    event.AddMember("step", *ordinal, allocator);
-  }
-  event.AddMember(
-      "message",
-      rapidjson::Value(message.data(), static_cast<rapidjson::SizeType>(message.size()), allocator),
-      allocator);
-  return json_to_string(event, JsonLayout::compact) + '\n';
+  return json_event_line("log", "migrate", [&](auto& event, auto& allocator) {
+    event.AddMember("level", rapidjson::StringRef(log_level_name(level)), allocator);
+    if (run_id_ != 0) {
+      event.AddMember("run", run_id_, allocator);
+    }
+    if (ordinal) {
+      event.AddMember("step", *ordinal, allocator);
+    }
+    event.AddMember("message",
+                    rapidjson::Value(message.data(),
+                                     static_cast<rapidjson::SizeType>(message.size()), allocator),
+                    allocator);
+  });
 }
 
 void RunReporter::progress(const std::string& label, std::uint64_t done,

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/log_level_name.hpp"
 #include "evidence/progress_meter.hpp"
 #include "stella/host/cli/global_options.hpp"
 #include "stella/host/store/pg_connection.hpp"
@@ -55,7 +56,5 @@ class RunReporter {
   std::string meter_label_;
   std::unique_ptr<ProgressMeter> meter_;
 };
-
-std::string_view log_level_name(sdk::LogLevel level);
 
 }  // namespace stella::host
