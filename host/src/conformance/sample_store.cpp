@@ -1,8 +1,8 @@
 #include "conformance/sample_store.hpp"
 
+#include "stella/host/evidence/evidence_write_lock.hpp"
 #include "stella/host/evidence/store_init.hpp"
 #include "stella/host/evidence/store_layout.hpp"
-#include "stella/host/evidence/store_roots.hpp"
 #include "stella/host/evidence/store_seeder.hpp"
 #include "stella/host/evidence/store_version.hpp"
 #include "stella/host/migration/migration_executor.hpp"
@@ -36,7 +36,7 @@ void create_sample_store(const std::string& conninfo, const std::string& operato
   options.since_unix_us = kSampleSinceUnixMicros;
   options.until_unix_us = kSampleUntilUnixMicros;
   PgTransaction transaction(*connection);
-  connection->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kEvidenceWriteLockKey)});
+  take_evidence_write_lock(*connection, nullptr);
   const auto layout = open_store_layout(*connection);
   seed_store(*connection, *layout, options, [](std::int64_t) {});
   transaction.commit();

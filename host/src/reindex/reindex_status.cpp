@@ -19,6 +19,7 @@ std::vector<ReindexWorkerStatus> read_workers(PgConnection& connection, std::int
       "extract(epoch FROM clock_timestamp() - heartbeat_at), batches_done, artifacts_done "
       "FROM stella.reindex_workers WHERE run_id = $1 ORDER BY started_at, worker_id",
       {std::to_string(run_id)});
+  const std::string this_host = local_host_name();
   std::vector<ReindexWorkerStatus> workers;
   for (int r = 0; r < rows.rows(); ++r) {
     ReindexWorkerStatus worker;
@@ -29,7 +30,7 @@ std::vector<ReindexWorkerStatus> read_workers(PgConnection& connection, std::int
     worker.seconds_since_heartbeat = std::stod(std::string(rows.get(r, 4)));
     // A worker of this machine whose process is gone (killed, crashed) is dead at once; one on
     // another machine is only known dead when its heartbeat goes stale.
-    const bool gone_from_here = worker.host == local_host_name() && !process_is_running(worker.pid);
+    const bool gone_from_here = worker.host == this_host && !process_is_running(worker.pid);
     worker.alive = worker.state == "working" &&
                    worker.seconds_since_heartbeat < kHeartbeatStaleSeconds && !gone_from_here;
     worker.batches_done = rows.get_int64(r, 5);
