@@ -135,10 +135,7 @@ BOOST_AUTO_TEST_CASE(an_interrupted_export_leaves_nothing_behind_and_records_not
     }
     BackgroundStella exporting(args, {{"STELLA_TEST_EXPORT_BUNDLE_DELAY_MS", "100"}});
     // Signalled once it has written a bundle (its progress says so): 11 more take over a second.
-    for (int waited = 0; waited < 500 && exporting.err().find("/12 bundles") == std::string::npos;
-         ++waited) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    exporting.wait_for_err("/12 bundles");
     BOOST_TEST_REQUIRE(exporting.running(), exporting.err());
     BOOST_TEST(run_shell("ls -A", {}, dir.path().string()).out != "", "the staging exists");
     exporting.send(signal_number);
@@ -161,10 +158,7 @@ BOOST_AUTO_TEST_CASE(an_export_that_loses_its_connection_leaves_nothing_and_says
   BackgroundStella exporting(
       {"--database", store.conninfo(), "evidence", "export", "--all", "--output", target.string()},
       {{"STELLA_TEST_EXPORT_BUNDLE_DELAY_MS", "100"}});
-  for (int waited = 0; waited < 500 && exporting.err().find("/12 bundles") == std::string::npos;
-       ++waited) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  exporting.wait_for_err("/12 bundles");
   BOOST_TEST_REQUIRE(exporting.running(), exporting.err());
   // What a server restart does to the export: its sessions end at once.
   stella::test::end_other_sessions(store.sql());
@@ -188,17 +182,10 @@ BOOST_AUTO_TEST_CASE(a_second_signal_stops_an_export_at_once) {
   BackgroundStella exporting({"--database", store.conninfo(), "evidence", "export", "--all",
                               "--output", (dir.path() / "evidence").string()},
                              {{"STELLA_TEST_EXPORT_BUNDLE_DELAY_MS", "1000"}});
-  for (int waited = 0; waited < 500 && exporting.err().find("/12 bundles") == std::string::npos;
-       ++waited) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  exporting.wait_for_err("/12 bundles");
   BOOST_TEST_REQUIRE(exporting.running(), exporting.err());
   exporting.send(SIGINT);
-  for (int waited = 0;
-       waited < 100 && exporting.err().find("send the signal again") == std::string::npos;
-       ++waited) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  exporting.wait_for_err("send the signal again", std::chrono::milliseconds(500));
   BOOST_TEST(mentions(exporting.err(),
                       "stella: stopping at the next safe point; send the signal "
                       "again (Ctrl-C) to stop at once"),

@@ -85,10 +85,7 @@ BOOST_AUTO_TEST_CASE(an_interrupted_import_leaves_the_database_as_it_was) {
         {"--database", target.conninfo(), "evidence", "import", source.string()},
         {{"STELLA_TEST_IMPORT_FILE_DELAY_MS", "40"}});
     // The first progress line comes a second into the read, well before its end.
-    for (int waited = 0; waited < 500 && importing.err().find("files read") == std::string::npos;
-         ++waited) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    importing.wait_for_err("files read");
     BOOST_TEST_REQUIRE(importing.running(), importing.err());
     importing.send(signal_number);
     const ProcessResult result = importing.wait();
@@ -109,10 +106,7 @@ BOOST_AUTO_TEST_CASE(an_import_that_loses_its_connection_leaves_no_store_and_say
   BackgroundStella importing(
       {"--database", target.conninfo(), "evidence", "import", (dir.path() / "backup").string()},
       {{"STELLA_TEST_IMPORT_FILE_DELAY_MS", "40"}});
-  for (int waited = 0; waited < 500 && importing.err().find("files read") == std::string::npos;
-       ++waited) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  importing.wait_for_err("files read");
   BOOST_TEST_REQUIRE(importing.running(), importing.err());
   stella::test::end_other_sessions(target.sql());
   const ProcessResult result = importing.wait();
@@ -132,10 +126,7 @@ BOOST_AUTO_TEST_CASE(two_imports_into_an_empty_database_at_once_create_one_store
   BackgroundStella first(
       {"--database", target.conninfo(), "evidence", "import", (dir.path() / "backup").string()},
       {{"STELLA_TEST_IMPORT_FILE_DELAY_MS", "40"}});
-  for (int waited = 0; waited < 500 && first.err().find("files read") == std::string::npos;
-       ++waited) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  first.wait_for_err("files read");
   BOOST_TEST_REQUIRE(first.running(), first.err());
   const ProcessResult second =
       target.stella({"evidence", "import", (dir.path() / "backup").string()});
@@ -177,9 +168,7 @@ BOOST_AUTO_TEST_CASE(an_import_waits_for_the_writers_that_recompute_the_roots) {
   BOOST_TEST(importing.running());
   // It says so, naming the session it waits for, instead of hanging without a word.
   const std::string holder = "server process " + std::to_string(writer->backend_pid()) + " (";
-  for (int waited = 0; waited < 500 && !mentions(importing.err(), holder); ++waited) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  importing.wait_for_err(holder);
   BOOST_TEST(mentions(importing.err(), "waiting for the evidence write lock"), importing.err());
   BOOST_TEST(mentions(importing.err(), holder), importing.err());
   writer->exec("SELECT pg_advisory_unlock($1)", {std::to_string(host::kEvidenceWriteLockKey)});

@@ -250,13 +250,9 @@ BOOST_AUTO_TEST_CASE(a_migration_waiting_for_an_evidence_writer_says_for_whom) {
   }
   BackgroundStella run(args);
   const std::string holder = "server process " + std::to_string(writer->backend_pid()) + " (";
-  const auto deadline = std::chrono::steady_clock::now() + kPollLimit;
-  while (!mentions(run.err(), holder)) {
-    BOOST_REQUIRE_MESSAGE(run.running() && std::chrono::steady_clock::now() < deadline,
-                          "the migration did not say whom it waits for:\n"
-                              << run.err());
-    std::this_thread::sleep_for(kPollInterval);
-  }
+  BOOST_REQUIRE_MESSAGE(run.wait_for_err(holder, kPollLimit),
+                        "the migration did not say whom it waits for:\n"
+                            << run.err());
   BOOST_TEST(mentions(run.err(), "waiting for the evidence write lock"), run.err());
   writer->exec("COMMIT");
   const ProcessResult finished = run.wait();

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <cerrno>
+#include <thread>
 
 namespace stella::test {
 
@@ -58,6 +59,18 @@ ProcessResult BackgroundStella::wait() {
 
 std::string BackgroundStella::err() const {
   return read_text_file(process_.err_path);
+}
+
+bool BackgroundStella::wait_for_err(const std::string& part, std::chrono::milliseconds limit) {
+  constexpr auto kPoll = std::chrono::milliseconds(20);
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (err().find(part) == std::string::npos) {
+    if (!running() || std::chrono::steady_clock::now() >= deadline) {
+      return err().find(part) != std::string::npos;
+    }
+    std::this_thread::sleep_for(kPoll);
+  }
+  return true;
 }
 
 }  // namespace stella::test

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -33,6 +34,9 @@ class BackgroundStella {
   ProcessResult wait();
   /// What the process wrote to stderr so far.
   std::string err() const;
+  /// Waits until stderr holds `part`, the process exits or `limit` passes; true when it holds it.
+  bool wait_for_err(const std::string& part,
+                    std::chrono::milliseconds limit = std::chrono::seconds(10));
 
  private:
   StartedProcess process_;
