@@ -122,10 +122,6 @@ RunDriver::~RunDriver() {
   }
 }
 
-std::string RunDriver::client_host() const {
-  return local_host_name();
-}
-
 void RunDriver::refuse_if_unfinished() {
   const auto unfinished = read_unfinished_run(*control_);
   if (!unfinished) {
@@ -175,7 +171,7 @@ void RunDriver::start_migration(const MigrationPlan& plan, std::vector<LoadedSte
   run.to_version = plan.to_version;
   run.status = RunStatus::running;
   run.operator_name = context_.globals.operator_name;
-  run.client_host = client_host();
+  run.client_host = local_host_name();
   run.client_pid = static_cast<int>(::getpid());
   run.backend_pid = control_->backend_pid();
   run.batch_size = plan.batch_size;
@@ -237,7 +233,7 @@ void RunDriver::start_rollback(const RunRecord& undone, std::vector<LoadedStep> 
   run.to_version = to_version_;
   run.status = RunStatus::rolling_back;
   run.operator_name = context_.globals.operator_name;
-  run.client_host = client_host();
+  run.client_host = local_host_name();
   run.client_pid = static_cast<int>(::getpid());
   run.backend_pid = control_->backend_pid();
   run.batch_size = batch_size_;
@@ -292,7 +288,7 @@ void RunDriver::adopt(const RunRecord& run, std::vector<LoadedStep> steps,
   before_ = store_state_from_json_text(run.store_before_json,
                                        "run " + std::to_string(run.run_id) + " store_before");
   target_ = target;
-  const std::string host = client_host();
+  const std::string host = local_host_name();
   record_run_driver(*work_, run_id_, host, static_cast<int>(::getpid()), control_->backend_pid());
   reporter_.attach_run(*control_, run_id_);
   announce_fault_hook();

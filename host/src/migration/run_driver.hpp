@@ -70,8 +70,6 @@ class RunDriver {
 
   /// The adopted run's id.
   std::int64_t run_id() const { return run_id_; }
-  /// Who drives runs from here, as recorded in the runs table.
-  std::string client_host() const;
 
  private:
   /// Inside the transaction that records a new run: waits for stella's evidence writers (seed,
