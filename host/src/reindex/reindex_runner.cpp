@@ -207,6 +207,53 @@ ReindexProgressSample sample_progress(PgConnection& connection, std::int64_t run
   return sample;
 }
 
+/// This process's share of the run's batches: `threads` workers claim and cover batches until none
+/// is pending, with `observer` told the progress. Ctrl-C or SIGTERM while they run: the threads
+/// finish the batches in hand, the worker leaves the run (so --progress calls it interrupted at
+/// once), and the operator is told how to continue; killed by the signal instead, the run would be
+/// as safe but the operator told nothing.
+BatchWorkersResult run_batches_here(const std::string& conninfo, PgConnection& connection,
+                                    const ReindexRunRecord& run, const TreeHasher& hasher,
+                                    int threads, ReindexObserver& observer) {
+  std::atomic<bool> interrupted{false};
+  const SignalFlagScope signals(interrupted, /*ignore_broken_pipe=*/true,
+                                RepeatedSignal::ends_process);
+  const std::string worker_id = make_worker_id();
+  WorkerHeartbeat heartbeat(conninfo, worker_id, run.run_id);
+  BatchWorkersInputs inputs;
+  inputs.conninfo = conninfo;
+  inputs.run_id = run.run_id;
+  inputs.generation = run.generation;
+  inputs.digests_table = generation_digests_table(connection, run.generation);
+  inputs.since = run.since;
+  inputs.hasher = &hasher;
+  inputs.threads = threads;
+  inputs.worker_id = worker_id;
+  inputs.heartbeat = &heartbeat;
+  BatchWorkers workers(std::move(inputs));
+  while (!workers.wait_for(kProgressIntervalMilliseconds)) {
+    if (interrupted.load()) {
+      workers.stop();
+    }
+    observer.progress(sample_progress(connection, run.run_id));
+  }
+  const BatchWorkersResult done = workers.finish();
+  const ReindexProgressSample after = sample_progress(connection, run.run_id);
+  observer.progress(after);
+  if (interrupted.load()) {
+    throw sdk::Error(
+        sdk::ErrorCode::cancelled,
+        "reindex run " + std::to_string(run.run_id) + " interrupted (SIGINT or SIGTERM): " +
+            std::to_string(after.batches_done) + " of " + std::to_string(after.batches_total) +
+            " batches are done and kept (" + std::to_string(done.batches) +
+            " by this process); generation " + std::to_string(run.generation) +
+            " is not sealed and the active generation is unchanged",
+        "continue with `stella evidence reindex --resume` (or run the same command again); "
+        "`stella evidence reindex --progress` shows where the run stands");
+  }
+  return done;
+}
+
 ReindexOutcome run_reindex(const std::string& conninfo, PluginRegistry& registry,
                            const ReindexRequest& request, ReindexObserver& observer) {
   const auto started_at = std::chrono::steady_clock::now();
@@ -265,58 +312,19 @@ ReindexOutcome run_reindex(const std::string& conninfo, PluginRegistry& registry
   observer.run_started(run.run_id, run.generation, run.algorithm, started->joined);
   ReindexOutcome outcome = base_outcome(run, started->joined);
 
-  const std::string worker_id = make_worker_id();
-  said_on_lost_connection(
+  const BatchWorkersResult done = said_on_lost_connection(
       "reindex run " + std::to_string(run.run_id) + " was interrupted",
       "The batches committed before it are kept; generation " + std::to_string(run.generation) +
           " is not sealed and the active generation is unchanged",
       "continue with `stella evidence reindex --resume` (or run the same command again); "
       "`stella evidence reindex --progress` shows where the run stands",
       [&] {
-        // Ctrl-C or SIGTERM while batches run: the threads finish the batches in hand, the worker
-        // leaves the run (so --progress calls it interrupted at once), and the operator is told how
-        // to continue. Killed by the signal instead, the run would be as safe but the operator told
-        // nothing.
-        std::atomic<bool> interrupted{false};
-        const SignalFlagScope signals(interrupted, /*ignore_broken_pipe=*/true,
-                                      RepeatedSignal::ends_process);
-        WorkerHeartbeat heartbeat(conninfo, worker_id, run.run_id);
-        BatchWorkersInputs inputs;
-        inputs.conninfo = conninfo;
-        inputs.run_id = run.run_id;
-        inputs.generation = run.generation;
-        inputs.digests_table = generation_digests_table(*connection, run.generation);
-        inputs.since = run.since;
-        inputs.hasher = &new_hasher.hasher();
-        inputs.threads = request.parallel;
-        inputs.worker_id = worker_id;
-        inputs.heartbeat = &heartbeat;
-        BatchWorkers workers(std::move(inputs));
-        while (!workers.wait_for(kProgressIntervalMilliseconds)) {
-          if (interrupted.load()) {
-            workers.stop();
-          }
-          observer.progress(sample_progress(*connection, run.run_id));
-        }
-        const BatchWorkersResult done = workers.finish();
-        const ReindexProgressSample after = sample_progress(*connection, run.run_id);
-        observer.progress(after);
-        if (interrupted.load()) {
-          throw sdk::Error(
-              sdk::ErrorCode::cancelled,
-              "reindex run " + std::to_string(run.run_id) +
-                  " interrupted (SIGINT or SIGTERM): " + std::to_string(after.batches_done) +
-                  " of " + std::to_string(after.batches_total) + " batches are done and kept (" +
-                  std::to_string(done.batches) + " by this process); generation " +
-                  std::to_string(run.generation) +
-                  " is not sealed and the active generation is unchanged",
-              "continue with `stella evidence reindex --resume` (or run the same command again); "
-              "`stella evidence reindex --progress` shows where the run stands");
-        }
-        outcome.batches_here = done.batches;
-        outcome.artifacts_hashed_here = done.counts.hashed;
-        outcome.bytes_hashed_here = done.counts.bytes;
+        return run_batches_here(conninfo, *connection, run, new_hasher.hasher(), request.parallel,
+                                observer);
       });
+  outcome.batches_here = done.batches;
+  outcome.artifacts_hashed_here = done.counts.hashed;
+  outcome.bytes_hashed_here = done.counts.bytes;
   said_on_lost_connection(
       "reindex run " + std::to_string(run.run_id) + " stopped while sealing generation " +
           std::to_string(run.generation),
