@@ -6,8 +6,11 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "evidence_store/evidence_store_fixture.hpp"
+#include "support/background_stella.hpp"
+#include "support/other_sessions.hpp"
 
 using stella::test::EvidenceStore;
 using stella::test::mentions;
@@ -234,6 +237,49 @@ BOOST_AUTO_TEST_CASE(a_failed_verification_is_recorded_with_its_anomalies) {
   BOOST_TEST(t.store.scalar("SELECT data->>'result' FROM stella.audit_events "
                             "WHERE event_type = 'verification' ORDER BY id DESC LIMIT 1") ==
              "fail");
+}
+
+BOOST_AUTO_TEST_CASE(a_verification_that_loses_its_connection_reaches_no_verdict_and_says_so) {
+  EvidenceStore store("verify_lost");
+  BOOST_TEST_REQUIRE(store.stella({"evidence", "init"}).exit_code == 0);
+  // 10 MiB of artifacts: more than a socket buffers, so the walk's COPY is still sending (active
+  // on the server) while the walk is slowed below.
+  BOOST_TEST_REQUIRE(store
+                         .stella({"evidence", "seed", "--tenants", "2", "--bundles", "5",
+                                  "--artifact-size", "262144", "--artifacts-per-bundle", "4"})
+                         .exit_code == 0);
+  const std::string verifications =
+      store.scalar("SELECT count(*) FROM stella.audit_events WHERE event_type = 'verification'");
+  const auto report_path = std::filesystem::temp_directory_path() / "stella-verify-lost.json";
+  std::filesystem::remove(report_path);
+  // 10 bundles at 300 ms each: the walk's COPY stays open for about three seconds.
+  stella::test::BackgroundStella verifying(
+      {"--database", store.conninfo(), "evidence", "verify-all", "--output", report_path.string()},
+      {{"STELLA_TEST_VERIFY_BUNDLE_DELAY_MS", "300"}});
+  const auto walking = [&store] {
+    return store.scalar(
+               "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+               "current_database() AND state = 'active' AND query LIKE 'COPY%'") != "0";
+  };
+  for (int poll = 0; poll < 200 && verifying.running() && !walking(); ++poll) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  BOOST_TEST_REQUIRE(verifying.running(), verifying.err());
+  // What a server restart does to the check: its sessions end at once.
+  stella::test::end_other_sessions(store.sql());
+  const auto result = verifying.wait();
+  BOOST_TEST(result.exit_code == 3, result.err);
+  BOOST_TEST(mentions(result.err,
+                      "verify-all stopped before its verdict: the connection to "
+                      "PostgreSQL was lost ("),
+             result.err);
+  BOOST_TEST(mentions(result.err, "It reached none, wrote no report and recorded nothing"),
+             result.err);
+  BOOST_TEST(mentions(result.err, "when PostgreSQL is back"), result.err);
+  BOOST_TEST(!mentions(result.out, "PASS"), result.out);
+  BOOST_TEST(!std::filesystem::exists(report_path));
+  BOOST_TEST(store.scalar("SELECT count(*) FROM stella.audit_events WHERE event_type = "
+                          "'verification'") == verifications);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -10,6 +10,7 @@
 #include "stella/host/cli/did_you_mean.hpp"
 #include "stella/host/cli/exit_codes.hpp"
 #include "stella/host/packs/plugin_trust.hpp"
+#include "stella/host/store/lost_connection.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace po = boost::program_options;
@@ -262,7 +263,11 @@ int run_command(const Command& command, const std::vector<std::string>& rest, bo
 
   resolve_globals(vm, globals);
   Invocation invocation{globals, vm, positional, out, err};
-  return command.run(invocation);
+  // A verb that says what a lost session leaves behind (migrate, reindex, export, import, the
+  // checks) keeps its words; every other verb gets these rather than libpq's alone.
+  return said_on_lost_connection("stella " + command.group + " " + command.verb + " did not finish",
+                                 "PostgreSQL rolled back whatever it had not committed",
+                                 "run the command again", [&] { return command.run(invocation); });
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "stella/host/merkle/tree_hasher.hpp"
 #include "stella/host/reindex/reindex_runner.hpp"
 #include "stella/host/store/embedded_cluster.hpp"
+#include "stella/host/store/lost_connection.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace po = boost::program_options;
@@ -111,7 +112,8 @@ int run_verify_continuity(Invocation& invocation) {
   PluginRegistry registry = PluginRegistry::discover(
       plugin_search_path(invocation.globals.plugin_dirs, invocation.globals.plugin_path_env));
   const std::string conninfo = resolve_database(invocation.globals);
-  const std::unique_ptr<ContinuityReport> report = verify_continuity(conninfo, registry, request);
+  const std::unique_ptr<ContinuityReport> report = check_said_on_lost_connection(
+      "verify-continuity", [&] { return verify_continuity(conninfo, registry, request); });
   if (invocation.options.count("output")) {
     // Whole or not at all: an auditor never opens half a report.
     std::ostringstream text;

@@ -9,6 +9,7 @@
 #include "stella/host/evidence/atomic_file.hpp"
 #include "stella/host/plugins/plugin_registry.hpp"
 #include "stella/host/store/embedded_cluster.hpp"
+#include "stella/host/store/lost_connection.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace po = boost::program_options;
@@ -53,8 +54,9 @@ int run_integrity_check(Invocation& call) {
     call.err << "integrity-check: " << (options.deep ? "deep" : "quick")
              << " check of the store...\n";
   }
-  const IntegrityReport report =
-      check_store_integrity(resolve_database(call.globals), registry, options);
+  const IntegrityReport report = check_said_on_lost_connection("integrity-check", [&] {
+    return check_store_integrity(resolve_database(call.globals), registry, options);
+  });
   if (call.options.count("output")) {
     const std::string path = call.options["output"].as<std::string>();
     write_file_atomically(path, integrity_report_to_json(report));

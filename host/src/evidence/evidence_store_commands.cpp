@@ -27,6 +27,7 @@
 #include "stella/host/migration/evidence_write_guard.hpp"
 #include "stella/host/reindex/generation_choice.hpp"
 #include "stella/host/store/embedded_cluster.hpp"
+#include "stella/host/store/lost_connection.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace po = boost::program_options;
@@ -257,7 +258,8 @@ int run_verify_all(Invocation& call) {
     meter.set_total(total);
     meter.update(done);
   };
-  VerifyReport report = verify_store(conninfo, *layout, options);
+  VerifyReport report = check_said_on_lost_connection(
+      "verify-all", [&] { return verify_store(conninfo, *layout, options); });
   meter.set_total(report.checked.artifacts);
   meter.update(report.checked.artifacts);
   meter.finish();

@@ -6,7 +6,9 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <thread>
 
+#include "core/test_delay.hpp"
 #include "evidence/attestation_check_pool.hpp"
 #include "stella/host/evidence/pg_binary_copy.hpp"
 #include "stella/host/evidence/store_version.hpp"
@@ -72,7 +74,8 @@ class VerifyingVisitor final : public EvidenceVisitor {
         global_(hasher),
         attestation_hasher_(hasher.algorithm_id() == kAttestedAlgorithm
                                 ? nullptr
-                                : make_evp_hasher(kAttestedAlgorithm)) {}
+                                : make_evp_hasher(kAttestedAlgorithm)),
+        test_delay_(test_delay_from_environment("STELLA_TEST_VERIFY_BUNDLE_DELAY_MS")) {}
 
   void begin_walk(const EvidenceSnapshot& snapshot) override {
     stored_global_ = snapshot.global_root;
@@ -95,6 +98,9 @@ class VerifyingVisitor final : public EvidenceVisitor {
   }
 
   void begin_bundle(const BundleEntry& bundle) override {
+    if (test_delay_.count() > 0) {
+      std::this_thread::sleep_for(test_delay_);
+    }
     ++event_;
     ++counts_.bundles;
     bundle_tree_.emplace(hasher_);
@@ -243,6 +249,8 @@ class VerifyingVisitor final : public EvidenceVisitor {
   std::uint64_t event_ = 0;
   /// Null when the walked generation already is sha256 (its stored digests are checked above).
   std::unique_ptr<TreeHasher> attestation_hasher_;
+  // Test-only: tests lose the connection of a verification part-way (core/test_delay.hpp).
+  std::chrono::milliseconds test_delay_;
 };
 
 }  // namespace
