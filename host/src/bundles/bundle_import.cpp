@@ -36,6 +36,7 @@
 #include "stella/host/evidence/store_roots.hpp"
 #include "stella/host/evidence/store_version.hpp"
 #include "stella/host/merkle/evidence_leaves.hpp"
+#include "stella/host/merkle/hasher_for_algorithm.hpp"
 #include "stella/host/merkle/merkle_tree.hpp"
 #include "stella/host/migration/evidence_write_guard.hpp"
 #include "stella/host/reindex/reindex_runner.hpp"
@@ -559,7 +560,7 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
   summary.schema_version = layout->schema_version();
   summary.global_root_before = comparison.global_root;
   const std::string load_algorithm = layout->load_algorithm();
-  const auto load_hasher = make_evp_hasher(load_algorithm);
+  const auto load_hasher = hasher_for_algorithm(load_algorithm);
 
   // 4. Load, recompute, check, record, commit — or nothing.
   if (!transaction) {

@@ -13,6 +13,7 @@
 #include "evidence/attestation_check.hpp"
 #include "evidence/attestation_check_pool.hpp"
 #include "stella/host/merkle/evidence_leaves.hpp"
+#include "stella/host/merkle/hasher_for_algorithm.hpp"
 #include "stella/host/merkle/merkle_tree.hpp"
 #include "stella/sdk/error.hpp"
 
@@ -132,10 +133,10 @@ const VerifiedBundle* ContentVerifier::find_bundle(const std::string& bundle_id)
 }
 
 void ContentVerifier::set_algorithm(const std::string& algorithm) {
-  hasher_ = make_evp_hasher(algorithm);
+  hasher_ = hasher_for_algorithm(algorithm);
   result_.algorithm = algorithm;
   if (!store_algorithm_.empty() && store_algorithm_ != algorithm) {
-    store_hasher_ = make_evp_hasher(store_algorithm_);
+    store_hasher_ = hasher_for_algorithm(store_algorithm_);
   }
 }
 

@@ -22,6 +22,7 @@
 #include "stella/host/cli/did_you_mean.hpp"
 #include "stella/host/evidence/store_version.hpp"
 #include "stella/host/merkle/evidence_leaves.hpp"
+#include "stella/host/merkle/hasher_for_algorithm.hpp"
 #include "stella/host/merkle/merkle_tree.hpp"
 #include "stella/host/resources.hpp"
 #include "stella/sdk/error.hpp"
@@ -105,7 +106,7 @@ class EvidenceExporter final : public EvidenceVisitor {
                        "recompute the roots (`stella evidence verify-all` names what is missing)");
     }
     global_ = *snapshot.global_root;
-    hasher_ = make_evp_hasher(global_.algorithm);
+    hasher_ = hasher_for_algorithm(global_.algorithm);
     summary_.algorithm = global_.algorithm;
     summary_.global_root = global_.root;
     summary_.created_at = global_.computed_at;

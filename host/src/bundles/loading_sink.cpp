@@ -1,6 +1,7 @@
 #include "bundles/loading_sink.hpp"
 
 #include "bundles/rfc3339_time.hpp"
+#include "stella/host/merkle/hasher_for_algorithm.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace stella::host {
@@ -12,7 +13,7 @@ LoadingSink::LoadingSink(PgConnection& connection, const StoreLayout& layout,
       skip_(skip),
       pass_(pass),
       load_algorithm_(layout.load_algorithm()),
-      load_hasher_(make_evp_hasher(load_algorithm_)),
+      load_hasher_(hasher_for_algorithm(load_algorithm_)),
       verifier_(load_algorithm_) {
   // A second read repeats a verification that checked every signature already.
   verifier_.check_signatures(pass == Pass::only);

@@ -10,6 +10,7 @@
 #include "stella/host/cli/did_you_mean.hpp"
 #include "stella/host/cli/exit_codes.hpp"
 #include "stella/host/packs/plugin_trust.hpp"
+#include "stella/host/reindex/plugin_hasher_source.hpp"
 #include "stella/host/store/lost_connection.hpp"
 #include "stella/sdk/error.hpp"
 
@@ -262,6 +263,8 @@ int run_command(const Command& command, const std::vector<std::string>& rest, bo
   }
 
   resolve_globals(vm, globals);
+  set_plugin_hasher_source(
+      reindexer_plugin_hasher_source(globals.plugin_dirs, globals.plugin_path_env));
   Invocation invocation{globals, vm, positional, out, err};
   // A verb that says what a lost session leaves behind (migrate, reindex, export, import, the
   // checks) keeps its words; every other verb gets these rather than libpq's alone.

@@ -13,6 +13,7 @@
 #include "stella/host/evidence/pg_binary_copy.hpp"
 #include "stella/host/evidence/store_version.hpp"
 #include "stella/host/merkle/evidence_leaves.hpp"
+#include "stella/host/merkle/hasher_for_algorithm.hpp"
 #include "stella/host/merkle/merkle_tree.hpp"
 
 namespace stella::host {
@@ -266,7 +267,7 @@ VerifyReport verify_store(const std::string& conninfo, const StoreLayout& layout
     report.database = database_name(*connection);
     report.algorithm = layout.read_generation(*connection).algorithm;
   }
-  const auto hasher = make_evp_hasher(report.algorithm);
+  const auto hasher = hasher_for_algorithm(report.algorithm);
   AnomalyLog log;
   VerifyingVisitor visitor(*hasher, log, report.checked, options);
   layout.stream_evidence(conninfo, visitor);

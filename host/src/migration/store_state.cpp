@@ -1,5 +1,6 @@
 // A store's version and roots, as a run records them before it starts and checks them after.
 #include "stella/host/migration/store_state.hpp"
+#include "stella/host/merkle/hasher_for_algorithm.hpp"
 
 #include <map>
 
@@ -32,7 +33,7 @@ StoreState capture_store_state(PgConnection& connection) {
   state.algorithm = stored.algorithm;
   state.stored_global_root = stored.global ? stored.global->root : std::string();
 
-  const auto hasher = make_evp_hasher(stored.algorithm);
+  const auto hasher = hasher_for_algorithm(stored.algorithm);
   const ComputedRoots computed = compute_roots(connection, *layout, *hasher);
   state.global_root = computed.global_root;
   state.tenant_count = static_cast<std::int64_t>(computed.tenants.size());

@@ -1,6 +1,7 @@
 // New bundles into every sealed generation, through the same code a reindex batch runs, and every
 // sealed generation's roots recomputed through the layout's own walk.
 #include "stella/host/reindex/live_generations.hpp"
+#include "stella/host/merkle/hasher_for_algorithm.hpp"
 
 #include "reindex/bundle_digester.hpp"
 #include "reindex/generation_roots.hpp"
@@ -12,15 +13,18 @@
 namespace stella::host {
 namespace {
 
-std::unique_ptr<TreeHasher> built_in_hasher(const GenerationRecord& generation) {
+std::unique_ptr<TreeHasher> generation_hasher(const GenerationRecord& generation) {
   try {
-    return make_evp_hasher(generation.algorithm);
+    return hasher_for_algorithm(generation.algorithm);
   } catch (const sdk::Error& error) {
     throw sdk::Error(sdk::ErrorCode::refused,
                      "new evidence must also get digests and roots of generation " +
                          std::to_string(generation.generation) + " (" + generation.algorithm +
-                         "), which this host cannot hash: " + error.what(),
-                     "load evidence with a stella whose OpenSSL provides " + generation.algorithm);
+                         "), which this stella cannot hash: " + error.what(),
+                     error.hint().empty()
+                         ? "install the reindexer plugin that provides " + generation.algorithm +
+                               " (`stella plugins list` shows what is installed)"
+                         : error.hint());
   }
 }
 
@@ -33,7 +37,7 @@ ComputedRoots refresh_sealed_generations(PgConnection& connection, const StoreLa
     if (generation.state != GenerationState::sealed) {
       continue;
     }
-    const std::unique_ptr<TreeHasher> hasher = built_in_hasher(generation);
+    const std::unique_ptr<TreeHasher> hasher = generation_hasher(generation);
     // A sealed generation covers every record but the ones just loaded into another generation.
     const bool complete =
         connection

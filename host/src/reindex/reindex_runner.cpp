@@ -296,6 +296,10 @@ ReindexOutcome run_reindex(const std::string& conninfo, PluginRegistry& registry
   }
   const OwnedHasher new_hasher = writing_hasher(registry, target.algorithm);
   require_correct_writing_hasher(new_hasher, target.algorithm);
+  // The old generation's hasher too, before anything is written: without it the run could not
+  // check the old digests it reads, and would stop leaving a generation started for nothing.
+  std::optional<OwnedHasher> old_hasher;
+  old_hasher.emplace(verifying_hasher(registry, target.active.algorithm));
 
   const std::optional<StartedRun> started =
       start_or_join(*connection, request, target.algorithm, target);
@@ -308,7 +312,9 @@ ReindexOutcome run_reindex(const std::string& conninfo, PluginRegistry& registry
     return outcome;
   }
   const ReindexRunRecord& run = started->run;
-  const OwnedHasher old_hasher = verifying_hasher(registry, run.from_algorithm);
+  if (run.from_algorithm != target.active.algorithm) {
+    old_hasher.emplace(verifying_hasher(registry, run.from_algorithm));
+  }
   observer.run_started(run.run_id, run.generation, run.algorithm, started->joined);
   ReindexOutcome outcome = base_outcome(run, started->joined);
 
@@ -338,7 +344,7 @@ ReindexOutcome run_reindex(const std::string& conninfo, PluginRegistry& registry
         SealInputs seal_inputs;
         seal_inputs.run = run;
         seal_inputs.new_hasher = &new_hasher.hasher();
-        seal_inputs.old_hasher = &old_hasher.hasher();
+        seal_inputs.old_hasher = &old_hasher->hasher();
         seal_inputs.operator_name = request.operator_name;
         seal_inputs.chunk_bundles = run.batch_size;
         apply_seal(outcome, seal_generation(*connection, seal_inputs));
