@@ -178,6 +178,29 @@ BOOST_AUTO_TEST_CASE(a_salted_digest_fails_the_vector_checks) {
                  "e642824c3f8cf24ad09234ee7d3c766fc9a3a5168d0c94ad73b46fdf");
 }
 
+BOOST_AUTO_TEST_CASE(a_reindexer_that_throws_a_std_exception_fails_the_checks_that_meet_it) {
+  // Its exception is the plugin's defect, named in each check it reaches, not the end of the test
+  // as a host error: the checks on short inputs still pass and the report is written.
+  TestRun run(conformance_fixture("conformance-throws-std-exception"));
+  BOOST_CHECK_EQUAL(run.result.exit_code, kExitCheckFailed);
+  const std::set<std::string> failed = run.checks_with("fail");
+  for (const char* check :
+       {"published-vectors", "openssl-agreement", "deterministic-across-chunks-and-threads",
+        "deterministic-across-batches-and-threads"}) {
+    BOOST_CHECK_MESSAGE(failed.count(check) == 1,
+                        check << " did not fail: {" << joined(failed) << "}: " << run.result.out);
+  }
+  BOOST_CHECK(run.checks_with("pass").count("digest-size") == 1);
+  CHECK_CONTAINS(run.details_of("openssl-agreement"), "update exploded");
+  CHECK_CONTAINS(run.details_of("openssl-agreement"), "not a stella::sdk::Error");
+  // A real reindex meets it through the host's hasher, which names the plugin's defect too.
+  CHECK_CONTAINS(run.details_of("deterministic-across-batches-and-threads"),
+                 "the reindexer plugin for 'sha3-224' threw an exception that is not a "
+                 "stella::sdk::Error: update exploded");
+  BOOST_CHECK(!contains(run.result.err, "internal error"));
+  BOOST_CHECK_MESSAGE(run.leftovers().empty(), "left files in TMPDIR");
+}
+
 BOOST_AUTO_TEST_CASE(a_thread_dependent_digest_fails_the_determinism_checks) {
   expect_fails_exactly(
       "conformance-thread-dependent-digest",

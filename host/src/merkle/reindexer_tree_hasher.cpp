@@ -18,15 +18,41 @@ class ReindexerTreeHasher final : public TreeHasher {
 
   std::string algorithm_id() const override { return algorithm_id_; }
   std::size_t digest_size() const override { return digest_size_; }
-  DigestBytes digest(ByteView bytes) const override { return checked(reindexer_.hash(bytes)); }
+  DigestBytes digest(ByteView bytes) const override {
+    return from_plugin([&] { return reindexer_.hash(bytes); });
+  }
   DigestBytes hash_leaf(ByteView data) const override {
-    return checked(reindexer_.hash_leaf(data));
+    return from_plugin([&] { return reindexer_.hash_leaf(data); });
   }
   DigestBytes hash_node(ByteView left, ByteView right) const override {
-    return checked(reindexer_.hash_node(left, right));
+    return from_plugin([&] { return reindexer_.hash_node(left, right); });
   }
 
  private:
+  // Failures cross the plugin boundary only as sdk::Error. Anything else thrown by the plugin's
+  // code is its bug, said as such and naming the algorithm, not the host's "internal error".
+  template <typename Call>
+  DigestBytes from_plugin(Call call) const {
+    try {
+      return checked(call());
+    } catch (const sdk::Error&) {
+      throw;
+    } catch (const std::exception& error) {
+      throw plugin_bug(std::string("an exception that is not a stella::sdk::Error: ") +
+                       error.what());
+    } catch (...) {
+      throw plugin_bug("something that is not an exception");
+    }
+  }
+
+  sdk::Error plugin_bug(const std::string& thrown) const {
+    return sdk::Error(sdk::ErrorCode::internal,
+                      "the reindexer plugin for '" + algorithm_id_ + "' threw " + thrown +
+                          "; expected digests, or a stella::sdk::Error when it cannot hash",
+                      "the reindexer plugin is faulty: reinstall it or report it to its author "
+                      "(`stella plugins test` shows which check it fails)");
+  }
+
   // A plugin that returns digests of the wrong size would corrupt every root built from them.
   DigestBytes checked(DigestBytes digest) const {
     if (digest.size() != digest_size_) {
