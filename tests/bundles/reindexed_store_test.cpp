@@ -40,6 +40,14 @@ BOOST_AUTO_TEST_CASE(an_export_of_a_reindexed_store_imports_with_its_sha512_root
   BOOST_CHECK_EQUAL(summary["reindexedTo"].GetString(), std::string("sha512"));
   BOOST_CHECK(summary["rootsEqualDeclared"].GetBool());
   BOOST_CHECK_EQUAL(target.roots()["globalRoot"].GetString(), exported_root);
+  // The import's record, written before the reindex, compared the roots it could (the source's
+  // recomputed in sha256) and says the reindex follows: it does not read as a failed import.
+  BOOST_CHECK_EQUAL(target.scalar("SELECT (data->>'roots_equal_declared') || ' ' || "
+                                  "(data->>'roots_compared_in') || ' ' || (data->>'reindex_to') "
+                                  "FROM stella.audit_events WHERE event_type = 'import'"),
+                    "true sha256 sha512");
+  const ProcessResult listed = target.stella({"evidence", "audit", "list", "--type", "import"});
+  BOOST_CHECK_MESSAGE(mentions(listed.out, "then reindexed to sha512"), listed.out);
   const ProcessResult verify_all = target.stella({"evidence", "verify-all"});
   BOOST_CHECK_MESSAGE(verify_all.exit_code == 0, verify_all.out << verify_all.err);
 

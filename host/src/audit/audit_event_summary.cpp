@@ -191,9 +191,14 @@ std::string import_event(const Fields& d) {
     from += " and " + std::to_string(sources.Size() - 1) + " more";
   }
   const Fields counts = d.object("counts");
-  return "from " + from + ": " + counts.count("bundles_imported") + " bundles imported, " +
-         counts.count("bundles_already_present") + " already present; global root " +
-         short_digest(d.text("global_root_after"));
+  std::string text = "from " + from + ": " + counts.count("bundles_imported") +
+                     " bundles imported, " + counts.count("bundles_already_present") +
+                     " already present; global root " + short_digest(d.text("global_root_after"));
+  const std::string reindex_to = d.text_or("reindex_to", "");
+  if (!reindex_to.empty()) {
+    text += "; then reindexed to " + reindex_to + ", the source's algorithm (events that follow)";
+  }
+  return text;
 }
 
 std::string quarantine(const Fields& d) {

@@ -208,7 +208,10 @@ std::string listed(const std::vector<std::string>& items) {
   return text;
 }
 
-std::string import_event_data(const ImportSummary& summary) {
+/// The import event's data. `reindex_to` is the algorithm the new store is reindexed to right
+/// after this commit (its own reindex and root_hash_change events follow), or empty.
+std::string import_event_data(const ImportSummary& summary, const std::string& roots_compared_in,
+                              const std::string& reindex_to) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   w.StartObject();
@@ -245,6 +248,12 @@ std::string import_event_data(const ImportSummary& summary) {
   w.String(summary.global_root_after);
   w.Key("roots_equal_declared");
   w.Bool(summary.roots_equal_declared);
+  w.Key("roots_compared_in");
+  w.String(roots_compared_in);
+  if (!reindex_to.empty()) {
+    w.Key("reindex_to");
+    w.String(reindex_to);
+  }
   w.Key("tenant_roots");
   w.StartArray();
   for (const StoredTenantRoot& tenant : summary.tenant_roots) {
@@ -317,10 +326,21 @@ std::string root_of(const std::vector<StoredTenantRoot>& roots, const std::strin
 }
 
 /// Every tenant root a source declares is the store's, and when one complete source went into an
-/// empty store, so is its global root.
-bool roots_equal_declared(const ImportSummary& summary, const std::vector<Source>& sources) {
+/// empty store, so is its global root. With `in_store_algorithm`, the source's roots recomputed in
+/// the store's algorithm stand for the declared ones: before the new store is reindexed to the
+/// source's algorithm, its roots can only equal those.
+bool roots_equal_declared(const ImportSummary& summary, const std::vector<Source>& sources,
+                          bool in_store_algorithm = false) {
   for (const Source& source : sources) {
     const SourceVerification& result = source.verified.result;
+    if (in_store_algorithm) {
+      for (const VerifiedTenant& tenant : source.loaded_tenants) {
+        if (root_of(summary.tenant_roots, tenant.tenant) != tenant.store_root) {
+          return false;
+        }
+      }
+      continue;
+    }
     for (const VerifiedTenant& tenant : result.tenants) {
       if (root_of(summary.tenant_roots, tenant.tenant) !=
           tenant.declared_root.value_or(tenant.computed_root)) {
@@ -677,9 +697,15 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
   }
 
   ensure_state_schema(*connection);
-  summary.roots_equal_declared = roots_equal_declared(summary, sources);
-  summary.audit_event_id = append_audit_event(*connection, audit_type::kImport,
-                                              options.operator_name, import_event_data(summary));
+  // The record must not read as a failed import because the reindex that gives the new store the
+  // source's algorithm comes after it: it says which roots were compared, and what follows.
+  const bool reindex_follows =
+      store_was_empty && algorithm != load_algorithm && summary.bundles_imported > 0;
+  summary.roots_equal_declared = roots_equal_declared(summary, sources, reindex_follows);
+  summary.audit_event_id =
+      append_audit_event(*connection, audit_type::kImport, options.operator_name,
+                         import_event_data(summary, reindex_follows ? load_algorithm : algorithm,
+                                           reindex_follows ? algorithm : std::string()));
   // The last moment an interruption can still leave the store as it was.
   if (ctx.cancelled()) {
     throw sdk::Error(sdk::ErrorCode::cancelled, "the import was cancelled before its commit");
@@ -688,7 +714,7 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
 
   // 5. Evidence from a store of another algorithm, imported into a store that held nothing: the
   // new store is reindexed to that algorithm, so that its roots are the source's again.
-  if (store_was_empty && algorithm != load_algorithm && summary.bundles_imported > 0) {
+  if (reindex_follows) {
     note(options, "reindexing the store to " + algorithm + ", the source's algorithm");
     ReindexRequest request;
     request.algorithm = algorithm;
