@@ -363,6 +363,36 @@ BOOST_AUTO_TEST_CASE(a_path_no_importer_recognizes_is_described) {
       mentions(portable.err, "does not recognize it; it is an empty file (0 bytes)"), portable.err);
 }
 
+BOOST_AUTO_TEST_CASE(expect_root_holds_a_bundle_to_the_root_the_receiver_was_given) {
+  // A bundle proves itself only up to its own global root; the receiver's root, obtained by
+  // another channel, is what a bundle re-rooted after an edit cannot match.
+  ExportCopy copy;
+  const std::string root = shared_source_store().roots()["globalRoot"].GetString();
+  const std::string other = "sha256:" + std::string(64, 'a');
+  verify({"--expect-root", root, copy.bundle.string()}, 0);
+  const rapidjson::Document wrong = verify({"--expect-root", other, copy.bundle.string()}, 1);
+  BOOST_TEST(problems_named(wrong, "expected_global_root", "") == 1, describe(wrong));
+  const auto& problem = wrong["bundles"][0]["problems"][0];
+  BOOST_TEST(problem["expected"].GetString() == other);
+  BOOST_TEST(problem["found"].GetString() == root);
+  const ProcessResult malformed = run_stella(
+      {"evidence", "verify-bundle", "--expect-root", "not-a-root", copy.bundle.string()});
+  BOOST_TEST(malformed.exit_code == 2, malformed.err);
+  BOOST_TEST(mentions(malformed.err, "--expect-root 'not-a-root' is not a root"), malformed.err);
+
+  // import: nothing is written unless the root matches.
+  BundleStore target("bundles_expect_root");
+  const ProcessResult refused =
+      target.stella({"evidence", "import", "--expect-root", other, copy.bundle.string()});
+  BOOST_TEST(refused.exit_code == 1, refused.err);
+  BOOST_TEST(mentions(refused.err, "expected_global_root"), refused.err);
+  BOOST_TEST(!target.has_store());
+  const ProcessResult imported =
+      target.stella({"evidence", "import", "--expect-root", root, copy.bundle.string()});
+  BOOST_TEST(imported.exit_code == 0, imported.err);
+  BOOST_TEST(target.roots()["globalRoot"].GetString() == root);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace stella::test

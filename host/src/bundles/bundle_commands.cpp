@@ -12,6 +12,7 @@
 #include "stella/host/bundles/bundle_export.hpp"
 #include "stella/host/bundles/bundle_format.hpp"
 #include "stella/host/bundles/bundle_import.hpp"
+#include "stella/host/bundles/expected_global_root.hpp"
 #include "stella/host/bundles/source_verification.hpp"
 #include "stella/host/cli/exit_codes.hpp"
 #include "stella/host/evidence/atomic_file.hpp"
@@ -165,6 +166,10 @@ int run_import(Invocation& call) {
   }
   options.schema_version = text_option(o, "schema-version");
   options.limits = limits_from(o);
+  options.expected_global_root = text_option(o, "expect-root");
+  if (options.expected_global_root) {
+    require_root_argument(*options.expected_global_root, "--expect-root");
+  }
   options.operator_name = call.globals.operator_name;
   PluginRegistry registry = discover_plugins(call);
   // Ctrl-C or SIGTERM: the importer stops reading, and everything rolls back with the message
@@ -206,6 +211,10 @@ int run_verify_bundle(Invocation& call) {
   }
   const std::optional<std::string> format = text_option(o, "source-format");
   const sdk::ImportLimits limits = limits_from(o);
+  const std::optional<std::string> expected_root = text_option(o, "expect-root");
+  if (expected_root) {
+    require_root_argument(*expected_root, "--expect-root");
+  }
   if (const auto output = text_option(o, "output")) {
     require_writable_output(*output);
   }
@@ -224,6 +233,9 @@ int run_verify_bundle(Invocation& call) {
           return verify_source(registry, location, format, limits, context,
                                UnreadableSource::report);
         }));
+    if (expected_root) {
+      check_expected_global_root(sources.back().result, *expected_root);
+    }
   }
   bool passed = true;
   for (const VerifiedSource& source : sources) {
@@ -296,7 +308,10 @@ void register_bundle_commands(CommandTable& table) {
             "the one that recognizes PATH")(
             "schema-version", po::value<std::string>()->value_name("V"),
             "when the database holds no store, create it at V (default: the version the bundle "
-            "was exported from)");
+            "was exported from)")("expect-root", po::value<std::string>()->value_name("ROOT"),
+                                  "import nothing unless every source's evidence commits to the "
+                                  "global root ROOT, obtained from the source by another channel "
+                                  "(its roots-export, its audit trail)");
         add_limit_options(options);
       },
       "Every source is verified completely (checksums, digests, roots, proofs) before anything is\n"
@@ -320,6 +335,9 @@ void register_bundle_commands(CommandTable& table) {
       [](po::options_description& options) {
         options.add_options()("source-format", po::value<std::string>()->value_name("FORMAT"),
                               "read PATH with the importer of FORMAT")(
+            "expect-root", po::value<std::string>()->value_name("ROOT"),
+            "also require the evidence to commit to the global root ROOT, obtained from the "
+            "source by another channel: a bundle proves itself only up to its own root")(
             "output", po::value<std::string>()->value_name("FILE"),
             "also write the JSON report (schemas/verify-bundle-report.schema.json) to FILE");
         add_limit_options(options);
@@ -329,6 +347,9 @@ void register_bundle_commands(CommandTable& table) {
       "value is named: the file, tenant, bundle or artifact, what was expected, what was found.\n"
       "\n"
       "Example (runbook): stella evidence verify-bundle /backup/evidence-*/\n"
+      "A bundle altered and re-rooted end to end (digests, roots, proofs, checksums, signatures\n"
+      "under a new key) verifies on its own; only the root the source recorded tells it apart:\n"
+      "  stella evidence verify-bundle --expect-root sha256:… evidence.tar.gz\n"
       "\n"
       "Exit codes: 0 every bundle verifies; 1 a bundle does not (including one that is unsafe,\n"
       "malformed or truncated); 2 a PATH is missing or not a bundle at all; 3 no importer plugin\n"

@@ -30,6 +30,7 @@
 #include "bundles/rfc3339_time.hpp"
 #include "bundles/sink_recording.hpp"
 #include "stella/host/audit/audit_log.hpp"
+#include "stella/host/bundles/expected_global_root.hpp"
 #include "stella/host/bundles/source_verification.hpp"
 #include "stella/host/evidence/evidence_write_lock.hpp"
 #include "stella/host/evidence/store_init.hpp"
@@ -81,8 +82,12 @@ std::string problems_text(const SourceVerification& result) {
   return text;
 }
 
-/// Nothing is imported from a source that does not verify.
-void require_verified(const VerifiedSource& source) {
+/// Nothing is imported from a source that does not verify, or that commits to another global
+/// root than the one the operator expects.
+void require_verified(VerifiedSource& source, const std::optional<std::string>& expected_root) {
+  if (expected_root) {
+    check_expected_global_root(source.result, *expected_root);
+  }
   const SourceVerification& result = source.result;
   if (!result.passed()) {
     throw sdk::Error(
@@ -428,7 +433,7 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
     one_read_load =
         load_into_new_store(*connection, registry, location, options.source_format,
                             options.schema_version, options.limits, options.operator_name, ctx);
-    require_verified(one_read_load->verified);
+    require_verified(one_read_load->verified, options.expected_global_root);
     if (one_read_load->creation_failure) {
       std::rethrow_exception(one_read_load->creation_failure);
     }
@@ -450,7 +455,7 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
                                   UnreadableSource::refuse, store_algorithm, recording.get()),
                     ""};
       source.recording = std::move(recording);
-      require_verified(source.verified);
+      require_verified(source.verified, options.expected_global_root);
       source.schema_version = manifest_schema_version(source.verified.result.manifest_json);
       sources.push_back(std::move(source));
     }

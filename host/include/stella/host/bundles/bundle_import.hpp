@@ -26,6 +26,9 @@ struct ImportOptions {
   /// say).
   std::optional<std::string> schema_version;
   sdk::ImportLimits limits;
+  /// --expect-root: the global root every source's evidence must commit to
+  /// (expected_global_root.hpp); nullopt: the sources' own roots are trusted.
+  std::optional<std::string> expected_global_root;
   /// Recorded in the audit event.
   std::string operator_name;
   /// Short lines for the operator ("verifying ...", "loading ..."); may be empty.
