@@ -128,6 +128,8 @@ stella evidence export \
 --output "$work/media/airgap-evidence.tar.gz"
 sha256sum "$work/media/airgap-evidence.tar.gz" > "$work/media/checksums.txt"
 sha256sum -c "$work/media/checksums.txt"
+# The checksum file travels with the archive; the root, written down before the transfer, does not.
+stella evidence verify-bundle --expect-root "$NEW_MERKLE_ROOT" "$work/media/airgap-evidence.tar.gz"
 create_database airgap
 (
   export STELLA_DATABASE
