@@ -15,6 +15,24 @@ namespace stella::test {
 
 BOOST_AUTO_TEST_SUITE(export_verb)
 
+BOOST_AUTO_TEST_CASE(the_quick_reference_export_all_writes_a_timestamped_bundle_here) {
+  // The runbook's quick reference gives `stella evidence export --all` with no --output.
+  BundleStore& store = shared_source_store();
+  ScratchDir dir;
+  const ProcessResult result = run_stella(
+      {"--database", store.conninfo(), "evidence", "export", "--all", "--format", "json"}, {},
+      dir.path().string());
+  BOOST_REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  const auto summary = valid_json(result.out, "export-summary.schema.json");
+  const fs::path output = summary["output"].GetString();
+  BOOST_CHECK_MESSAGE(output.parent_path() == dir.path() &&
+                          output.filename().string().rfind("evidence-export-", 0) == 0,
+                      output);
+  BOOST_CHECK(fs::exists(output / "manifest.json"));
+  const ProcessResult verified = run_stella({"evidence", "verify-bundle", output.string()});
+  BOOST_CHECK_MESSAGE(verified.exit_code == 0, verified.out << verified.err);
+}
+
 BOOST_AUTO_TEST_CASE(a_directory_export_holds_the_store_and_sha256sum_accepts_it) {
   BundleStore& store = shared_source_store();
   ScratchDir dir;

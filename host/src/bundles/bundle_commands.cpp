@@ -1,5 +1,6 @@
 // `stella evidence export | import | verify-bundle`: the CLI face of evidence bundles.
 #include <atomic>
+#include <ctime>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -84,6 +85,18 @@ sdk::ImportLimits limits_from(const po::variables_map& options) {
   return limits;
 }
 
+/// Without --output (the runbook's quick reference gives `stella evidence export --all` alone): a
+/// new directory, or .tar.gz, in the current directory named for the moment, so that two exports
+/// never meet and the name says when the evidence left.
+std::string default_export_output(bool portable) {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char stamp[sizeof "20260131T235959Z"];
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &utc);
+  return std::string("evidence-export-") + stamp + (portable ? ".tar.gz" : "");
+}
+
 int run_export(Invocation& call) {
   const bool json = json_output(call, "export");
   const po::variables_map& o = call.options;
@@ -102,7 +115,8 @@ int run_export(Invocation& call) {
   options.include_schemas = flag(o, "include-schemas");
   options.portable = flag(o, "portable");
   options.force = flag(o, "force");
-  options.output = o["output"].as<std::string>();
+  options.output = o.count("output") != 0 ? o["output"].as<std::string>()
+                                          : default_export_output(options.portable);
   options.operator_name = call.globals.operator_name;
   // The total is known once the export has opened the store's snapshot: the meter starts then.
   std::unique_ptr<ProgressMeter> meter;
@@ -277,8 +291,10 @@ void register_bundle_commands(CommandTable& table) {
             "portable", po::bool_switch(),
             "write one deterministic .tar.gz (the same store gives a byte-identical file)")(
             "force", po::bool_switch(), "replace a non-empty --output")(
-            "output", po::value<std::string>()->required()->value_name("PATH"),
-            "the directory (or with --portable the .tar.gz) to write; created, parents too");
+            "output", po::value<std::string>()->value_name("PATH"),
+            "the directory (or with --portable the .tar.gz) to write; created, parents too "
+            "(default: evidence-export-<UTC time>, .tar.gz with --portable, in the current "
+            "directory)");
       },
       "The bundle format is docs/bundle-format.md. Before writing, export checks every artifact\n"
       "against its digest and every root; a store that does not verify is not exported (exit 1).\n"
