@@ -289,6 +289,21 @@ BOOST_AUTO_TEST_CASE(a_migration_plan_on_the_embedded_server_shows_its_free_spac
   BOOST_TEST(text.out.find(" on the embedded server's data volume") != std::string::npos, text.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_verb_that_creates_the_cluster_says_it_is_new_and_empty) {
+  // A mistyped --home must not look like a store that lost everything.
+  const fs::path fresh = shared_home->root / "mistyped-home";
+  const std::vector<std::string> status = {"--home", fresh.string(), "evidence", "migrate",
+                                           "--status"};
+  const auto first = stella::test::run_stella(status);
+  BOOST_TEST(first.exit_code == 0, first.err);
+  BOOST_TEST(first.err.find("no embedded PostgreSQL cluster was under " + fresh.string() +
+                            "; created a new, empty one there") != std::string::npos,
+             first.err);
+  const auto second = stella::test::run_stella(status);
+  BOOST_TEST(second.err.find("created a new") == std::string::npos, second.err);
+  EmbeddedCluster(fresh).stop();
+}
+
 BOOST_AUTO_TEST_CASE(failed_start_quotes_the_server_log) {
   EmbeddedCluster cluster(shared_home->home);
   const fs::path conf = shared_home->home / "pg" / "data" / "postgresql.conf";
