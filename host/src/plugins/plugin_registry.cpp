@@ -142,6 +142,9 @@ std::size_t PluginRegistry::unique_provider(sdk::PluginKind kind, std::string_vi
   std::vector<std::string> installed;
   std::vector<std::string> installed_items;
   std::string unusable;
+  // The remedy of a plugin that provides the item but is broken (unsigned, wrong ABI, ...): a
+  // better hint than the closest other item, which would send the operator the wrong way.
+  std::string unusable_remedy;
   for (std::size_t i = 0; i < records_.size(); ++i) {
     const PluginRecord& record = records_[i];
     if (!record.manifest_valid || record.manifest.kind != kind) {
@@ -152,6 +155,9 @@ std::size_t PluginRegistry::unique_provider(sdk::PluginKind kind, std::string_vi
     if (!usable(record)) {
       if (provides && record.status == PluginStatus::broken) {
         unusable += "; " + record.manifest.id + " provides it but is broken: " + record.reason;
+        if (unusable_remedy.empty()) {
+          unusable_remedy = record.remedy;
+        }
       }
       continue;
     }
@@ -185,9 +191,10 @@ std::size_t PluginRegistry::unique_provider(sdk::PluginKind kind, std::string_vi
     throw sdk::Error(sdk::ErrorCode::refused,
                      "no usable plugin provides " + noun + " '" + std::string(item) +
                          "'; installed: " + (list.empty() ? "none" : list) + unusable,
-                     suggestion ? "did you mean '" + *suggestion + "'?"
-                                : "install a " + std::string(plugin_kind_name(kind)) +
-                                      " plugin that provides it into the plugin search path");
+                     !unusable_remedy.empty() ? unusable_remedy
+                     : suggestion             ? "did you mean '" + *suggestion + "'?"
+                                              : "install a " + std::string(plugin_kind_name(kind)) +
+                                        " plugin that provides it into the plugin search path");
   }
   return providers.front();
 }

@@ -35,7 +35,8 @@ constexpr auto kPlainRefresh = std::chrono::seconds(5);
 void add_reindex_options(po::options_description& options) {
   options.add_options()(
       "algorithm", po::value<std::string>()->value_name("ID"),
-      "target hash algorithm (a reindexer plugin's id, e.g. sha512); default: the store's "
+      "target hash algorithm id, as a reindexer plugin provides it and digests carry it (e.g. "
+      "sha512; `stella plugins list` shows them under PROVIDES); default: the store's "
       "hash-algorithm setting (`stella evidence config set hash-algorithm ID`)")(
       "dry-run", po::bool_switch(),
       "print the plan (records affected, batches, estimated duration measured on a sample); "
