@@ -174,6 +174,23 @@ BOOST_AUTO_TEST_CASE(a_position_independent_executable_is_named_for_what_it_is) 
   CHECK_CONTAINS(record.remedy, "rebuild the plugin with stella_add_plugin");
 }
 
+BOOST_AUTO_TEST_CASE(a_missing_dependency_library_is_named_with_how_to_ship_it) {
+  // dlopen fails on the helper library, not on the plugin: the loader names the helper and says
+  // how to make it found, instead of Boost.DLL's wrapper words and "rebuild the plugin".
+  PluginRegistry registry = load_good_and("missing-dependency");
+  const PluginRecord& record = record_with_id(registry, "fixture-missing-dependency");
+  BOOST_CHECK(record.status == PluginStatus::broken);
+  CHECK_CONTAINS(record.reason,
+                 "cannot be loaded as a shared library: it needs libfixture_absent_helper.so, "
+                 "which the dynamic loader cannot find");
+  BOOST_CHECK(!contains(record.reason, "boost::dll"));
+  BOOST_CHECK(!contains(record.reason, "Bad file descriptor"));
+  CHECK_CONTAINS(record.remedy,
+                 "install libfixture_absent_helper.so on this machine, or ship it "
+                 "in the plugin's folder and link the plugin with "
+                 "-Wl,-rpath,'$ORIGIN'");
+}
+
 BOOST_AUTO_TEST_CASE(a_throwing_factory_is_broken_with_the_plugins_message_and_hint) {
   PluginRegistry registry = load_good_and("throwing-factory");
   const PluginRecord& record = record_with_id(registry, "fixture-throws");

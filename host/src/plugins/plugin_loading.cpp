@@ -3,6 +3,7 @@
 #include <boost/dll/shared_library.hpp>
 
 #include "packs/plugin_library_format.hpp"
+#include "plugins/dlopen_failure.hpp"
 #include "plugins/file_sha256.hpp"
 #include "plugins/loaded_library_store.hpp"
 #include "stella/host/plugins/plugin_names.hpp"
@@ -151,10 +152,11 @@ bool PluginRegistry::ensure_loaded(std::size_t index) {
                   kRebuildRemedy);
       return false;
     }
+    const DlopenFailure failure = explain_dlopen_failure(e.what(), record.library_path);
     mark_broken(index,
-                library + ": cannot be loaded as a shared library: " + e.what() +
+                library + ": cannot be loaded as a shared library: " + failure.cause +
                     "; expected a library whose dependencies are all installed",
-                kRebuildRemedy);
+                failure.remedy.empty() ? kRebuildRemedy : failure.remedy);
     return false;
   }
   if (!shared_library.has(kEntrySymbol)) {
