@@ -158,6 +158,11 @@ BOOST_AUTO_TEST_CASE(bad_arguments_exit_2_with_an_example) {
   const auto bad_date = audit(store.conninfo(), {"list", "--since", "last tuesday"});
   BOOST_TEST(bad_date.exit_code == 2);
   BOOST_TEST(mentions(bad_date.err, "--since is 'last tuesday'"), bad_date.err);
+  // A mistyped type would list nothing, like an empty trail: refused with the closest type.
+  const auto type_typo = audit(store.conninfo(), {"list", "--type", "verifcation"});
+  BOOST_TEST(type_typo.exit_code == 2);
+  BOOST_TEST(mentions(type_typo.err, "unknown event type 'verifcation'"), type_typo.err);
+  BOOST_TEST(mentions(type_typo.err, "did you mean 'verification'?"), type_typo.err);
   BOOST_TEST(mentions(bad_date.err, "2024-01-31"), bad_date.err);
 
   const auto typo = audit(store.conninfo(), {"verfy"});

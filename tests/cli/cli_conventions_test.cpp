@@ -47,6 +47,10 @@ BOOST_AUTO_TEST_CASE(version_prints_the_version) {
   const ProcessResult result = run_stella({"--version"});
   BOOST_CHECK_EQUAL(result.exit_code, 0);
   BOOST_CHECK(std::regex_match(result.out, std::regex("stella [0-9]+\\.[0-9]+\\.[0-9]+\n")));
+  // A global option may stand anywhere, before --version too.
+  const ProcessResult after_home = run_stella({"--home", "/nonexistent", "--version"});
+  BOOST_CHECK_EQUAL(after_home.exit_code, 0);
+  BOOST_CHECK_EQUAL(after_home.out, result.out);
 }
 
 BOOST_AUTO_TEST_CASE(group_help_lists_its_verbs) {

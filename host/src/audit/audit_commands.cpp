@@ -1,5 +1,6 @@
 // `stella evidence audit list|verify|prune`: the CLI face of the audit trail.
 #include <algorithm>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "cli/command_registrars.hpp"
 #include "stella/host/audit/audit_chain_verifier.hpp"
 #include "stella/host/audit/audit_event_list.hpp"
+#include "stella/host/audit/audit_log.hpp"
 #include "stella/host/audit/audit_prune.hpp"
 #include "stella/host/audit/date_argument.hpp"
 #include "stella/host/audit/state_schema.hpp"
@@ -125,6 +127,19 @@ int run_list(Invocation& invocation, PgConnection& connection, bool json) {
   }
   if (given(invocation.options, "type")) {
     filter.event_type = invocation.options["type"].as<std::string>();
+    // A mistyped type would list nothing and look like an empty trail.
+    const std::vector<std::string> known(std::begin(audit_type::kAll), std::end(audit_type::kAll));
+    if (std::find(known.begin(), known.end(), *filter.event_type) == known.end()) {
+      std::string list;
+      for (const std::string& type : known) {
+        list += (list.empty() ? "" : ", ") + type;
+      }
+      const auto suggestion = closest_match(*filter.event_type, known);
+      throw sdk::Error(
+          sdk::ErrorCode::invalid_input,
+          "unknown event type '" + *filter.event_type + "'; the types are: " + list,
+          suggestion ? "did you mean '" + *suggestion + "'?" : "give one of the types listed");
+    }
   }
   if (given(invocation.options, "limit")) {
     const std::int64_t limit = invocation.options["limit"].as<std::int64_t>();

@@ -1,5 +1,6 @@
 // Parses `stella [global options] <group> <verb> [options] [args]` against the command table and
 // runs the verb. Global options may stand anywhere on the line.
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <set>
@@ -280,7 +281,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   try {
     const SplitLine line = split_line(args);
     if (line.words.empty()) {
-      if (!line.rest.empty() && line.rest.front() == "--version") {
+      // Global options may stand anywhere: `stella --home X --version` too.
+      if (std::find(line.rest.begin(), line.rest.end(), "--version") != line.rest.end()) {
         out << "stella " << STELLA_VERSION << '\n';
         return kExitSuccess;
       }

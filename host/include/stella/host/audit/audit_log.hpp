@@ -29,6 +29,10 @@ inline constexpr const char* kQuarantine = "quarantine";
 inline constexpr const char* kConfigChange = "config_change";
 inline constexpr const char* kReindex = "reindex";
 inline constexpr const char* kAuditPrune = "audit_prune";  // count, before (written by prune)
+/// Every type above: the only ones stella writes.
+inline constexpr const char* kAll[] = {
+    kMigrationStart, kSchemaChange, kRootHashChange, kVerification, kRollback, kStoreInit, kSeed,
+    kExport,         kImport,       kQuarantine,     kConfigChange, kReindex,  kAuditPrune};
 }  // namespace audit_type
 
 /// Creates the state schema and its tables when missing (idempotent, safe to call concurrently).
