@@ -253,3 +253,47 @@ BOOST_AUTO_TEST_CASE(roots_given_the_wrong_way_round_are_named_as_swapped) {
   BOOST_TEST(wrong.exit_code == 1);
   BOOST_CHECK_MESSAGE(!mentions(wrong.out, "swapped"), wrong.out);
 }
+
+// The audit event a report cites as the record of the transition must be intact in the hash chain.
+BOOST_AUTO_TEST_SUITE(transition_audit_event)
+
+BOOST_AUTO_TEST_CASE(an_altered_root_hash_change_event_fails_naming_it) {
+  SealedStore sealed("cont_auditedit");
+  const std::string event =
+      sealed.store.scalar("SELECT audit_event_id FROM evidence.root_transitions");
+  auto& connection = sealed.store.connection();
+  connection.exec("ALTER TABLE stella.audit_events DISABLE TRIGGER ALL");
+  connection.exec("UPDATE stella.audit_events SET operator = 'mallory' WHERE id = $1", {event});
+  connection.exec("ALTER TABLE stella.audit_events ENABLE TRIGGER ALL");
+  expect_caught(sealed, {"transition - - -"});
+  const ProcessResult text = sealed.verify("text");
+  BOOST_TEST(mentions(text.out, "audit event " + event +
+                                    " does not verify in the audit trail's hash chain (altered)"),
+             text.out);
+}
+
+BOOST_AUTO_TEST_CASE(an_event_rewritten_with_a_recomputed_hash_breaks_the_next_link) {
+  SealedStore sealed("cont_auditrehash");
+  // A later event, so that the rewritten one is not the last.
+  BOOST_TEST_REQUIRE(sealed.verify("text").exit_code == 0);
+  const std::string event =
+      sealed.store.scalar("SELECT audit_event_id FROM evidence.root_transitions");
+  auto& connection = sealed.store.connection();
+  connection.exec("ALTER TABLE stella.audit_events DISABLE TRIGGER ALL");
+  connection.exec(
+      "UPDATE stella.audit_events SET operator = 'mallory', hash = 'sha256:' || encode(sha256("
+      "convert_to(prev_hash, 'UTF8') || '\\x00'::bytea || convert_to(id::text, 'UTF8') || "
+      "'\\x00'::bytea || convert_to(to_char(occurred_at AT TIME ZONE 'UTC', "
+      "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), 'UTF8') || '\\x00'::bytea || "
+      "convert_to(event_type, 'UTF8') || '\\x00'::bytea || convert_to('mallory', 'UTF8') || "
+      "'\\x00'::bytea || convert_to(retention, 'UTF8') || '\\x00'::bytea || "
+      "convert_to(data::text, 'UTF8')), 'hex') WHERE id = $1",
+      {event});
+  connection.exec("ALTER TABLE stella.audit_events ENABLE TRIGGER ALL");
+  expect_caught(sealed, {"transition - - -"});
+  const ProcessResult text = sealed.verify("text");
+  BOOST_TEST(mentions(text.out, "(broken_link)"), text.out);
+  BOOST_TEST(mentions(text.out, "event " + event + " was rewritten with a new hash"), text.out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

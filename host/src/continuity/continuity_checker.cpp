@@ -436,12 +436,9 @@ void check_transition_record(PgConnection& connection, ContinuityReport& report)
                 std::to_string(transition.transition_id) + " (expected: recorded; found: given)");
   }
   ++store.tally(ContinuityCheck::transition).checked;
-  const std::string audit_problem = transition_audit_problem(connection, transition);
-  if (!audit_problem.empty()) {
-    finding(
-        ContinuityCheck::transition, "",
-        "a root_hash_change audit event for transition " + std::to_string(transition.transition_id),
-        audit_problem, "the transition is not recorded in the audit trail as it should be");
+  if (const auto audit_problem = transition_audit_problem(connection, transition)) {
+    finding(ContinuityCheck::transition, "", audit_problem->expected, audit_problem->found,
+            audit_problem->message);
   }
   // Bundles the transition cross-references that the store no longer holds.
   const PgResult gone = connection.exec(
