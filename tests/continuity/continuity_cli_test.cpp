@@ -253,3 +253,287 @@ BOOST_AUTO_TEST_CASE(roots_given_the_wrong_way_round_are_named_as_swapped) {
   BOOST_TEST(wrong.exit_code == 1);
   BOOST_CHECK_MESSAGE(!mentions(wrong.out, "swapped"), wrong.out);
 }
+
+namespace {
+
+/// The failure messages of the JSON report, one per line.
+std::string failure_messages(const rapidjson::Document& report) {
+  std::string text;
+  const auto collect = [&](const rapidjson::Value& list) {
+    for (const auto& failure : list.GetArray()) {
+      text += std::string(failure["message"].GetString()) + " | expected " +
+              failure["expected"].GetString() + " | found " + failure["found"].GetString() + "\n";
+    }
+  };
+  collect(report["storeWide"]["failures"]);
+  for (const auto& tenant : report["tenants"].GetArray()) {
+    collect(tenant["failures"]);
+  }
+  return text;
+}
+
+}  // namespace
+
+// The roots the store serves now (evidence.global_roots, evidence.tenant_roots: what roots-export
+// prints and proofs are checked against) must recompute too, not only the transition's records.
+BOOST_AUTO_TEST_SUITE(stored_roots)
+
+BOOST_AUTO_TEST_CASE(a_tampered_live_global_root_fails_naming_the_generation) {
+  SealedStore sealed("cont_liveglobal");
+  const std::string fake = "sha512:" + [] {
+    std::string hex;
+    for (int i = 0; i < 64; ++i) {
+      hex += "cd";
+    }
+    return hex;
+  }();
+  sealed.store.connection().exec(
+      "UPDATE evidence.global_roots SET root = 'sha512:' || repeat('cd', 64) WHERE generation = 2");
+  const ProcessResult exported =
+      sealed.store.stella({"evidence", "roots-export", "--format", "json"});
+  BOOST_TEST_REQUIRE(mentions(exported.out, fake), exported.out);
+  expect_caught(sealed, {"new-root - - -"});
+  const ProcessResult json = sealed.verify("json");
+  const rapidjson::Document report = valid_json(json.out, "continuity-report.schema.json");
+  BOOST_TEST(std::string(report["newRoot"]["stored"].GetString()) == fake);
+  BOOST_TEST(std::string(report["newRoot"]["recomputedNow"].GetString()) == sealed.new_root);
+  const std::string messages = failure_messages(report);
+  BOOST_TEST(mentions(messages, "stored global root of generation 2"), messages);
+  BOOST_TEST(mentions(messages, "expected " + sealed.new_root + " | found " + fake), messages);
+  const ProcessResult html = sealed.verify("html");
+  BOOST_TEST(mentions(html.out, fake));
+}
+
+BOOST_AUTO_TEST_CASE(a_tampered_live_tenant_root_fails_naming_the_tenant_and_generation) {
+  SealedStore sealed("cont_livetenant");
+  const std::string real = sealed.store.scalar(
+      "SELECT root FROM evidence.tenant_roots WHERE generation = 1 AND tenant_id = 'globex'");
+  sealed.store.connection().exec(
+      "UPDATE evidence.tenant_roots SET root = 'sha256:' || repeat('ab', 32) "
+      "WHERE generation = 1 AND tenant_id = 'globex'");
+  expect_caught(sealed, {"old-root globex - -"});
+  const ProcessResult json = sealed.verify("json");
+  const rapidjson::Document report = valid_json(json.out, "continuity-report.schema.json");
+  const std::string messages = failure_messages(report);
+  BOOST_TEST(mentions(messages, "the tenant's stored root of generation 1"), messages);
+  BOOST_TEST(mentions(messages, "expected " + real + " | found sha256:abab"), messages);
+  for (const auto& tenant : report["tenants"].GetArray()) {
+    if (std::string(tenant["tenant"].GetString()) == "globex") {
+      BOOST_TEST(std::string(tenant["oldRoot"]["stored"].GetString()).rfind("sha256:abab", 0) ==
+                 0U);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// A bundle sealed before the transition must be cross-referenced by it; only bundles that the
+// transition's recorded roots do not cover were added after it.
+BOOST_AUTO_TEST_SUITE(cross_references)
+
+BOOST_AUTO_TEST_CASE(a_deleted_bundle_cross_reference_is_named_not_counted_as_added_after) {
+  SealedStore sealed("cont_deletedxref");
+  sealed.store.connection().exec(
+      "DELETE FROM evidence.root_cross_references WHERE scope = 'bundle' AND scope_id = $1",
+      {std::string(kBundle)});
+  expect_caught(sealed, {std::string("transition globex ") + kBundle + " -"});
+  const ProcessResult json = sealed.verify("json");
+  const rapidjson::Document report = valid_json(json.out, "continuity-report.schema.json");
+  BOOST_TEST(report["summary"]["bundlesOutsideTransition"].GetInt64() == 0);
+  BOOST_TEST(report["summary"]["bundles"].GetInt64() == 9);
+  const std::string messages = failure_messages(report);
+  BOOST_TEST(
+      mentions(messages, "no cross-reference recorded for a bundle sealed before the transition"),
+      messages);
+  // Named once, not as every root above it.
+  BOOST_TEST(report["summary"]["failures"].GetInt64() == 1, messages);
+  const ProcessResult text = sealed.verify("text");
+  BOOST_TEST(!mentions(text.out, "added after"), text.out);
+}
+
+BOOST_AUTO_TEST_CASE(bundles_loaded_after_the_transition_are_added_after_it_in_the_singular) {
+  SealedStore sealed("cont_addedafter");
+  IngestOptions later;
+  later.tenants = 1;
+  later.bundles_per_tenant = 1;
+  later.artifacts_per_bundle = 2;
+  later.batch_label = "later";
+  later.created_from = "2099-01-01T00:00:00Z";
+  sealed.store.ingest(later);
+  const ProcessResult text = sealed.verify("text");
+  BOOST_TEST(text.exit_code == 0, text.out + text.err);
+  BOOST_TEST(mentions(text.out, "; 1 bundle added after it (digests checked"), text.out);
+  BOOST_TEST(!mentions(text.out, "1 bundles"), text.out);
+  // Older evidence loaded after the transition carries its own, earlier seal time: the
+  // transition's recorded roots recompute without it, so it too was added after.
+  IngestOptions older = later;
+  older.batch_label = "older";
+  older.created_from = "2020-01-01T00:00:00Z";
+  sealed.store.ingest(older);
+  const ProcessResult json = sealed.verify("json");
+  BOOST_TEST(json.exit_code == 0, json.out);
+  const rapidjson::Document report = valid_json(json.out, "continuity-report.schema.json");
+  BOOST_TEST(report["summary"]["bundlesOutsideTransition"].GetInt64() == 2);
+  BOOST_TEST(report["summary"]["bundles"].GetInt64() == 9);
+  BOOST_TEST(std::string(report["newRoot"]["stored"].GetString()) !=
+             std::string(report["newRoot"]["recomputed"].GetString()));
+  const ProcessResult html = sealed.verify("html");
+  BOOST_TEST(html.exit_code == 0);
+  BOOST_TEST(!mentions(html.out, "FAIL"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The audit event a report cites as the record of the transition must be intact in the hash chain.
+BOOST_AUTO_TEST_SUITE(transition_audit_event)
+
+BOOST_AUTO_TEST_CASE(an_altered_root_hash_change_event_fails_naming_it) {
+  SealedStore sealed("cont_auditedit");
+  const std::string event =
+      sealed.store.scalar("SELECT audit_event_id FROM evidence.root_transitions");
+  auto& connection = sealed.store.connection();
+  connection.exec("ALTER TABLE stella.audit_events DISABLE TRIGGER ALL");
+  connection.exec("UPDATE stella.audit_events SET operator = 'mallory' WHERE id = $1", {event});
+  connection.exec("ALTER TABLE stella.audit_events ENABLE TRIGGER ALL");
+  expect_caught(sealed, {"transition - - -"});
+  const ProcessResult text = sealed.verify("text");
+  BOOST_TEST(mentions(text.out, "audit event " + event +
+                                    " does not verify in the audit trail's hash chain (altered)"),
+             text.out);
+}
+
+BOOST_AUTO_TEST_CASE(an_event_rewritten_with_a_recomputed_hash_breaks_the_next_link) {
+  SealedStore sealed("cont_auditrehash");
+  // A later event, so that the rewritten one is not the last.
+  BOOST_TEST_REQUIRE(sealed.verify("text").exit_code == 0);
+  const std::string event =
+      sealed.store.scalar("SELECT audit_event_id FROM evidence.root_transitions");
+  auto& connection = sealed.store.connection();
+  connection.exec("ALTER TABLE stella.audit_events DISABLE TRIGGER ALL");
+  connection.exec(
+      "UPDATE stella.audit_events SET operator = 'mallory', hash = 'sha256:' || encode(sha256("
+      "convert_to(prev_hash, 'UTF8') || '\\x00'::bytea || convert_to(id::text, 'UTF8') || "
+      "'\\x00'::bytea || convert_to(to_char(occurred_at AT TIME ZONE 'UTC', "
+      "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), 'UTF8') || '\\x00'::bytea || "
+      "convert_to(event_type, 'UTF8') || '\\x00'::bytea || convert_to('mallory', 'UTF8') || "
+      "'\\x00'::bytea || convert_to(retention, 'UTF8') || '\\x00'::bytea || "
+      "convert_to(data::text, 'UTF8')), 'hex') WHERE id = $1",
+      {event});
+  connection.exec("ALTER TABLE stella.audit_events ENABLE TRIGGER ALL");
+  expect_caught(sealed, {"transition - - -"});
+  const ProcessResult text = sealed.verify("text");
+  BOOST_TEST(mentions(text.out, "(broken_link)"), text.out);
+  BOOST_TEST(mentions(text.out, "event " + event + " was rewritten with a new hash"), text.out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Equal roots given — the runbook after a schema migration without a reindex — claim no root
+// change: they must be the active generation's stored root, and it must recompute.
+BOOST_AUTO_TEST_SUITE(no_root_change)
+
+namespace {
+
+/// A schema 1.0 store seeded, its root captured, then migrated to 2.0 as the runbook does.
+struct MigratedStore {
+  MigratedStore() : database("cont_migrated") {
+    for (const std::vector<std::string>& step :
+         {std::vector<std::string>{"evidence", "init"},
+          std::vector<std::string>{"evidence", "seed", "--tenants", "2", "--bundles", "3",
+                                   "--artifacts-per-bundle", "3", "--since", "2026-01-01"}}) {
+      BOOST_TEST_REQUIRE(stella(step).exit_code == 0, step[1]);
+    }
+    root = global_root();
+    const ProcessResult migrated =
+        stella({"evidence", "migrate", "--from-version", "1.0", "--to-version", "2.0"});
+    BOOST_TEST_REQUIRE(migrated.exit_code == 0, migrated.err);
+    BOOST_TEST_REQUIRE(global_root() == root);
+  }
+
+  ProcessResult stella(std::vector<std::string> args) const {
+    args.insert(args.begin(), {"--database", database.conninfo()});
+    return stella::test::run_stella(args);
+  }
+
+  std::string global_root() const {
+    const ProcessResult exported = stella({"evidence", "roots-export", "--format", "json"});
+    return valid_json(exported.out, "roots-export.schema.json")["globalRoot"].GetString();
+  }
+
+  ProcessResult verify(const std::string& old_root, const std::string& new_root,
+                       const std::string& format) const {
+    return stella({"evidence", "verify-continuity", "--old-root", old_root, "--new-root", new_root,
+                   "--format", format});
+  }
+
+  stella::test::ScratchDatabase database;
+  std::string root;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_schema_migration_without_a_reindex_passes_and_cites_the_migration) {
+  MigratedStore store;
+  const ProcessResult html = store.verify(store.root, store.root, "html");
+  BOOST_TEST(html.exit_code == 0, html.err);
+  BOOST_TEST(!mentions(html.out, "FAIL"));
+  BOOST_TEST(mentions(html.out,
+                      "No root change: the roots given are equal, and they are the "
+                      "active generation's root."));
+  const ProcessResult json = store.verify(store.root, store.root, "json");
+  BOOST_TEST_REQUIRE(json.exit_code == 0, json.out);
+  const rapidjson::Document report = valid_json(json.out, "continuity-report.schema.json");
+  BOOST_TEST(report["transition"].IsNull());
+  BOOST_TEST(report["unchanged"]["generation"].GetInt() == 1);
+  BOOST_TEST(report["unchanged"]["migration"]["runId"].GetInt64() == 1);
+  BOOST_TEST(std::string(report["unchanged"]["migration"]["status"].GetString()) == "completed");
+  BOOST_TEST(std::string(report["oldRoot"]["recomputed"].GetString()) == store.root);
+  BOOST_TEST(report["summary"]["bundles"].GetInt64() == 6);
+  for (const auto& check : report["checks"].GetArray()) {
+    BOOST_TEST(check["checked"].GetInt64() > 0, check["id"].GetString());
+  }
+  const ProcessResult text = store.verify(store.root, store.root, "text");
+  BOOST_TEST(mentions(text.out,
+                      "no root change: the roots given are equal, and they are the "
+                      "active generation's root"),
+             text.out);
+  BOOST_TEST(mentions(text.out, "recorded migration: run 1, schema 1.0 -> 2.0"), text.out);
+}
+
+BOOST_AUTO_TEST_CASE(equal_roots_that_are_not_the_current_root_fail) {
+  MigratedStore store;
+  const std::string other = "sha256:" + std::string(64, 'a');
+  const ProcessResult text = store.verify(other, other, "text");
+  BOOST_TEST(text.exit_code == 1);
+  BOOST_TEST(mentions(text.out,
+                      "FAIL transition: the roots given are equal, so no root change is "
+                      "claimed, but they are not the store's current root"),
+             text.out);
+  const ProcessResult html = store.verify(other, other, "html");
+  BOOST_TEST(mentions(html.out, "FAIL"));
+}
+
+BOOST_AUTO_TEST_CASE(equal_roots_that_are_stored_but_do_not_recompute_fail) {
+  MigratedStore store;
+  const std::string fake = "sha256:" + std::string(64, 'e');
+  auto connection = stella::host::PgConnection::connect(store.database.conninfo());
+  connection->exec("UPDATE evidence.global_roots SET root = $1 WHERE generation = 1", {fake});
+  BOOST_TEST_REQUIRE(store.global_root() == fake);
+  const ProcessResult json = store.verify(fake, fake, "json");
+  BOOST_TEST(json.exit_code == 1);
+  const rapidjson::Document report = valid_json(json.out, "continuity-report.schema.json");
+  const std::vector<std::string> failures = failures_of(report);
+  BOOST_TEST(named(failures, "old-root - - -"), all(failures));
+  BOOST_TEST(!named(failures, "transition - - -"), all(failures));
+}
+
+BOOST_AUTO_TEST_CASE(after_a_reindex_the_old_root_given_twice_is_not_the_current_root) {
+  SealedStore sealed("cont_equalold");
+  const ProcessResult text = sealed.store.stella({"evidence", "verify-continuity", "--old-root",
+                                                  sealed.old_root, "--new-root", sealed.old_root});
+  BOOST_TEST(text.exit_code == 1);
+  BOOST_TEST(mentions(text.out, "not the store's current root"), text.out);
+  BOOST_TEST(mentions(text.out, sealed.new_root), text.out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

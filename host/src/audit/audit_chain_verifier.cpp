@@ -5,6 +5,7 @@
 #include <string>
 
 #include "audit/audit_chain_walker.hpp"
+#include "audit/chain_positions.hpp"
 #include "audit/cursor_stream.hpp"
 #include "audit/read_snapshot.hpp"
 #include "stella/host/audit/audit_event_rules.hpp"
@@ -14,55 +15,6 @@
 
 namespace stella::host {
 namespace {
-
-/// Both tables in one id order. For a tombstone, whether the event was past its retention when it
-/// was pruned is decided by the server with the same UTC calendar arithmetic prune uses.
-std::string chain_query() {
-  const std::string years = std::to_string(kVerificationRetentionYears);
-  return "SELECT id, false AS tombstone, " + audit_occurred_at_sql("occurred_at") +
-         ", event_type, operator, retention, data::text, prev_hash, hash, "
-         "NULL::text AS pruned_at, NULL::boolean AS past_retention "
-         "FROM stella.audit_events "
-         "UNION ALL "
-         "SELECT id, true, " +
-         audit_occurred_at_sql("occurred_at") +
-         ", event_type, NULL, retention, NULL, prev_hash, hash, " +
-         audit_occurred_at_sql("pruned_at") +
-         ", occurred_at < ((pruned_at AT TIME ZONE 'UTC') - make_interval(years => " + years +
-         ")) AT TIME ZONE 'UTC' "
-         "FROM stella.audit_pruned "
-         "ORDER BY id";
-}
-
-enum Column : int {
-  kId = 0,
-  kTombstone,
-  kOccurredAt,
-  kEventType,
-  kOperator,
-  kRetention,
-  kData,
-  kPrevHash,
-  kHash,
-  kPrunedAt,
-  kPastRetention,
-};
-
-ChainPosition read_position(const PgResult& batch, int row) {
-  ChainPosition position;
-  position.id = batch.get_int64(row, kId);
-  position.tombstone = batch.get(row, kTombstone) == "t";
-  position.occurred_at = std::string(batch.get(row, kOccurredAt));
-  position.event_type = std::string(batch.get(row, kEventType));
-  position.operator_name = batch.get_optional(row, kOperator).value_or("");
-  position.retention = std::string(batch.get(row, kRetention));
-  position.data = batch.get_optional(row, kData).value_or("");
-  position.prev_hash = std::string(batch.get(row, kPrevHash));
-  position.hash = std::string(batch.get(row, kHash));
-  position.pruned_at = batch.get_optional(row, kPrunedAt).value_or("");
-  position.was_past_retention = batch.get_optional(row, kPastRetention).value_or("f") == "t";
-  return position;
-}
 
 /// Inside a caller's READ COMMITTED transaction every statement sees newer commits; holding the
 /// head FOR SHARE keeps appenders out until that transaction ends, so the events read afterwards
@@ -99,9 +51,9 @@ AuditChainReport verify_audit_chain(PgConnection& connection) {
   }
 
   AuditChainWalker walker;
-  stream_rows(connection, "stella_audit_chain", chain_query(), {},
+  stream_rows(connection, "stella_audit_chain", chain_positions_sql("true"), {},
               [&walker](const PgResult& batch, int row) {
-                return walker.visit(read_position(batch, row));
+                return walker.visit(read_chain_position(batch, row));
               });
   walker.finish(head_id, head_hash);
   return walker.report();

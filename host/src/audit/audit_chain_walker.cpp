@@ -41,6 +41,11 @@ AuditChainWalker::AuditChainWalker() : expected_prev_hash_(kAuditGenesisHash) {
   report_.head_hash = std::string(kAuditGenesisHash);
 }
 
+AuditChainWalker::AuditChainWalker(std::int64_t first_id, std::string prev_hash)
+    : expected_id_(first_id), expected_prev_hash_(std::move(prev_hash)) {
+  report_.head_hash = std::string(kAuditGenesisHash);
+}
+
 void AuditChainWalker::fail(AuditBreak kind, std::int64_t event_id, const ChainPosition* position,
                             std::string expected, std::string found, std::string message) {
   AuditChainProblem problem;

@@ -32,6 +32,9 @@ struct ChainPosition {
 class AuditChainWalker {
  public:
   AuditChainWalker();
+  /// A walk that starts mid-chain at `first_id`, whose predecessor's hash is `prev_hash`: to check
+  /// one event (and the link to the event before it) the way the whole walk would.
+  AuditChainWalker(std::int64_t first_id, std::string prev_hash);
 
   /// Checks one position against everything before it. Returns false once a break is found (the
   /// caller should stop reading).

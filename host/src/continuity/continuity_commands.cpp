@@ -2,6 +2,7 @@
 #include <sstream>
 
 #include "cli/command_registrars.hpp"
+#include "continuity/counted_text.hpp"
 #include "stella/host/cli/exit_codes.hpp"
 #include "stella/host/continuity/continuity_checker.hpp"
 #include "stella/host/continuity/continuity_report_output.hpp"
@@ -33,6 +34,9 @@ constexpr const char* kHelpEpilog =
     "recomputes from the old digests; every old digest recomputes from the stored bytes; the new\n"
     "digests and the new root recompute the same way; both generations cover exactly the same\n"
     "records; and the transition (with its cross-references and audit event) is recorded. The\n"
+    "stored tenant and global roots of both generations (what roots-export shows) must recompute.\n"
+    "Equal roots claim no root change (a schema migration without a reindex): they must be the\n"
+    "active generation's stored root, and it must recompute. The\n"
     "report lists each check per tenant and names every failing record. A passing report contains\n"
     "no \"FAIL\" anywhere; a failing one does. The result is recorded in the audit trail\n"
     "(verification).\n"
@@ -129,12 +133,11 @@ int run_verify_continuity(Invocation& invocation) {
   if (!invocation.globals.quiet) {
     const std::int64_t problems = report->store_findings.size() + report->tenant_findings.size();
     invocation.err << "verify-continuity: " << (passed ? "pass" : "fail") << " — "
-                   << with_thousands(report->tenant_count()) << " tenants, "
-                   << with_thousands(report->bundle_count()) << " bundles, "
-                   << with_thousands(report->artifact_count()) << " artifacts checked";
+                   << counted(report->tenant_count(), "tenant", "tenants") << ", "
+                   << counted(report->bundle_count(), "bundle", "bundles") << ", "
+                   << counted(report->artifact_count(), "artifact", "artifacts") << " checked";
     if (!passed) {
-      invocation.err << ", " << with_thousands(problems)
-                     << (problems == 1 ? " problem" : " problems");
+      invocation.err << ", " << counted(problems, "problem", "problems");
     }
     if (invocation.options.count("output")) {
       invocation.err << "; report written to " << invocation.options["output"].as<std::string>();

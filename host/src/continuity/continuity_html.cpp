@@ -2,6 +2,7 @@
 // resource, readable in any browser and printable for an auditor's file.
 #include <ostream>
 
+#include "continuity/counted_text.hpp"
 #include "continuity/html_text.hpp"
 #include "stella/host/continuity/continuity_report_output.hpp"
 #include "stella/host/reindex/reindex_runner.hpp"
@@ -54,10 +55,19 @@ std::string number(std::int64_t value) {
 }
 
 void root_row(std::ostream& out, const char* label, const std::string& given,
-              const std::string& recorded, const std::string& recomputed) {
-  const bool matches = !given.empty() && given == recorded && given == recomputed;
+              const std::string& recorded, const std::string& recomputed, const std::string& stored,
+              const std::string& recomputed_now) {
+  // The stored root covers every record stored now, so it is held to the root recomputed over
+  // them, which differs from the transition's when records were added after it.
+  const bool matches = !given.empty() && given == recorded && given == recomputed &&
+                       !stored.empty() && stored == recomputed_now;
   out << "<tr><th>" << label << "</th><td>" << code(given) << "</td><td>" << code(recorded)
-      << "</td><td>" << code(recomputed) << "</td><td>" << badge(matches) << "</td></tr>\n";
+      << "</td><td>" << code(recomputed) << "</td><td>" << code(stored);
+  if (recomputed_now != recomputed) {
+    out << "<br><span class=\"muted\">recomputed over every record stored now:</span> "
+        << code(recomputed_now);
+  }
+  out << "</td><td>" << badge(matches) << "</td></tr>\n";
 }
 
 void check_table(std::ostream& out, const std::function<CheckTally(ContinuityCheck)>& tally_of) {
@@ -124,19 +134,65 @@ void tenant_overview(std::ostream& out, const ContinuityReport& report) {
 }
 
 void tenant_roots(std::ostream& out, const ContinuityReport& report) {
-  out << "<table><thead><tr><th>tenant</th><th>old root (recorded by the transition)</th>"
-         "<th>old root (recomputed)</th><th>new root (recorded by the transition)</th>"
-         "<th>new root (recomputed)</th></tr></thead><tbody>\n";
+  const char* recorded_by = report.unchanged ? "stored" : "recorded by the transition";
+  out << "<table><thead><tr><th>tenant</th><th>old root (" << recorded_by << ")</th>"
+      << "<th>old root (recomputed)</th><th>old root stored now (roots-export)</th>"
+      << "<th>new root (" << recorded_by << ")</th><th>new root (recomputed)</th>"
+      << "<th>new root stored now (roots-export)</th></tr></thead><tbody>\n";
+  const auto stored_cell = [&](const std::string& stored, const std::string& recomputed,
+                               const std::string& now) {
+    out << "<td>" << code(stored);
+    if (now != recomputed) {
+      out << "<br><span class=\"muted\">recomputed over every record stored now:</span> "
+          << code(now);
+    }
+    out << "</td>";
+  };
   for (const ContinuitySection& section : report.sections) {
     if (section.store_wide) {
       continue;
     }
     out << "<tr><td>" << code(section.tenant) << "</td><td>" << code(section.old_root_recorded)
-        << "</td><td>" << code(section.old_root_recomputed) << "</td><td>"
-        << code(section.new_root_recorded) << "</td><td>" << code(section.new_root_recomputed)
-        << "</td></tr>\n";
+        << "</td><td>" << code(section.old_root_recomputed) << "</td>";
+    stored_cell(section.old_root_stored, section.old_root_recomputed, section.old_root_now);
+    out << "<td>" << code(section.new_root_recorded) << "</td><td>"
+        << code(section.new_root_recomputed) << "</td>";
+    stored_cell(section.new_root_stored, section.new_root_recomputed, section.new_root_now);
+    out << "</tr>\n";
   }
   out << "</tbody></table>\n";
+}
+
+/// The roots given are equal: what they were held to, and the migration record cited.
+void unchanged_table(std::ostream& out, const ContinuityReport& report) {
+  const NoRootChange& u = *report.unchanged;
+  const bool passed = report.sections.front().tally(ContinuityCheck::transition).passed();
+  out << "<p>"
+      << (passed ? "No root change: the roots given are equal, and they are the active "
+                   "generation's root."
+                 : "The roots given are equal, so no root change is claimed; see the "
+                   "store-wide problems below.")
+      << "</p>\n<table><tbody>\n"
+      << "<tr><th>active generation</th><td>" << u.generation << " (" << html_text(u.algorithm)
+      << "), digests recomputed with " << html_text(report.old_hasher) << "</td></tr>\n"
+      << "<tr><th>stored global root</th><td>" << code(u.stored_root) << "</td></tr>\n";
+  out << "<tr><th>recorded migration</th><td>";
+  if (u.migration) {
+    const MigrationRecord& m = *u.migration;
+    out << "run " << m.run_id << ", schema " << html_text(m.from_version) << " &rarr; "
+        << html_text(m.to_version) << ", started " << html_text(m.started_at)
+        << " from the root given (audit event " << m.audit_event_id << ", migration_start), "
+        << html_text(m.status);
+    if (!m.finished_at.empty()) {
+      out << " " << html_text(m.finished_at);
+    }
+    if (!m.root_after.empty()) {
+      out << "; global root after it " << code(m.root_after);
+    }
+  } else {
+    out << "<span class=\"muted\">none recorded from this root</span>";
+  }
+  out << "</td></tr>\n</tbody></table>\n";
 }
 
 }  // namespace
@@ -156,24 +212,34 @@ void write_continuity_html(std::ostream& out, const ContinuityReport& report) {
   out << "<div class=\"verdict " << (passed ? "ok" : "bad") << "\">" << verdict_word(passed)
       << " &mdash; ";
   if (passed) {
-    out << "every check passed over " << number(report.tenant_count()) << " tenants, "
-        << number(report.bundle_count()) << " bundles and " << number(report.artifact_count())
-        << " artifacts: the old root still recomputes from the old digests, every digest "
-           "recomputes from the stored bytes, the new root recomputes from the new digests, both "
-           "generations cover the same records, and the transition is recorded.";
+    out << "every check passed over " << counted(report.tenant_count(), "tenant", "tenants") << ", "
+        << counted(report.bundle_count(), "bundle", "bundles") << " and "
+        << counted(report.artifact_count(), "artifact", "artifacts");
+    if (report.unchanged) {
+      out << ": the roots given are equal and they are the active generation's root (no root "
+             "change), it recomputes from the stored digests, every digest recomputes from the "
+             "stored bytes, and the stored tenant roots recompute.";
+    } else {
+      out << ": the old root still recomputes from the old digests, every digest recomputes from "
+             "the stored bytes, the new root recomputes from the new digests, the stored roots of "
+             "both generations recompute, both generations cover the same records, and the "
+             "transition is recorded.";
+    }
   } else {
     out << number(problems) << (problems == 1 ? " problem" : " problems")
         << " found; every failing record is named below.";
   }
   out << "</div>\n";
 
-  out << "<h2>Roots</h2>\n<table><thead><tr><th></th><th>given</th><th>recorded by the "
-         "transition</th><th>recomputed from the digests</th><th>result</th></tr></thead>"
-         "<tbody>\n";
+  out << "<h2>Roots</h2>\n<table><thead><tr><th></th><th>given</th><th>"
+      << (report.unchanged ? "stored as the active generation's root"
+                           : "recorded by the transition")
+      << "</th><th>recomputed from the digests</th><th>stored now (roots-export)</th>"
+         "<th>result</th></tr></thead><tbody>\n";
   root_row(out, "old global root", report.old_root_given, store.old_root_recorded,
-           store.old_root_recomputed);
+           store.old_root_recomputed, store.old_root_stored, store.old_root_now);
   root_row(out, "new global root", report.new_root_given, store.new_root_recorded,
-           store.new_root_recomputed);
+           store.new_root_recomputed, store.new_root_stored, store.new_root_now);
   out << "</tbody></table>\n";
 
   out << "<h2>Transition</h2>\n";
@@ -191,13 +257,15 @@ void write_continuity_html(std::ostream& out, const ContinuityReport& report) {
         << "<tr><th>audit event</th><td>"
         << (t.audit_event_id ? std::to_string(*t.audit_event_id) : std::string("(none)"))
         << " (root_hash_change)</td></tr>\n</tbody></table>\n";
+  } else if (report.unchanged) {
+    unchanged_table(out, report);
   } else {
     out << "<p>No recorded transition matches the roots given.</p>\n";
   }
   if (report.bundles_outside() > 0) {
-    out << "<p class=\"muted\">" << number(report.bundles_outside())
-        << " bundles were added after the transition: their digests are checked in both "
-           "generations, but they are not part of the transition's roots.</p>\n";
+    out << "<p class=\"muted\">" << counted(report.bundles_outside(), "bundle was", "bundles were")
+        << " added after the transition: their digests are checked in both generations, but "
+           "they are not part of the transition's roots.</p>\n";
   }
 
   out << "<h2>Checks</h2>\n";

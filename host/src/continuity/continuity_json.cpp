@@ -75,13 +75,16 @@ void failures(Writer& w, const ContinuityReport& report, const ContinuitySection
 }
 
 void root_side(Writer& w, const char* key, const std::string& given, const std::string& recorded,
-               const std::string& recomputed, int generation, const std::string& algorithm,
+               const std::string& recomputed, const std::string& stored,
+               const std::string& recomputed_now, int generation, const std::string& algorithm,
                const std::string& hasher) {
   w.Key(key);
   w.StartObject();
   text(w, "given", given);
   optional_text(w, "recorded", recorded);
   optional_text(w, "recomputed", recomputed);
+  optional_text(w, "stored", stored);
+  optional_text(w, "recomputedNow", recomputed_now);
   if (generation > 0) {
     integer(w, "generation", generation);
     text(w, "algorithm", algorithm);
@@ -92,6 +95,49 @@ void root_side(Writer& w, const char* key, const std::string& given, const std::
     w.Key("algorithm");
     w.Null();
     w.Key("hasher");
+    w.Null();
+  }
+  w.EndObject();
+}
+
+void root_pair(Writer& w, const char* key, const std::string& recorded,
+               const std::string& recomputed, const std::string& stored,
+               const std::string& recomputed_now) {
+  w.Key(key);
+  w.StartObject();
+  optional_text(w, "recorded", recorded);
+  optional_text(w, "recomputed", recomputed);
+  optional_text(w, "stored", stored);
+  optional_text(w, "recomputedNow", recomputed_now);
+  w.EndObject();
+}
+
+/// null, or the generation whose root the equal roots given must be, and the migration cited.
+void unchanged(Writer& w, const ContinuityReport& report) {
+  w.Key("unchanged");
+  if (!report.unchanged) {
+    w.Null();
+    return;
+  }
+  const NoRootChange& u = *report.unchanged;
+  w.StartObject();
+  integer(w, "generation", u.generation);
+  text(w, "algorithm", u.algorithm);
+  optional_text(w, "storedRoot", u.stored_root);
+  w.Key("migration");
+  if (u.migration) {
+    const MigrationRecord& m = *u.migration;
+    w.StartObject();
+    integer(w, "runId", m.run_id);
+    text(w, "fromVersion", m.from_version);
+    text(w, "toVersion", m.to_version);
+    text(w, "status", m.status);
+    text(w, "startedAt", m.started_at);
+    optional_text(w, "finishedAt", m.finished_at);
+    integer(w, "auditEventId", m.audit_event_id);
+    optional_text(w, "rootAfter", m.root_after);
+    w.EndObject();
+  } else {
     w.Null();
   }
   w.EndObject();
@@ -113,10 +159,10 @@ void write_continuity_json(std::ostream& out, const ContinuityReport& report) {
   text(w, "database", report.database);
   text(w, "schemaVersion", report.schema_version);
   root_side(w, "oldRoot", report.old_root_given, store.old_root_recorded, store.old_root_recomputed,
-            transition ? transition->from_generation : 0,
-            transition ? transition->from_algorithm : "", report.old_hasher);
+            store.old_root_stored, store.old_root_now, report.old_generation, report.old_algorithm,
+            report.old_hasher);
   root_side(w, "newRoot", report.new_root_given, store.new_root_recorded, store.new_root_recomputed,
-            transition ? transition->to_generation : 0, transition ? transition->to_algorithm : "",
+            store.new_root_stored, store.new_root_now, report.new_generation, report.new_algorithm,
             report.new_hasher);
   w.Key("transition");
   if (transition) {
@@ -136,6 +182,7 @@ void write_continuity_json(std::ostream& out, const ContinuityReport& report) {
   } else {
     w.Null();
   }
+  unchanged(w, report);
   text(w, "startedAt", report.started_at);
   text(w, "finishedAt", report.finished_at);
   w.Key("summary");
@@ -150,7 +197,7 @@ void write_continuity_json(std::ostream& out, const ContinuityReport& report) {
   w.Key("storeWide");
   w.StartObject();
   w.Key("result");
-  w.String(result_of(store.passed() && transition.has_value()));
+  w.String(result_of(store.passed() && (transition.has_value() || report.unchanged.has_value())));
   checks(w, [&](ContinuityCheck check) { return store.tally(check); });
   failures(w, report, store);
   w.EndObject();
@@ -168,16 +215,10 @@ void write_continuity_json(std::ostream& out, const ContinuityReport& report) {
     integer(w, "artifacts", section.artifacts);
     integer(w, "bundlesOutsideTransition", section.bundles_outside);
     integer(w, "artifactsOutsideTransition", section.artifacts_outside);
-    w.Key("oldRoot");
-    w.StartObject();
-    optional_text(w, "recorded", section.old_root_recorded);
-    optional_text(w, "recomputed", section.old_root_recomputed);
-    w.EndObject();
-    w.Key("newRoot");
-    w.StartObject();
-    optional_text(w, "recorded", section.new_root_recorded);
-    optional_text(w, "recomputed", section.new_root_recomputed);
-    w.EndObject();
+    root_pair(w, "oldRoot", section.old_root_recorded, section.old_root_recomputed,
+              section.old_root_stored, section.old_root_now);
+    root_pair(w, "newRoot", section.new_root_recorded, section.new_root_recomputed,
+              section.new_root_stored, section.new_root_now);
     checks(w, [&](ContinuityCheck check) { return section.tally(check); });
     failures(w, report, section);
     w.EndObject();

@@ -171,7 +171,7 @@ CheckTally ContinuityReport::total(ContinuityCheck check) const {
 }
 
 bool ContinuityReport::passed() const {
-  if (!transition) {
+  if (!transition && !unchanged) {
     return false;
   }
   for (const ContinuitySection& section : sections) {

@@ -1,6 +1,8 @@
 // The continuity report for a terminal.
 #include <ostream>
 
+#include "continuity/counted_text.hpp"
+
 #include "stella/host/continuity/continuity_report_output.hpp"
 #include "stella/host/reindex/reindex_runner.hpp"
 
@@ -61,17 +63,58 @@ void write_continuity_text(std::ostream& out, const ContinuityReport& report) {
         << t.from_algorithm << ") -> generation " << t.to_generation << " (" << t.to_algorithm
         << "), recorded " << t.recorded_at << " by " << t.recorded_by << ", audit event "
         << (t.audit_event_id ? std::to_string(*t.audit_event_id) : std::string("(none)")) << '\n';
+  }
+  if (report.unchanged) {
+    const NoRootChange& u = *report.unchanged;
+    const bool transition_passed = store.tally(ContinuityCheck::transition).passed();
+    out << "  "
+        << (transition_passed ? "no root change: the roots given are equal, and they are "
+                                "the active generation's root"
+                              : "no root change claimed: the roots given are equal")
+        << " (generation " << u.generation << ", " << u.algorithm << ", stored root "
+        << (u.stored_root.empty() ? std::string("(none)") : u.stored_root) << ")\n";
+    if (u.migration) {
+      const MigrationRecord& m = *u.migration;
+      out << "  recorded migration: run " << m.run_id << ", schema " << m.from_version << " -> "
+          << m.to_version << ", started " << m.started_at << " from the root given (audit event "
+          << m.audit_event_id << ", migration_start), " << m.status;
+      if (!m.finished_at.empty()) {
+        out << " " << m.finished_at;
+      }
+      if (!m.root_after.empty()) {
+        out << ", global root after it " << m.root_after;
+      }
+      out << '\n';
+    }
+  }
+  if (report.transition || report.unchanged) {
     out << "  recomputed old root: " << store.old_root_recomputed << '\n';
     out << "  recomputed new root: " << store.new_root_recomputed << '\n';
+    out << "  stored roots now (roots-export): generation " << report.old_generation << " "
+        << (store.old_root_stored.empty() ? std::string("(none)") : store.old_root_stored);
+    if (report.new_generation != report.old_generation) {
+      out << ", generation " << report.new_generation << " "
+          << (store.new_root_stored.empty() ? std::string("(none)") : store.new_root_stored);
+    }
+    out << '\n';
+    if (store.old_root_now != store.old_root_recomputed ||
+        store.new_root_now != store.new_root_recomputed) {
+      out << "  recomputed over every record stored now: " << store.old_root_now;
+      if (report.new_generation != report.old_generation) {
+        out << ", " << store.new_root_now;
+      }
+      out << '\n';
+    }
     out << "  digests recomputed with: " << report.old_hasher << " (old), " << report.new_hasher
         << " (new)\n";
   }
-  out << "  " << with_thousands(report.tenant_count()) << " tenants, "
-      << with_thousands(report.bundle_count()) << " bundles and "
-      << with_thousands(report.artifact_count()) << " artifacts in the transition";
+  out << "  " << counted(report.tenant_count(), "tenant", "tenants") << ", "
+      << counted(report.bundle_count(), "bundle", "bundles") << " and "
+      << counted(report.artifact_count(), "artifact", "artifacts")
+      << (report.unchanged ? " checked" : " in the transition");
   if (report.bundles_outside() > 0) {
-    out << "; " << with_thousands(report.bundles_outside())
-        << " bundles added after it (digests checked, not part of its roots)";
+    out << "; " << counted(report.bundles_outside(), "bundle", "bundles")
+        << " added after it (digests checked, not part of its roots)";
   }
   out << "\n\nChecks over the whole store:\n";
   write_checks(
@@ -85,11 +128,11 @@ void write_continuity_text(std::ostream& out, const ContinuityReport& report) {
       continue;
     }
     out << "\nTenant " << section.tenant << ": " << status_of(section.passed()) << " ("
-        << with_thousands(section.bundles) << " bundles, " << with_thousands(section.artifacts)
-        << " artifacts";
+        << counted(section.bundles, "bundle", "bundles") << ", "
+        << counted(section.artifacts, "artifact", "artifacts");
     if (section.bundles_outside > 0) {
-      out << "; " << with_thousands(section.bundles_outside) << " bundles added after the "
-          << "transition";
+      out << "; " << counted(section.bundles_outside, "bundle", "bundles")
+          << " added after the transition";
     }
     out << ")\n";
     write_checks(

@@ -2,6 +2,7 @@
 #include "continuity/transition_lookup.hpp"
 
 #include "reindex/iso_utc_sql.hpp"
+#include "stella/host/audit/audit_event_check.hpp"
 #include "stella/host/audit/audit_log.hpp"
 
 namespace stella::host {
@@ -95,12 +96,32 @@ std::string recorded_transitions_text(PgConnection& connection) {
   return text;
 }
 
-std::string transition_audit_problem(PgConnection& connection, const TransitionRecord& transition) {
+std::optional<AuditRecordProblem> audit_event_chain_problem(PgConnection& connection,
+                                                            std::int64_t id) {
+  const auto problem = check_audit_event_in_chain(connection, id);
+  if (!problem) {
+    return std::nullopt;
+  }
+  return AuditRecordProblem{problem->expected, problem->found,
+                            "audit event " + std::to_string(id) +
+                                " does not verify in the audit trail's hash chain (" +
+                                audit_break_name(problem->kind) + "): " + problem->message +
+                                "; run `stella evidence audit verify`"};
+}
+
+std::optional<AuditRecordProblem> transition_audit_problem(PgConnection& connection,
+                                                           const TransitionRecord& transition) {
+  const std::string wanted =
+      "a root_hash_change audit event for transition " + std::to_string(transition.transition_id);
+  const auto wrong = [&](std::string found) {
+    return AuditRecordProblem{wanted, found,
+                              "the transition is not recorded in the audit trail as it should be"};
+  };
   if (!transition.audit_event_id) {
-    return "the transition names no audit event";
+    return wrong("the transition names no audit event");
   }
   if (connection.exec("SELECT to_regclass('stella.audit_events') IS NOT NULL").get(0, 0) != "t") {
-    return "the store has no audit trail";
+    return wrong("the store has no audit trail");
   }
   const std::string id = std::to_string(*transition.audit_event_id);
   const PgResult rows = connection.exec(
@@ -110,23 +131,30 @@ std::string transition_audit_problem(PgConnection& connection, const TransitionR
   if (rows.rows() == 0) {
     const PgResult pruned =
         connection.exec("SELECT 1 FROM stella.audit_pruned WHERE id = $1", {id});
-    return pruned.rows() > 0 ? "audit event " + id + " was pruned"
-                             : "audit event " + id + " does not exist";
+    return wrong(pruned.rows() > 0 ? "audit event " + id + " was pruned"
+                                   : "audit event " + id + " does not exist");
+  }
+  // What the event says counts only if the event is as it was written: an event edited with the
+  // append-only triggers disabled still carries the same roots, but no longer its own hash.
+  if (auto broken = audit_event_chain_problem(connection, *transition.audit_event_id)) {
+    return broken;
   }
   if (rows.get(0, 0) != audit_type::kRootHashChange) {
-    return "audit event " + id + " is of type " + std::string(rows.get(0, 0));
+    return wrong("audit event " + id + " is of type " + std::string(rows.get(0, 0)));
   }
   if (rows.get_optional(0, 1) != transition.old_global_root) {
-    return "audit event " + id + " records old_root " + rows.get_optional(0, 1).value_or("(none)");
+    return wrong("audit event " + id + " records old_root " +
+                 rows.get_optional(0, 1).value_or("(none)"));
   }
   if (rows.get_optional(0, 2) != transition.new_global_root) {
-    return "audit event " + id + " records new_root " + rows.get_optional(0, 2).value_or("(none)");
+    return wrong("audit event " + id + " records new_root " +
+                 rows.get_optional(0, 2).value_or("(none)"));
   }
   if (rows.get_optional(0, 3) != std::to_string(transition.transition_id)) {
-    return "audit event " + id + " cross-references " +
-           rows.get_optional(0, 3).value_or("(nothing)");
+    return wrong("audit event " + id + " cross-references " +
+                 rows.get_optional(0, 3).value_or("(nothing)"));
   }
-  return {};
+  return std::nullopt;
 }
 
 }  // namespace stella::host

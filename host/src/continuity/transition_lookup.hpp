@@ -1,6 +1,7 @@
 // Finding the recorded transition between two global roots, and checking its audit record.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -24,8 +25,24 @@ std::optional<std::string> swapped_roots_hint(PgConnection& connection, const st
 /// ("#1 generation 1 sha256:ab.. -> generation 2 sha512:cd..; ..." or "no transition recorded").
 std::string recorded_transitions_text(PgConnection& connection);
 
-/// Empty when the transition's root_hash_change audit event exists and records the transition's
-/// roots and id; otherwise what is wrong ("audit event 12 records new_root sha512:..").
-std::string transition_audit_problem(PgConnection& connection, const TransitionRecord& transition);
+/// What is wrong with an audit event a report cites.
+struct AuditRecordProblem {
+  std::string expected;
+  std::string found;
+  /// One sentence naming the event ("audit event 12 records new_root sha512:..").
+  std::string message;
+};
+
+/// nullopt when the transition's root_hash_change audit event exists, is intact where it stands
+/// in the hash chain (its hash recomputes and it links to the events around it, as `stella
+/// evidence audit verify` checks) and records the transition's roots and id; otherwise what is
+/// wrong.
+std::optional<AuditRecordProblem> transition_audit_problem(PgConnection& connection,
+                                                           const TransitionRecord& transition);
+
+/// nullopt when audit event `id` is intact where it stands in the hash chain; otherwise the
+/// break, naming the event.
+std::optional<AuditRecordProblem> audit_event_chain_problem(PgConnection& connection,
+                                                            std::int64_t id);
 
 }  // namespace stella::host

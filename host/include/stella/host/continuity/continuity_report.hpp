@@ -108,6 +108,13 @@ struct ContinuitySection {
   std::string old_root_recomputed;
   std::string new_root_recorded;
   std::string new_root_recomputed;
+  /// The roots stored now for each generation (evidence.tenant_roots, evidence.global_roots: what
+  /// roots-export shows), and the roots recomputed over every record stored now, which they must
+  /// equal. These differ from the transition's roots when records were added after it.
+  std::string old_root_stored;
+  std::string old_root_now;
+  std::string new_root_stored;
+  std::string new_root_now;
   /// This section's findings in the spool.
   std::int64_t first_finding = 0;
   std::int64_t finding_count = 0;
@@ -133,13 +140,47 @@ struct TransitionRecord {
   std::optional<std::int64_t> audit_event_id;
 };
 
+/// The recorded schema migration whose run started from a root given (a migration_start event).
+struct MigrationRecord {
+  std::int64_t run_id = 0;
+  std::string from_version;
+  std::string to_version;
+  /// The run's status (stella.migration_runs), and when it finished ("" while not finished).
+  std::string status;
+  std::string finished_at;
+  /// The migration_start event recording the global root before the run, and its time.
+  std::int64_t audit_event_id = 0;
+  std::string started_at;
+  /// The global root the run recorded after it ("" when it recorded none).
+  std::string root_after;
+};
+
+/// Equal roots given: no root change is claimed, and the roots must be the active generation's.
+struct NoRootChange {
+  int generation = 0;
+  std::string algorithm;
+  /// The active generation's stored global root ("" when none is stored).
+  std::string stored_root;
+  /// The newest recorded migration that started from that root, if any.
+  std::optional<MigrationRecord> migration;
+};
+
 struct ContinuityReport {
   std::string database;
   std::string schema_version;
   std::string old_root_given;
   std::string new_root_given;
-  /// nullopt when no recorded transition matches the roots given (the report then fails).
+  /// nullopt when no recorded transition matches the roots given, or when the roots given are
+  /// equal (no root change; see `unchanged`).
   std::optional<TransitionRecord> transition;
+  /// Set when the roots given are equal: the check is of one generation, with no transition.
+  std::optional<NoRootChange> unchanged;
+  /// The two generations compared (equal when there is no root change; 0 when neither a
+  /// transition nor an active generation was found).
+  int old_generation = 0;
+  int new_generation = 0;
+  std::string old_algorithm;
+  std::string new_algorithm;
   /// Where each generation's digests were recomputed with ("built-in OpenSSL").
   std::string old_hasher;
   std::string new_hasher;
