@@ -320,16 +320,15 @@ class ContinuityWalk {
         " of generation " + std::to_string(generation) + " (the " +
         (check == ContinuityCheck::old_root ? "old" : "new") + " generation";
     if (!stored) {
-      add_finding(target, check, "", "", recomputed, "no stored root",
-                  which +
-                      ") is missing (expected: recomputed from the stored digests; found: "
-                      "nothing stored); run `stella evidence verify-all --generation " +
+      add_finding(target, check, "", "", "a stored root", "none",
+                  which + ") is missing; recomputed from the stored digests it would be " +
+                      recomputed + "; run `stella evidence verify-all --generation " +
                       std::to_string(generation) + "`");
     } else if (*stored != recomputed) {
-      add_finding(target, check, "", "", recomputed, *stored,
+      add_finding(target, check, "", "", *stored, recomputed,
                   which +
                       "; what roots-export shows) does not recompute from the stored digests "
-                      "of every record it covers (expected: recomputed; found: stored); run "
+                      "of every record it covers (expected: stored; found: recomputed); run "
                       "`stella evidence verify-all --generation " +
                       std::to_string(generation) + "`");
     }
@@ -545,9 +544,9 @@ class ContinuityWalk {
                       hasher.digest(ByteView(reinterpret_cast<const std::uint8_t*>(content->data()),
                                              content->size())));
     if (recomputed != *stored) {
-      add_finding(target, check, bundle_id, path, recomputed, std::string(*stored),
-                  "the stored digest does not match the stored bytes (expected: recomputed "
-                  "from the bytes; found: stored)");
+      add_finding(target, check, bundle_id, path, std::string(*stored), recomputed,
+                  "the stored digest does not match the stored bytes (expected: stored; found: "
+                  "recomputed from the bytes)");
     }
   }
 

@@ -89,8 +89,10 @@ void check_statement(const EvidenceStatement& statement, const AttestationJob& j
                   ", which the bundle does not have: it was deleted or renamed");
     } else if (artifact->second != digest) {
       out.add(verify_check::kAttestationSubject, subject.name, digest, artifact->second,
-              "artifact " + subject.name + " is stored with digest " + artifact->second +
-                  " but the attestation signed " + digest);
+              // After a reindex the sha256 digest is recomputed from the stored bytes, so the
+              // words say what it is, not where it came from.
+              "artifact " + subject.name + " has the " + subject.algorithm + " digest " +
+                  artifact->second + " but the attestation signed " + digest);
     }
   }
   for (const auto& [path, digest] : job.artifacts) {
