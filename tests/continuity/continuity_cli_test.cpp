@@ -123,10 +123,19 @@ BOOST_AUTO_TEST_CASE(a_clean_transition_passes_in_every_format_and_is_audited) {
   BOOST_TEST(report["tenants"].Size() == 3U);
 
   const std::string path = "/tmp/cont-clean-report.html";
-  const ProcessResult html =
-      sealed.store.stella({"evidence", "verify-continuity", "--old-root", sealed.old_root,
-                           "--new-root", sealed.new_root, "--output", path, "--format", "html"});
+  const ProcessResult html = sealed.store.stella(
+      {"--operator", "auditor-ada", "evidence", "verify-continuity", "--old-root", sealed.old_root,
+       "--new-root", sealed.new_root, "--output", path, "--format", "html"});
   BOOST_TEST_REQUIRE(html.exit_code == 0, html.err);
+  // Who vouched for the report, with which stella; and the event that records it names the file
+  // and its digest, so that the report an auditor holds is tied to its record.
+  BOOST_TEST(std::string(report["checkedBy"].GetString()).size() > 0);
+  BOOST_TEST(std::string(report["stellaVersion"].GetString()).size() > 0);
+  const ProcessResult digest = stella::test::run_shell("sha256sum " + path);
+  BOOST_TEST(sealed.store.scalar("SELECT (data->>'report_path') || ' ' || "
+                                 "(data->>'report_sha256') FROM stella.audit_events WHERE "
+                                 "event_type = 'verification' ORDER BY id DESC LIMIT 1") ==
+             path + " sha256:" + digest.out.substr(0, 64));
   std::ifstream file(path);
   std::stringstream page;
   page << file.rdbuf();
@@ -134,6 +143,7 @@ BOOST_AUTO_TEST_CASE(a_clean_transition_passes_in_every_format_and_is_audited) {
   BOOST_TEST(mentions(page.str(), "<!DOCTYPE html>"));
   BOOST_TEST(mentions(page.str(), "PASS"));
   BOOST_TEST(mentions(page.str(), sealed.new_root));
+  BOOST_TEST(mentions(page.str(), " by auditor-ada with stella "), page.str());
   // Self-contained: no link, script or image from anywhere.
   BOOST_TEST(!mentions(page.str(), "<script"));
   BOOST_TEST(!mentions(page.str(), "<link"));

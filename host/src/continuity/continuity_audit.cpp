@@ -31,7 +31,8 @@ std::string anomaly_text(const ContinuityFinding& finding) {
 
 std::int64_t record_continuity_verification(PgConnection& connection,
                                             const ContinuityReport& report,
-                                            const std::string& operator_name) {
+                                            const std::string& operator_name,
+                                            const std::optional<WrittenReport>& written) {
   rapidjson::Document data(rapidjson::kObjectType);
   auto& allocator = data.GetAllocator();
   add_string(data, "check", "verify-continuity", allocator);
@@ -54,6 +55,10 @@ std::int64_t record_continuity_verification(PgConnection& connection,
   add_string(data, "started_at", report.started_at, allocator);
   add_string(data, "finished_at", report.finished_at, allocator);
   add_string(data, "old_root", report.old_root_given, allocator);
+  if (written) {
+    add_string(data, "report_path", written->path, allocator);
+    add_string(data, "report_sha256", written->sha256, allocator);
+  }
   add_string(data, "new_root", report.new_root_given, allocator);
   rapidjson::Value transition;
   if (report.transition) {

@@ -1,4 +1,5 @@
 // `stella evidence verify-continuity --old-root X --new-root Y [--output F] [--format ...]`.
+#include <optional>
 #include <sstream>
 
 #include "cli/command_registrars.hpp"
@@ -118,17 +119,24 @@ int run_verify_continuity(Invocation& invocation) {
   const std::string conninfo = resolve_database(invocation.globals);
   const std::unique_ptr<ContinuityReport> report = check_said_on_lost_connection(
       "verify-continuity", [&] { return verify_continuity(conninfo, registry, request); });
+  report->checked_by = invocation.globals.operator_name;
+  report->tool_version = STELLA_VERSION;
+  std::optional<WrittenReport> written;
   if (invocation.options.count("output")) {
     // Whole or not at all: an auditor never opens half a report.
     std::ostringstream text;
     write_continuity_report(text, *report, format);
-    write_file_atomically(invocation.options["output"].as<std::string>(), text.str());
+    const std::string bytes = text.str();
+    const ByteView view(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    written = WrittenReport{invocation.options["output"].as<std::string>(),
+                            format_digest("sha256", make_evp_hasher("sha256")->digest(view))};
+    write_file_atomically(written->path, bytes);
   } else {
     write_continuity_report(invocation.out, *report, format);
   }
   const auto connection = PgConnection::connect(conninfo);
-  const std::int64_t event =
-      record_continuity_verification(*connection, *report, invocation.globals.operator_name);
+  const std::int64_t event = record_continuity_verification(
+      *connection, *report, invocation.globals.operator_name, written);
   const bool passed = report->passed();
   if (!invocation.globals.quiet) {
     const std::int64_t problems = report->store_findings.size() + report->tenant_findings.size();

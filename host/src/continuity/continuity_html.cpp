@@ -208,7 +208,9 @@ void write_continuity_html(std::ostream& out, const ContinuityReport& report) {
   out << "<h1>Chain-of-custody continuity report</h1>\n";
   out << "<p class=\"muted\">Evidence store <code>" << html_text(report.database)
       << "</code> (schema " << html_text(report.schema_version) << "), checked from "
-      << html_text(report.started_at) << " to " << html_text(report.finished_at) << ".</p>\n";
+      << html_text(report.started_at) << " to " << html_text(report.finished_at) << " by "
+      << html_text(report.checked_by) << " with stella " << html_text(report.tool_version)
+      << ".</p>\n";
   out << "<div class=\"verdict " << (passed ? "ok" : "bad") << "\">" << verdict_word(passed)
       << " &mdash; ";
   if (passed) {

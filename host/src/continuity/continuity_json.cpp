@@ -185,6 +185,8 @@ void write_continuity_json(std::ostream& out, const ContinuityReport& report) {
   unchanged(w, report);
   text(w, "startedAt", report.started_at);
   text(w, "finishedAt", report.finished_at);
+  text(w, "checkedBy", report.checked_by);
+  text(w, "stellaVersion", report.tool_version);
   w.Key("summary");
   w.StartObject();
   integer(w, "tenants", report.tenant_count());

@@ -55,6 +55,7 @@ void write_continuity_text(std::ostream& out, const ContinuityReport& report) {
   out << "Chain-of-custody continuity report: " << status_of(report.passed()) << '\n';
   out << "  database " << report.database << " (schema " << report.schema_version << "), "
       << report.started_at << " to " << report.finished_at << '\n';
+  out << "  checked by " << report.checked_by << " with stella " << report.tool_version << '\n';
   out << "  old root given:  " << report.old_root_given << '\n';
   out << "  new root given:  " << report.new_root_given << '\n';
   if (report.transition) {

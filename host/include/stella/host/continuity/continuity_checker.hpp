@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "stella/host/continuity/continuity_report.hpp"
@@ -34,9 +35,18 @@ std::unique_ptr<ContinuityReport> verify_continuity(const std::string& conninfo,
 /// Appends the verification audit event (result, anomalies, started_at, finished_at, roots,
 /// transition) in a transaction of its own; returns its id. At most kAuditedAnomalies failing
 /// records are listed in the event (anomaly_count gives the total; the report names them all).
+/// A report written to a file (--output): the verification event names it and its digest, so that
+/// a report an auditor holds can be matched to its record in the audit trail.
+struct WrittenReport {
+  std::string path;
+  /// "sha256:<hex>" of the file's bytes.
+  std::string sha256;
+};
+
 std::int64_t record_continuity_verification(PgConnection& connection,
                                             const ContinuityReport& report,
-                                            const std::string& operator_name);
+                                            const std::string& operator_name,
+                                            const std::optional<WrittenReport>& written);
 
 /// Failing records listed by name in the verification audit event.
 inline constexpr std::int64_t kAuditedAnomalies = 100;

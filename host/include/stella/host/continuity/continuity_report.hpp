@@ -186,6 +186,10 @@ struct ContinuityReport {
   std::string new_hasher;
   std::string started_at;
   std::string finished_at;
+  /// Who ran the check and with which stella: an auditor holding the report alone can say who
+  /// vouched for it and rerun it with the same tool.
+  std::string checked_by;
+  std::string tool_version;
   /// Store-wide section first, then tenants in tenant id order.
   std::vector<ContinuitySection> sections;
   /// Failing records of the store-wide section, and of the tenant sections (each tenant's are
