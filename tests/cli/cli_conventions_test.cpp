@@ -162,13 +162,26 @@ BOOST_AUTO_TEST_CASE(an_output_that_cannot_be_written_is_refused_before_the_work
       {"evidence", "reindex", "--algorithm", "sha512", "--dry-run", "--output", report},
       {"evidence", "migrate", "--from-version", "1.0", "--to-version", "2.0", "--dry-run",
        "--output", report},
-      {"evidence", "verify-bundle", "/", "--output", report}};
+      {"evidence", "verify-bundle", "/", "--output", report},
+      {"evidence", "roots-export", "--output", report}};
   for (std::vector<std::string> verb : verbs) {
     verb.insert(verb.begin(), {"--database", "host=/nonexistent dbname=none"});
     const ProcessResult result = run_stella(verb);
     BOOST_TEST(result.exit_code == 2, verb[3] << ": " << result.err);
     CHECK_CONTAINS(result.err, "cannot write --output " + report + ": the directory " + folder +
                                    " does not exist; nothing was checked or changed");
+    // A directory whose permission bits allow writing but which takes no new file (/proc), an
+    // empty name and a directory named as the file are refused as early.
+    for (const auto& [output, words] : std::vector<std::pair<std::string, std::string>>{
+             {"/proc/report.json", "no file can be created in /proc"},
+             {"", "it is empty"},
+             {"/tmp", "it is a directory"}}) {
+      std::vector<std::string> other = verb;
+      *std::find(other.begin(), other.end(), report) = output;
+      const ProcessResult refused = run_stella(other);
+      BOOST_TEST(refused.exit_code == 2, verb[3] << " " << output << ": " << refused.err);
+      CHECK_CONTAINS(refused.err, words);
+    }
   }
   BOOST_TEST(!std::filesystem::exists(folder));
 }

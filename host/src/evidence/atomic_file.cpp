@@ -28,26 +28,37 @@ constexpr mode_t kReportMode = 0644;
 void require_writable_output(const std::filesystem::path& path) {
   const std::filesystem::path directory =
       path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  const auto refuse = [&path](const std::string& what) {
+  const auto refuse = [&path](const std::string& what, const std::string& hint) {
     throw sdk::Error(
         sdk::ErrorCode::invalid_input,
         "cannot write --output " + path.string() + ": " + what + "; nothing was checked or changed",
-        "create the directory, or choose another --output");
+        hint);
   };
+  if (path.empty()) {
+    refuse("it is empty", "name the file to write, for example --output report.json");
+  }
   std::error_code error;
   if (!std::filesystem::exists(directory, error)) {
-    refuse("the directory " + directory.string() + " does not exist");
+    refuse("the directory " + directory.string() + " does not exist",
+           "create the directory, or choose another --output");
   }
   if (!std::filesystem::is_directory(directory, error)) {
-    refuse(directory.string() + " is not a directory");
-  }
-  if (::access(directory.c_str(), W_OK | X_OK) != 0) {
-    refuse("the directory " + directory.string() + " is not writable (" + std::strerror(errno) +
-           ")");
+    refuse(directory.string() + " is not a directory", "choose another --output");
   }
   if (std::filesystem::is_directory(path, error)) {
-    refuse("it is a directory; name a file");
+    refuse("it is a directory",
+           "name a file in it, for example --output " + (path / "report.json").string());
   }
+  // access() trusts the permission bits; a file system that refuses new files all the same (/proc,
+  // a read-only mount, a full quota) is found only by making one: here, before hours of work.
+  std::string probe = (directory / ".stella-output-check-XXXXXX").string();
+  const int fd = ::mkstemp(probe.data());
+  if (fd < 0) {
+    refuse("no file can be created in " + directory.string() + " (" + std::strerror(errno) + ")",
+           "choose an --output in a directory where you can create files");
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
 }
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view content) {

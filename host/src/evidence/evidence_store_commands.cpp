@@ -220,6 +220,9 @@ int run_roots_export(Invocation& call) {
                      "--all and --tenant were both given; expected one of them",
                      "use --all (every tenant, the default) or --tenant T (repeatable)");
   }
+  if (call.options.count("output")) {
+    require_writable_output(call.options["output"].as<std::string>());
+  }
   auto connection = connect(call);
   const auto layout =
       layout_for_chosen_generation(*connection, open_store_layout(*connection), call.options);
