@@ -28,9 +28,16 @@ rapidjson::Value text_value(const std::string& text, rapidjson::Document::Alloca
 }  // namespace
 
 void print_conformance_report(const ConformanceReport& report, std::ostream& out) {
-  out << "plugin " << (report.plugin_id.empty() ? "(unreadable manifest)" : report.plugin_id) << ' '
-      << report.plugin_version << " (" << report.kind << ", " << report.provides << ")\n"
-      << "  manifest " << report.manifest_path << '\n';
+  out << "plugin " << (report.plugin_id.empty() ? "(unreadable manifest)" : report.plugin_id);
+  if (!report.plugin_version.empty()) {
+    out << ' ' << report.plugin_version;
+  }
+  // A manifest that broke its schema leaves kind and provides unknown: nothing to show then.
+  if (!report.kind.empty() || !report.provides.empty()) {
+    out << " (" << report.kind << (report.kind.empty() || report.provides.empty() ? "" : ", ")
+        << report.provides << ")";
+  }
+  out << "\n  manifest " << report.manifest_path << '\n';
   std::size_t width = 0;
   for (const ConformanceCheck& check : report.checks) {
     width = std::max(width, check.name.size());
