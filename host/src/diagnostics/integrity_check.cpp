@@ -89,10 +89,19 @@ IntegrityReport check_store_integrity(const std::string& conninfo, PluginRegistr
                        "the audit trail's hash chain is intact from its first event to its head");
   check_audit_chain(*connection, collector);
 
-  collector.begin_area(integrity_area::kRoots,
-                       "every stored root matches what it commits to as stored (bundle roots from "
-                       "artifact digests, tenant roots from bundle roots, the global root from "
-                       "tenant roots)");
+  // Quick mode checks the generation verbs use; saying "every stored root" would claim the
+  // others too, which only --deep (the generations area) checks.
+  collector.begin_area(
+      integrity_area::kRoots,
+      std::string("every stored root") +
+          (report.schema_version == kGenerationsSchemaVersion ? " of the active digest generation"
+                                                              : "") +
+          " matches what it commits to as stored (bundle roots from artifact "
+          "digests, tenant roots from bundle roots, the global root from tenant "
+          "roots)" +
+          (report.schema_version == kGenerationsSchemaVersion && !options.deep
+               ? "; the other generations: --deep"
+               : ""));
   check_stored_roots(conninfo, registry, collector);
 
   if (options.deep) {
