@@ -80,6 +80,22 @@ int run_pack(Invocation& invocation) {
     request.plugin_directories.emplace_back(directory);
   }
   const BuiltPack pack = build_pack(request);
+  if (!invocation.globals.quiet) {
+    // Defaults that silently made a third-party pack look like the product's, or a version
+    // nobody checks, are said out loud.
+    if (invocation.options.count("pack-id") == 0) {
+      invocation.err << "stella: note: the pack id is " << kDefaultPackId
+                     << ", the default and the id of stella's own plugins' pack (plugins matrix "
+                        "shows packs of one id as one); give --pack-id to name yours\n";
+    }
+    if (request.product_version != STELLA_VERSION) {
+      invocation.err << "stella: note: the pack says it is for stella " << request.product_version
+                     << "; this stella is " << STELLA_VERSION
+                     << ". The version is shown, not enforced: the pack installs on every stella "
+                        "of ABI "
+                     << sdk::kAbiVersion << '\n';
+    }
+  }
   invocation.out << "wrote " << request.output.string() << ": pack " << pack.manifest.pack_id
                  << " for stella " << pack.manifest.product_version << " (ABI " << pack.manifest.abi
                  << "), " << pack.manifest.plugins.size() << " plugins, signed by " << pack.key_id
