@@ -9,6 +9,7 @@
 #include "stella/host/migration/migration_lock.hpp"
 #include "stella/host/migration/run_journal.hpp"
 #include "stella/host/migration/store_state.hpp"
+#include "stella/host/migration/unfinished_run.hpp"
 #include "stella/host/migration/version_graph.hpp"
 #include "stella/host/store/embedded_cluster.hpp"
 #include "stella/sdk/error.hpp"
@@ -153,9 +154,7 @@ MigrationPlan make_migration_plan(const MigrationContext& context, const std::st
                            unfinished->from_version + " \u2192 " + unfinished->to_version +
                            ") is unfinished (" + std::string(run_status_name(unfinished->status)) +
                            "); no new plan can be made until it is resumed or rolled back",
-                       "continue it with `stella evidence migrate --resume`, or undo it with "
-                       "`stella evidence migrate --rollback --from-version " +
-                           unfinished->to_version + "`");
+                       unfinished_run_remedy(*unfinished, detect_store_version(*work)));
     }
   }
   RunReporter reporter(context.err, context.globals);

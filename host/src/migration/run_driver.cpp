@@ -19,6 +19,7 @@
 #include "stella/host/migration/migration_lock.hpp"
 #include "stella/host/migration/plan_file.hpp"
 #include "stella/host/migration/store_state.hpp"
+#include "stella/host/migration/unfinished_run.hpp"
 #include "stella/host/store/lost_connection.hpp"
 
 namespace stella::host {
@@ -127,23 +128,22 @@ void RunDriver::refuse_if_unfinished() {
   if (!unfinished) {
     return;
   }
-  throw sdk::Error(
-      sdk::ErrorCode::refused,
-      "run " + std::to_string(unfinished->run_id) + " (" +
-          std::string(run_kind_name(unfinished->kind)) + " " + unfinished->from_version +
-          " \u2192 " + unfinished->to_version + ", started " + unfinished->started_at + " by " +
-          unfinished->operator_name + " on " + unfinished->client_host +
-          ") is unfinished: " + std::string(run_status_name(unfinished->status)) +
-          ", and no process drives it any more; nothing was changed",
-      "continue it with `stella evidence migrate --resume`, or undo it with `stella evidence "
-      "migrate --rollback --from-version " +
-          unfinished->to_version + "`; `stella evidence migrate --status` shows where it stopped");
+  throw sdk::Error(sdk::ErrorCode::refused,
+                   "run " + std::to_string(unfinished->run_id) + " (" +
+                       std::string(run_kind_name(unfinished->kind)) + " " +
+                       unfinished->from_version + " \u2192 " + unfinished->to_version +
+                       ", started " + unfinished->started_at + " by " + unfinished->operator_name +
+                       " on " + unfinished->client_host +
+                       ") is unfinished: " + std::string(run_status_name(unfinished->status)) +
+                       ", and no process drives it any more; nothing was changed",
+                   unfinished_run_remedy(*unfinished, detect_store_version(*control_)) +
+                       "; `stella evidence migrate --status` shows where it stopped");
 }
 
 void RunDriver::lock_out_evidence_writers(const StoreState& before) {
   take_evidence_write_lock(*work_, [this](const std::string& line) { reporter_.info(line); });
   work_->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kImportLockKey)});
-  const StoredRoots stored = open_store_layout(*work_)->stored_roots(*work_);
+  const StoredRoots stored = open_store_layout_during_migration(*work_)->stored_roots(*work_);
   const std::string now = stored.global ? stored.global->root : std::string();
   if (now != before.stored_global_root) {
     throw sdk::Error(sdk::ErrorCode::refused,
