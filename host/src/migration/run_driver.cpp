@@ -356,6 +356,29 @@ void RunDriver::stop_after_lost_connection(const RunFailure& failure, bool rolli
           to_version_ + "`; `stella evidence migrate --status` shows where it stopped");
 }
 
+void RunDriver::stop_after_cancelled_rollback(const RunFailure& failure) {
+  const std::string what = kind_ == RunKind::rollback
+                               ? "rollback run " + std::to_string(run_id_) + " (" + from_version_ +
+                                     " \u2192 " + to_version_ + ", undoing run " +
+                                     std::to_string(undone_run_.value_or(0)) + ")"
+                               : "the rollback of run " + std::to_string(run_id_) + " (migrate " +
+                                     from_version_ + " \u2192 " + to_version_ + ")";
+  // Not a failed rollback: nothing went wrong, the operator asked it to stop. Its status stays
+  // rolling_back and the step keeps its checkpoint, so --resume goes on from there; the run log
+  // (not the audit trail, whose rollback event records a rollback that ended) says it stopped.
+  reporter_.error(what + " was cancelled (SIGINT or SIGTERM): " + failure.message +
+                  "; it stays unfinished for `stella evidence migrate --resume`");
+  throw sdk::Error(
+      sdk::ErrorCode::cancelled,
+      what + " was cancelled (SIGINT or SIGTERM) at a batch boundary: " + failure.message +
+          ". What it had undone stays committed with its checkpoints; the run stays "
+          "unfinished (rolling_back), and the store is part of the way back to " +
+          target_.schema_version + " until the rollback is finished",
+      "finish the rollback with `stella evidence migrate --resume` (it goes on from "
+      "the last checkpoint and then checks the roots); `stella evidence migrate "
+      "--status` shows where it stopped");
+}
+
 RunFailure RunDriver::failure_from(const std::exception& error) const {
   RunFailure failure;
   failure.ordinal = current_ordinal_;
@@ -368,10 +391,12 @@ RunFailure RunDriver::failure_from(const std::exception& error) const {
     const std::size_t index = static_cast<std::size_t>(*current_ordinal_ - 1);
     const RunStepRecord& record = records_.at(index);
     const LoadedStep& step = steps_.at(index);
-    failure.message = "step " + std::to_string(record.ordinal) + " of " +
-                      std::to_string(records_.size()) + " (" + step_label(record) + ", " +
-                      step.planned.library_file + ") failed during " + current_phase_ + " after " +
-                      std::to_string(current_batches_) + " committed batches: " + what;
+    failure.message =
+        "step " + std::to_string(record.ordinal) + " of " + std::to_string(records_.size()) + " (" +
+        step_label(record) + ", " + step.planned.library_file +
+        (failure.code == sdk::ErrorCode::cancelled ? ") stopped during " : ") failed during ") +
+        current_phase_ + " after " + std::to_string(current_batches_) +
+        " committed batches: " + what;
   } else {
     failure.message = current_phase_ + " failed: " + what;
   }
@@ -583,6 +608,10 @@ RunOutcome RunDriver::drive_migration() {
 
 RunOutcome RunDriver::roll_back_migration(const std::string& reason,
                                           const std::optional<RunFailure>& cause) {
+  // Its own scope too, for the callers that have none (--resume and --rollback of an interrupted
+  // run). Entering it forgets a signal that cancelled the migration: the rollback that follows must
+  // not stop for the same signal, only for a later one.
+  const CancellationScope cancellation;
   reset_cancellation();
   {
     PgTransaction transaction(*work_);
@@ -608,6 +637,9 @@ RunOutcome RunDriver::roll_back_migration(const std::string& reason,
       reporter_.finish_progress();
       if (!can_go_on) {
         stop_after_lost_connection(failure, true);
+      }
+      if (failure.code == sdk::ErrorCode::cancelled) {
+        stop_after_cancelled_rollback(failure);
       }
       fail_rollback("undoing " + failure.message, reason, cause);
     }
@@ -658,6 +690,9 @@ RunOutcome RunDriver::drive_rollback_run(const std::string& reason) {
       reporter_.finish_progress();
       if (!can_go_on) {
         stop_after_lost_connection(failure, true);
+      }
+      if (failure.code == sdk::ErrorCode::cancelled) {
+        stop_after_cancelled_rollback(failure);
       }
       fail_rollback("undoing " + failure.message, reason, std::nullopt);
     }

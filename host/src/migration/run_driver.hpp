@@ -93,6 +93,9 @@ class RunDriver {
   /// Throws the error for a run whose connection to PostgreSQL was lost while it ran `failure`:
   /// nothing was undone, the run stays unfinished, and the hint says how to continue it.
   [[noreturn]] void stop_after_lost_connection(const RunFailure& failure, bool rolling_back) const;
+  /// Throws the error for a rollback that SIGINT or SIGTERM stopped at a batch boundary (exit 3):
+  /// the run stays rolling_back with what it undid, for --resume to finish.
+  [[noreturn]] void stop_after_cancelled_rollback(const RunFailure& failure);
   RunFailure failure_from(const std::exception& error) const;
   StoreState capture_in_transaction();
   std::string step_label(const RunStepRecord& record) const;
