@@ -1,6 +1,7 @@
 // The migration operations the `migrate` verb offers: run, run a plan file, resume, roll back.
 #include "stella/host/migration/migration_executor.hpp"
 
+#include "migration/orphan_preflight.hpp"
 #include "migration/plan_builder.hpp"
 #include "migration/run_driver.hpp"
 #include "migration/step_loading.hpp"
@@ -92,8 +93,9 @@ RunOutcome run_migration_plan(const MigrationContext& context, const MigrationPl
                               "; make a new plan with `stella evidence migrate --dry-run "
                               "--output FILE`");
     current = capture_store_state(driver.work());
+    require_consistent(current);
+    refuse_orphans_before_migration(driver.work());
   }
-  require_consistent(current);
   const std::vector<std::string> differences = store_root_differences(plan.store, current);
   if (!differences.empty()) {
     throw sdk::Error(sdk::ErrorCode::refused,

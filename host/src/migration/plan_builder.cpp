@@ -2,6 +2,7 @@
 #include "migration/plan_builder.hpp"
 #include "migration/store_space.hpp"
 
+#include "migration/orphan_preflight.hpp"
 #include "migration/run_step_context.hpp"
 #include "migration/step_loading.hpp"
 #include "stella/host/evidence/store_layout.hpp"
@@ -100,6 +101,7 @@ MigrationPlan build_migration_plan(PgConnection& work, const MigrationContext& c
   plan.created_at = server_time(work);
   plan.store = capture_store_state(work);
   require_consistent(plan.store);
+  refuse_orphans_before_migration(work);
   plan.space = measure_store_space(work, context.globals);
 
   int ordinal = 0;
