@@ -55,6 +55,10 @@ class EventData {
     writer_.Bool(value);
     return *this;
   }
+  /// Adds the key only when there is a value.
+  EventData& text_if(const char* key, const std::optional<std::string>& value) {
+    return value ? text(key, *value) : *this;
+  }
   EventData& texts(const char* key, const std::vector<std::string>& values) {
     writer_.Key(key);
     writer_.StartArray();
@@ -239,6 +243,8 @@ void RunDriver::start_rollback(const RunRecord& undone, std::vector<LoadedStep> 
   run.batch_size = batch_size_;
   run.plan_json = undone.plan_json;
   run.store_before_json = store_state_to_json_text(before);
+  // Recorded with the run, so that a resume after a crash finishes it with the operator's reason.
+  run.reason = reason;
   int ordinal = 0;
   for (const LoadedStep& step : steps_) {
     RunStepRecord record;
@@ -275,9 +281,10 @@ void RunDriver::start_rollback(const RunRecord& undone, std::vector<LoadedStep> 
                  "); reason: " + reason);
 }
 
-void RunDriver::adopt(const RunRecord& run, std::vector<LoadedStep> steps,
-                      const StoreState& target) {
+void RunDriver::adopt(const RunRecord& run, std::vector<LoadedStep> steps, const StoreState& target,
+                      const std::string& takeover_note) {
   run_id_ = run.run_id;
+  takeover_note_ = takeover_note;
   kind_ = run.kind;
   undone_run_ = run.rolls_back;
   from_version_ = run.from_version;
@@ -537,6 +544,8 @@ void RunDriver::run_step_down(LoadedStep& step, RunStepRecord& record, StepState
                            .text("plugin_version", record.plugin_version)
                            .text("library_digest", record.library_digest)
                            .number("batches", current_batches_)
+                           .text_if("reason", rollback_reason_)
+                           .text_if("resume_note", takeover_note_)
                            .finish());
   }
   transaction.commit();
@@ -613,6 +622,7 @@ RunOutcome RunDriver::roll_back_migration(const std::string& reason,
   // not stop for the same signal, only for a later one.
   const CancellationScope cancellation;
   reset_cancellation();
+  rollback_reason_ = reason;
   {
     PgTransaction transaction(*work_);
     record_run_status(*work_, run_id_, RunStatus::rolling_back, reason,
@@ -667,6 +677,7 @@ RunOutcome RunDriver::roll_back_migration(const std::string& reason,
                          .number("run_id", run_id_)
                          .flag("roots_match", true)
                          .text("global_root", after.global_root)
+                         .text_if("resume_note", takeover_note_)
                          .finish());
   transaction.commit();
   reporter_.info("rolled back: the store is at " + after.schema_version +
@@ -677,6 +688,7 @@ RunOutcome RunDriver::roll_back_migration(const std::string& reason,
 
 RunOutcome RunDriver::drive_rollback_run(const std::string& reason) {
   const CancellationScope cancellation;
+  rollback_reason_ = reason;
   for (std::size_t index = 0; index < steps_.size(); ++index) {
     RunStepRecord& record = records_[index];
     if (record.state == StepState::completed) {
@@ -724,6 +736,7 @@ RunOutcome RunDriver::drive_rollback_run(const std::string& reason) {
                          .number("rolled_back_run", undone_run_.value_or(0))
                          .flag("roots_match", true)
                          .text("global_root", after.global_root)
+                         .text_if("resume_note", takeover_note_)
                          .finish());
   transaction.commit();
   reporter_.info("rolled back run " + std::to_string(undone_run_.value_or(0)) +
@@ -747,6 +760,7 @@ void RunDriver::fail_rollback(const std::string& what, const std::string& reason
                            .number("run_id", run_id_)
                            .flag("roots_match", false)
                            .text("problem", what)
+                           .text_if("resume_note", takeover_note_)
                            .finish());
     transaction.commit();
   } catch (const std::exception& e) {
