@@ -65,8 +65,12 @@ void check_expand_complete(sdk::Database& database) {
                      "the 1.1 store is not a complete copy of the 1.0 data, so the 1.0 tables "
                      "cannot be dropped: " +
                          joined(problems),
-                     "roll the migration back (`stella evidence migrate --rollback`) and run it "
-                     "again from 1.0");
+                     "rows the expand step did not copy are usually orphans (an artifact whose "
+                     "bundle does not exist, a bundle whose tenant does not exist). The migration "
+                     "rolls itself back after this failure; if it did not, undo it with `stella "
+                     "evidence migrate --rollback --from-version 1.1`. Then, on the 1.0 store, "
+                     "list them with `stella evidence orphans --list`, move them out with "
+                     "`stella evidence orphans --quarantine`, and migrate again");
   }
 }
 

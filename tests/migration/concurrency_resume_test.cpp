@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "migration/migration_fixture.hpp"
+#include "migration/slow_run.hpp"
 #include "stella/host/evidence/store_roots.hpp"
 #include "stella/host/migration/migration_lock.hpp"
 #include "support/background_stella.hpp"
@@ -23,42 +24,6 @@ constexpr std::int64_t kBatchesBeforeKill = 5;
 constexpr auto kPollInterval = std::chrono::milliseconds(20);
 /// Only guards against a hang; the store takes several seconds at one row per batch.
 constexpr auto kPollLimit = std::chrono::seconds(120);
-
-/// A store big enough that a run with batches of one row is still running when the test acts.
-StoreSize slow_store() {
-  return StoreSize{"2", "40", "8"};
-}
-
-std::int64_t committed_batches(MigrationStore& store) {
-  return std::stoll(
-      store.scalar("SELECT coalesce(max(c.batches), 0) FROM stella.migration_checkpoints c "
-                   "WHERE c.run_id = (SELECT max(run_id) FROM stella.migration_runs)"));
-}
-
-/// `stella` arguments for a 1.0 → 2.0 migration of `store` in batches of one row, after the
-/// global options `globals`.
-std::vector<std::string> slow_migration_arguments(MigrationStore& store,
-                                                  std::vector<std::string> globals) {
-  std::vector<std::string> args = {"--database", store.conninfo()};
-  args.insert(args.end(), globals.begin(), globals.end());
-  for (const auto& arg : migrate_1_0_to_2_0({"--batch-size", "1"})) {
-    args.push_back(arg);
-  }
-  return args;
-}
-
-/// Waits until the background run has committed `batches` batches; fails if it ends first.
-void wait_for_batches(MigrationStore& store, BackgroundStella& run, std::int64_t batches) {
-  const auto deadline = std::chrono::steady_clock::now() + kPollLimit;
-  while (committed_batches(store) < batches) {
-    BOOST_REQUIRE_MESSAGE(run.running(), "the background migration ended before it committed "
-                                             << batches << " batches:\n"
-                                             << run.err());
-    BOOST_REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline,
-                          "no progress from the background migration");
-    std::this_thread::sleep_for(kPollInterval);
-  }
-}
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 #include "diagnostics/orphan_kinds.hpp"
 #include "stella/host/diagnostics/orphans.hpp"
 #include "stella/host/evidence/store_version.hpp"
+#include "stella/host/migration/migration_read_guard.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace stella::host {
@@ -38,6 +39,9 @@ void collect(PgConnection& connection, OrphanReport& report) {
 OrphanReport find_orphans(PgConnection& connection) {
   OrphanReport report;
   report.database = database_name(connection);
+  // The orphan kinds are written against the 1.0 and 2.0 layouts; part-way through a migration
+  // they would report rows the run simply has not reached yet.
+  refuse_store_use_during_migration(connection);
   const std::optional<std::string> version = detect_store_version(connection);
   if (!version) {
     throw sdk::Error(sdk::ErrorCode::refused, "no evidence store in database " + report.database,

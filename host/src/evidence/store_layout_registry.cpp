@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "stella/host/evidence/store_version.hpp"
+#include "stella/host/migration/migration_read_guard.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace stella::host {
@@ -45,6 +46,11 @@ std::vector<std::string> known_layout_versions() {
 }
 
 std::unique_ptr<StoreLayout> open_store_layout(PgConnection& connection) {
+  refuse_store_use_during_migration(connection);
+  return open_store_layout_during_migration(connection);
+}
+
+std::unique_ptr<StoreLayout> open_store_layout_during_migration(PgConnection& connection) {
   const auto version = detect_store_version(connection);
   if (!version) {
     throw sdk::Error(sdk::ErrorCode::refused,

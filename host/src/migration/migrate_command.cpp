@@ -1,9 +1,12 @@
 // `stella evidence migrate`: dry-run plans, execution, plan files, status, logs, resume and
 // rollback (docs/migration.md; runbook "Schema Migration", "Immediate Rollback", "Migration Stuck
 // or Timeout").
+#include <algorithm>
 #include <optional>
 #include <ostream>
 #include <regex>
+#include <string_view>
+#include <vector>
 
 #include "cli/command_registrars.hpp"
 #include "stella/host/cli/exit_codes.hpp"
@@ -102,6 +105,60 @@ void refuse_option(const po::variables_map& options, const char* name, const cha
   }
 }
 
+/// The mode's own flags. A flag given to a mode that does not use it is refused rather than
+/// ignored: an operator who wrote `--status --output st.json` or `--resume --reason ...` expects
+/// a file or a recorded reason, and must not be left believing they got one.
+struct ModeFlags {
+  MigrateMode mode;
+  /// How the mode is named in the refusal.
+  const char* name;
+  std::vector<const char*> accepted;
+};
+
+const ModeFlags& flags_of(MigrateMode mode) {
+  static const std::vector<ModeFlags> table = {
+      {MigrateMode::migrate, "a migration", {"from-version", "to-version", "batch-size"}},
+      {MigrateMode::dry_run, "--dry-run", {"from-version", "to-version", "batch-size", "output"}},
+      {MigrateMode::plan_file, "--plan", {"plan", "from-version", "to-version"}},
+      {MigrateMode::status, "--status", {"run"}},
+      {MigrateMode::logs, "--logs", {"run"}},
+      {MigrateMode::resume, "--resume", {"batch-size"}},
+      {MigrateMode::rollback, "--rollback", {"from-version", "to-version", "batch-size", "reason"}},
+  };
+  for (const ModeFlags& flags : table) {
+    if (flags.mode == mode) {
+      return flags;
+    }
+  }
+  throw sdk::Error(sdk::ErrorCode::internal, "migrate has no flag table for this mode");
+}
+
+/// Throws sdk::Error(invalid_input) naming the first flag given that `mode` does not use.
+void refuse_flags_of_other_modes(const po::variables_map& options, MigrateMode mode) {
+  static const char* const kModeFlags[] = {"from-version", "to-version", "output",
+                                           "batch-size",   "run",        "reason"};
+  const ModeFlags& flags = flags_of(mode);
+  for (const char* name : kModeFlags) {
+    const bool accepted =
+        std::any_of(flags.accepted.begin(), flags.accepted.end(),
+                    [&](const char* allowed) { return std::string_view(allowed) == name; });
+    if (accepted) {
+      continue;
+    }
+    // Worded as the refusals before it were, so that scripts matching them keep working.
+    if (mode == MigrateMode::plan_file && std::string_view(name) == "batch-size") {
+      refuse_option(options, name, "--plan (the plan fixes the batch size)");
+    }
+    if (mode == MigrateMode::migrate && std::string_view(name) == "output") {
+      refuse_option(options, name, "a migration (use it with --dry-run)");
+    }
+    if (std::string_view(name) == "run") {
+      refuse_option(options, name, "anything but --status and --logs");
+    }
+    refuse_option(options, name, flags.name);
+  }
+}
+
 std::int64_t batch_size_of(const po::variables_map& options) {
   const std::int64_t size = options["batch-size"].as<std::int64_t>();
   if (size < 1) {
@@ -155,6 +212,7 @@ int run_migrate(Invocation& call) {
   const po::variables_map& options = call.options;
   const OutputFormat format = output_format(call.globals);
   const MigrateMode mode = chosen_mode(options);
+  refuse_flags_of_other_modes(options, mode);
   const std::string conninfo = resolve_database(call.globals);
 
   if (mode == MigrateMode::status || mode == MigrateMode::logs) {
@@ -170,8 +228,6 @@ int run_migrate(Invocation& call) {
     }
     return kExitSuccess;
   }
-  refuse_option(options, "run", "anything but --status and --logs");
-
   PluginRegistry registry = PluginRegistry::discover(
       plugin_search_path(call.globals.plugin_dirs, call.globals.plugin_path_env));
   MigrationContext context{conninfo, call.globals, registry, call.err};
@@ -204,8 +260,6 @@ int run_migrate(Invocation& call) {
       return kExitSuccess;
     }
     case MigrateMode::plan_file: {
-      refuse_option(options, "batch-size", "--plan (the plan fixes the batch size)");
-      refuse_option(options, "output", "--plan");
       const MigrationPlan plan = read_plan_file(options["plan"].as<std::string>());
       for (const auto& [flag, planned] :
            {std::pair<const char*, std::string>{"from-version", plan.from_version},
@@ -221,7 +275,6 @@ int run_migrate(Invocation& call) {
       return kExitSuccess;
     }
     case MigrateMode::resume: {
-      refuse_option(options, "output", "--resume");
       const auto outcome = resume_migration(context);
       if (!outcome) {
         call.out << "Nothing to resume: no migration run of this store is unfinished "
@@ -232,7 +285,6 @@ int run_migrate(Invocation& call) {
       return kExitSuccess;
     }
     case MigrateMode::rollback: {
-      refuse_option(options, "output", "--rollback");
       const std::string reason =
           optional_string(options, "reason")
               .value_or("rollback requested by " + call.globals.operator_name);
@@ -248,7 +300,6 @@ int run_migrate(Invocation& call) {
       return kExitSuccess;
     }
     case MigrateMode::migrate: {
-      refuse_option(options, "output", "a migration (use it with --dry-run)");
       write_outcome(
           call.out, format,
           run_migration(context,

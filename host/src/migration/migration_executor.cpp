@@ -1,6 +1,7 @@
 // The migration operations the `migrate` verb offers: run, run a plan file, resume, roll back.
 #include "stella/host/migration/migration_executor.hpp"
 
+#include "migration/orphan_preflight.hpp"
 #include "migration/plan_builder.hpp"
 #include "migration/run_driver.hpp"
 #include "migration/step_loading.hpp"
@@ -53,18 +54,20 @@ StoreState rollback_target(PgConnection& connection, const RunRecord& run) {
                                     "run " + std::to_string(undone->run_id) + " store_before");
 }
 
-/// Continues an unfinished run the driver holds the lock for.
-RunOutcome continue_run(RunDriver& driver, const RunRecord& run, const std::string& reason) {
+/// Continues an unfinished run the driver holds the lock for. A rollback goes on with the reason
+/// recorded when it was asked for; `note` ("resumed by alice") is added beside it, and stands in
+/// for it only for a run recorded without one.
+RunOutcome continue_run(RunDriver& driver, const RunRecord& run, const std::string& note) {
   std::vector<LoadedStep> steps = load_planned_steps(
       driver.context().registry, planned_steps_of(run), "run " + std::to_string(run.run_id));
-  driver.adopt(run, std::move(steps), rollback_target(driver.control(), run));
+  driver.adopt(run, std::move(steps), rollback_target(driver.control(), run), note);
   if (run.kind == RunKind::rollback) {
-    return driver.drive_rollback_run(run.reason.value_or(reason));
+    return driver.drive_rollback_run(run.reason.value_or(note));
   }
   if (run.status == RunStatus::running) {
     return driver.drive_migration();
   }
-  return driver.roll_back_migration(run.reason.value_or(reason), std::nullopt);
+  return driver.roll_back_migration(run.reason.value_or(note), std::nullopt);
 }
 
 }  // namespace
@@ -92,8 +95,9 @@ RunOutcome run_migration_plan(const MigrationContext& context, const MigrationPl
                               "; make a new plan with `stella evidence migrate --dry-run "
                               "--output FILE`");
     current = capture_store_state(driver.work());
+    require_consistent(current);
+    refuse_orphans_before_migration(driver.work());
   }
-  require_consistent(current);
   const std::vector<std::string> differences = store_root_differences(plan.store, current);
   if (!differences.empty()) {
     throw sdk::Error(sdk::ErrorCode::refused,
@@ -150,7 +154,9 @@ RunOutcome rollback_migration(const MigrationContext& context, const std::string
       run.status = RunStatus::rolling_back;
       run.reason = reason;
     }
-    return continue_run(driver, run, reason);
+    return continue_run(
+        driver, run,
+        "rollback of the unfinished run requested by " + context.globals.operator_name);
   }
 
   if (store_version != from_version) {

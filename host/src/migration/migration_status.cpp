@@ -1,12 +1,14 @@
 // `migrate --status`: the store's version, the migration lock, and the run that matters now.
 #include "stella/host/migration/migration_status.hpp"
 
+#include <cctype>
 #include <ostream>
 
 #include "stella/host/evidence/store_version.hpp"
 #include "stella/host/json/json_parse.hpp"
 #include "stella/host/json/json_write.hpp"
 #include "stella/host/migration/migration_lock.hpp"
+#include "stella/host/migration/unfinished_run.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace stella::host {
@@ -254,10 +256,13 @@ void write_migration_status_text(std::ostream& out, const MigrationStatus& statu
     }
   }
   if (status.interrupted) {
-    out << "Interrupted: no process drives this run any more. Continue it with `stella evidence "
-           "migrate --resume`, or undo it with `stella evidence migrate --rollback "
-           "--from-version "
-        << status.schema_version.value_or(run.to_version) << "`.\n";
+    std::string remedy = unfinished_run_remedy(run, status.schema_version);
+    remedy[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(remedy[0])));
+    out << "Interrupted: no process drives this run any more";
+    if (const std::string position = describe_run_position(run); !position.empty()) {
+      out << "; it stopped " << position;
+    }
+    out << ". " << remedy << ".\n";
   } else if (run.status == RunStatus::running || run.status == RunStatus::rolling_back) {
     out << "Active: the process holding the migration lock is driving it.\n";
     if (status.work_session) {

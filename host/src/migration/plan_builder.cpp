@@ -2,6 +2,7 @@
 #include "migration/plan_builder.hpp"
 #include "migration/store_space.hpp"
 
+#include "migration/orphan_preflight.hpp"
 #include "migration/run_step_context.hpp"
 #include "migration/step_loading.hpp"
 #include "stella/host/evidence/store_layout.hpp"
@@ -9,6 +10,7 @@
 #include "stella/host/migration/migration_lock.hpp"
 #include "stella/host/migration/run_journal.hpp"
 #include "stella/host/migration/store_state.hpp"
+#include "stella/host/migration/unfinished_run.hpp"
 #include "stella/host/migration/version_graph.hpp"
 #include "stella/host/store/embedded_cluster.hpp"
 #include "stella/sdk/error.hpp"
@@ -99,6 +101,7 @@ MigrationPlan build_migration_plan(PgConnection& work, const MigrationContext& c
   plan.created_at = server_time(work);
   plan.store = capture_store_state(work);
   require_consistent(plan.store);
+  refuse_orphans_before_migration(work);
   plan.space = measure_store_space(work, context.globals);
 
   int ordinal = 0;
@@ -153,9 +156,7 @@ MigrationPlan make_migration_plan(const MigrationContext& context, const std::st
                            unfinished->from_version + " \u2192 " + unfinished->to_version +
                            ") is unfinished (" + std::string(run_status_name(unfinished->status)) +
                            "); no new plan can be made until it is resumed or rolled back",
-                       "continue it with `stella evidence migrate --resume`, or undo it with "
-                       "`stella evidence migrate --rollback --from-version " +
-                           unfinished->to_version + "`");
+                       unfinished_run_remedy(*unfinished, detect_store_version(*work)));
     }
   }
   RunReporter reporter(context.err, context.globals);

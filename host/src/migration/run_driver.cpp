@@ -19,6 +19,7 @@
 #include "stella/host/migration/migration_lock.hpp"
 #include "stella/host/migration/plan_file.hpp"
 #include "stella/host/migration/store_state.hpp"
+#include "stella/host/migration/unfinished_run.hpp"
 #include "stella/host/store/lost_connection.hpp"
 
 namespace stella::host {
@@ -53,6 +54,10 @@ class EventData {
     writer_.Key(key);
     writer_.Bool(value);
     return *this;
+  }
+  /// Adds the key only when there is a value.
+  EventData& text_if(const char* key, const std::optional<std::string>& value) {
+    return value ? text(key, *value) : *this;
   }
   EventData& texts(const char* key, const std::vector<std::string>& values) {
     writer_.Key(key);
@@ -127,23 +132,22 @@ void RunDriver::refuse_if_unfinished() {
   if (!unfinished) {
     return;
   }
-  throw sdk::Error(
-      sdk::ErrorCode::refused,
-      "run " + std::to_string(unfinished->run_id) + " (" +
-          std::string(run_kind_name(unfinished->kind)) + " " + unfinished->from_version +
-          " \u2192 " + unfinished->to_version + ", started " + unfinished->started_at + " by " +
-          unfinished->operator_name + " on " + unfinished->client_host +
-          ") is unfinished: " + std::string(run_status_name(unfinished->status)) +
-          ", and no process drives it any more; nothing was changed",
-      "continue it with `stella evidence migrate --resume`, or undo it with `stella evidence "
-      "migrate --rollback --from-version " +
-          unfinished->to_version + "`; `stella evidence migrate --status` shows where it stopped");
+  throw sdk::Error(sdk::ErrorCode::refused,
+                   "run " + std::to_string(unfinished->run_id) + " (" +
+                       std::string(run_kind_name(unfinished->kind)) + " " +
+                       unfinished->from_version + " \u2192 " + unfinished->to_version +
+                       ", started " + unfinished->started_at + " by " + unfinished->operator_name +
+                       " on " + unfinished->client_host +
+                       ") is unfinished: " + std::string(run_status_name(unfinished->status)) +
+                       ", and no process drives it any more; nothing was changed",
+                   unfinished_run_remedy(*unfinished, detect_store_version(*control_)) +
+                       "; `stella evidence migrate --status` shows where it stopped");
 }
 
 void RunDriver::lock_out_evidence_writers(const StoreState& before) {
   take_evidence_write_lock(*work_, [this](const std::string& line) { reporter_.info(line); });
   work_->exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kImportLockKey)});
-  const StoredRoots stored = open_store_layout(*work_)->stored_roots(*work_);
+  const StoredRoots stored = open_store_layout_during_migration(*work_)->stored_roots(*work_);
   const std::string now = stored.global ? stored.global->root : std::string();
   if (now != before.stored_global_root) {
     throw sdk::Error(sdk::ErrorCode::refused,
@@ -239,6 +243,8 @@ void RunDriver::start_rollback(const RunRecord& undone, std::vector<LoadedStep> 
   run.batch_size = batch_size_;
   run.plan_json = undone.plan_json;
   run.store_before_json = store_state_to_json_text(before);
+  // Recorded with the run, so that a resume after a crash finishes it with the operator's reason.
+  run.reason = reason;
   int ordinal = 0;
   for (const LoadedStep& step : steps_) {
     RunStepRecord record;
@@ -275,9 +281,10 @@ void RunDriver::start_rollback(const RunRecord& undone, std::vector<LoadedStep> 
                  "); reason: " + reason);
 }
 
-void RunDriver::adopt(const RunRecord& run, std::vector<LoadedStep> steps,
-                      const StoreState& target) {
+void RunDriver::adopt(const RunRecord& run, std::vector<LoadedStep> steps, const StoreState& target,
+                      const std::string& takeover_note) {
   run_id_ = run.run_id;
+  takeover_note_ = takeover_note;
   kind_ = run.kind;
   undone_run_ = run.rolls_back;
   from_version_ = run.from_version;
@@ -356,6 +363,29 @@ void RunDriver::stop_after_lost_connection(const RunFailure& failure, bool rolli
           to_version_ + "`; `stella evidence migrate --status` shows where it stopped");
 }
 
+void RunDriver::stop_after_cancelled_rollback(const RunFailure& failure) {
+  const std::string what = kind_ == RunKind::rollback
+                               ? "rollback run " + std::to_string(run_id_) + " (" + from_version_ +
+                                     " \u2192 " + to_version_ + ", undoing run " +
+                                     std::to_string(undone_run_.value_or(0)) + ")"
+                               : "the rollback of run " + std::to_string(run_id_) + " (migrate " +
+                                     from_version_ + " \u2192 " + to_version_ + ")";
+  // Not a failed rollback: nothing went wrong, the operator asked it to stop. Its status stays
+  // rolling_back and the step keeps its checkpoint, so --resume goes on from there; the run log
+  // (not the audit trail, whose rollback event records a rollback that ended) says it stopped.
+  reporter_.error(what + " was cancelled (SIGINT or SIGTERM): " + failure.message +
+                  "; it stays unfinished for `stella evidence migrate --resume`");
+  throw sdk::Error(
+      sdk::ErrorCode::cancelled,
+      what + " was cancelled (SIGINT or SIGTERM) at a batch boundary: " + failure.message +
+          ". What it had undone stays committed with its checkpoints; the run stays "
+          "unfinished (rolling_back), and the store is part of the way back to " +
+          target_.schema_version + " until the rollback is finished",
+      "finish the rollback with `stella evidence migrate --resume` (it goes on from "
+      "the last checkpoint and then checks the roots); `stella evidence migrate "
+      "--status` shows where it stopped");
+}
+
 RunFailure RunDriver::failure_from(const std::exception& error) const {
   RunFailure failure;
   failure.ordinal = current_ordinal_;
@@ -368,10 +398,12 @@ RunFailure RunDriver::failure_from(const std::exception& error) const {
     const std::size_t index = static_cast<std::size_t>(*current_ordinal_ - 1);
     const RunStepRecord& record = records_.at(index);
     const LoadedStep& step = steps_.at(index);
-    failure.message = "step " + std::to_string(record.ordinal) + " of " +
-                      std::to_string(records_.size()) + " (" + step_label(record) + ", " +
-                      step.planned.library_file + ") failed during " + current_phase_ + " after " +
-                      std::to_string(current_batches_) + " committed batches: " + what;
+    failure.message =
+        "step " + std::to_string(record.ordinal) + " of " + std::to_string(records_.size()) + " (" +
+        step_label(record) + ", " + step.planned.library_file +
+        (failure.code == sdk::ErrorCode::cancelled ? ") stopped during " : ") failed during ") +
+        current_phase_ + " after " + std::to_string(current_batches_) +
+        " committed batches: " + what;
   } else {
     failure.message = current_phase_ + " failed: " + what;
   }
@@ -512,6 +544,8 @@ void RunDriver::run_step_down(LoadedStep& step, RunStepRecord& record, StepState
                            .text("plugin_version", record.plugin_version)
                            .text("library_digest", record.library_digest)
                            .number("batches", current_batches_)
+                           .text_if("reason", rollback_reason_)
+                           .text_if("resume_note", takeover_note_)
                            .finish());
   }
   transaction.commit();
@@ -583,7 +617,12 @@ RunOutcome RunDriver::drive_migration() {
 
 RunOutcome RunDriver::roll_back_migration(const std::string& reason,
                                           const std::optional<RunFailure>& cause) {
+  // Its own scope too, for the callers that have none (--resume and --rollback of an interrupted
+  // run). Entering it forgets a signal that cancelled the migration: the rollback that follows must
+  // not stop for the same signal, only for a later one.
+  const CancellationScope cancellation;
   reset_cancellation();
+  rollback_reason_ = reason;
   {
     PgTransaction transaction(*work_);
     record_run_status(*work_, run_id_, RunStatus::rolling_back, reason,
@@ -608,6 +647,9 @@ RunOutcome RunDriver::roll_back_migration(const std::string& reason,
       reporter_.finish_progress();
       if (!can_go_on) {
         stop_after_lost_connection(failure, true);
+      }
+      if (failure.code == sdk::ErrorCode::cancelled) {
+        stop_after_cancelled_rollback(failure);
       }
       fail_rollback("undoing " + failure.message, reason, cause);
     }
@@ -635,6 +677,7 @@ RunOutcome RunDriver::roll_back_migration(const std::string& reason,
                          .number("run_id", run_id_)
                          .flag("roots_match", true)
                          .text("global_root", after.global_root)
+                         .text_if("resume_note", takeover_note_)
                          .finish());
   transaction.commit();
   reporter_.info("rolled back: the store is at " + after.schema_version +
@@ -645,6 +688,7 @@ RunOutcome RunDriver::roll_back_migration(const std::string& reason,
 
 RunOutcome RunDriver::drive_rollback_run(const std::string& reason) {
   const CancellationScope cancellation;
+  rollback_reason_ = reason;
   for (std::size_t index = 0; index < steps_.size(); ++index) {
     RunStepRecord& record = records_[index];
     if (record.state == StepState::completed) {
@@ -658,6 +702,9 @@ RunOutcome RunDriver::drive_rollback_run(const std::string& reason) {
       reporter_.finish_progress();
       if (!can_go_on) {
         stop_after_lost_connection(failure, true);
+      }
+      if (failure.code == sdk::ErrorCode::cancelled) {
+        stop_after_cancelled_rollback(failure);
       }
       fail_rollback("undoing " + failure.message, reason, std::nullopt);
     }
@@ -689,6 +736,7 @@ RunOutcome RunDriver::drive_rollback_run(const std::string& reason) {
                          .number("rolled_back_run", undone_run_.value_or(0))
                          .flag("roots_match", true)
                          .text("global_root", after.global_root)
+                         .text_if("resume_note", takeover_note_)
                          .finish());
   transaction.commit();
   reporter_.info("rolled back run " + std::to_string(undone_run_.value_or(0)) +
@@ -712,6 +760,7 @@ void RunDriver::fail_rollback(const std::string& what, const std::string& reason
                            .number("run_id", run_id_)
                            .flag("roots_match", false)
                            .text("problem", what)
+                           .text_if("resume_note", takeover_note_)
                            .finish());
     transaction.commit();
   } catch (const std::exception& e) {

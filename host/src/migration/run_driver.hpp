@@ -54,8 +54,10 @@ class RunDriver {
   /// Records a rollback run of the completed migration `undone`, and adopts it.
   void start_rollback(const RunRecord& undone, std::vector<LoadedStep> steps,
                       const StoreState& before, const std::string& reason);
-  /// Adopts a recorded unfinished run (resume); takes it over for this process.
-  void adopt(const RunRecord& run, std::vector<LoadedStep> steps, const StoreState& target);
+  /// Adopts a recorded unfinished run (resume); takes it over for this process. `takeover_note`
+  /// ("resumed by alice") goes into the audit events it writes beside the run's own reason.
+  void adopt(const RunRecord& run, std::vector<LoadedStep> steps, const StoreState& target,
+             const std::string& takeover_note);
 
   /// Runs the migration's remaining steps up, checks the roots, marks it completed. On failure
   /// rolls it back and throws sdk::Error describing the failure and the rollback's result.
@@ -93,6 +95,9 @@ class RunDriver {
   /// Throws the error for a run whose connection to PostgreSQL was lost while it ran `failure`:
   /// nothing was undone, the run stays unfinished, and the hint says how to continue it.
   [[noreturn]] void stop_after_lost_connection(const RunFailure& failure, bool rolling_back) const;
+  /// Throws the error for a rollback that SIGINT or SIGTERM stopped at a batch boundary (exit 3):
+  /// the run stays rolling_back with what it undid, for --resume to finish.
+  [[noreturn]] void stop_after_cancelled_rollback(const RunFailure& failure);
   RunFailure failure_from(const std::exception& error) const;
   StoreState capture_in_transaction();
   std::string step_label(const RunStepRecord& record) const;
@@ -119,6 +124,11 @@ class RunDriver {
   /// What a rollback must restore: the migration's own before-state, or for a rollback run the
   /// before-state of the migration it undoes.
   StoreState target_;
+
+  /// The reason of the rollback under way, for its schema_change events.
+  std::optional<std::string> rollback_reason_;
+  /// Who took the run over (adopt), for its audit events; unset for a run started here.
+  std::optional<std::string> takeover_note_;
 
   /// What is running now, for error messages.
   std::optional<int> current_ordinal_;

@@ -177,14 +177,15 @@ bool run_journal_exists(PgConnection& connection) {
 std::int64_t record_new_run(PgConnection& connection, const NewRun& run) {
   const PgResult inserted = connection.exec(
       "INSERT INTO stella.migration_runs (kind, rolls_back, from_version, to_version, status, "
-      "operator, client_host, client_pid, backend_pid, batch_size, plan, store_before) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb) RETURNING run_id",
+      "operator, client_host, client_pid, backend_pid, batch_size, plan, store_before, reason) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13) "
+      "RETURNING run_id",
       {std::string(run_kind_name(run.kind)),
        run.rolls_back ? sdk::SqlValue(std::to_string(*run.rolls_back)) : std::nullopt,
        run.from_version, run.to_version, std::string(run_status_name(run.status)),
        run.operator_name, run.client_host, std::to_string(run.client_pid),
        std::to_string(run.backend_pid), std::to_string(run.batch_size), run.plan_json,
-       run.store_before_json});
+       run.store_before_json, optional_param(run.reason)});
   const std::int64_t run_id = inserted.get_int64(0, 0);
   int ordinal = 0;
   for (const RunStepRecord& step : run.steps) {

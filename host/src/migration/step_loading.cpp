@@ -47,6 +47,11 @@ std::vector<LoadedStep> load_planned_steps(PluginRegistry& registry,
     }
     LoadedStep entry;
     entry.planned = step;
+    // A recorded run's steps carry no library file (only its digest): name the one loaded, so
+    // that its messages say which library they mean.
+    if (entry.planned.library_file.empty()) {
+      entry.planned.library_file = record->library_path.string();
+    }
     entry.step = create_step_for_edge(registry, *record, step.from_version, step.to_version);
     loaded.push_back(std::move(entry));
   }

@@ -22,7 +22,7 @@ std::string now_iso8601(PgConnection& connection) {
 }  // namespace
 
 StoreState capture_store_state(PgConnection& connection) {
-  const auto layout = open_store_layout(connection);
+  const auto layout = open_store_layout_during_migration(connection);
   StoreState state;
   state.database = database_name(connection);
   state.schema_version = layout->schema_version();

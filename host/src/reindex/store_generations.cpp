@@ -5,6 +5,7 @@
 
 #include "reindex/iso_utc_sql.hpp"
 #include "stella/host/evidence/store_version.hpp"
+#include "stella/host/migration/migration_read_guard.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace stella::host {
@@ -82,6 +83,9 @@ int StoreGenerations::next_number() const {
 }
 
 void require_generations_schema(PgConnection& connection, const std::string& verb) {
+  // Part-way through a migration the store may report 1.0, 1.1 or 2.0 without being either: the
+  // unfinished run, not the version, is what the operator must hear about.
+  refuse_store_use_during_migration(connection);
   const std::optional<std::string> version = detect_store_version(connection);
   const std::string database = database_name(connection);
   if (!version) {

@@ -299,9 +299,15 @@ std::unique_ptr<StoreLayout> make_store_layout(std::string_view schema_version);
 /// Schema versions this build has a layout for, in ascending order.
 std::vector<std::string> known_layout_versions();
 
-/// The layout of the store `connection` points at. Throws sdk::Error(refused) when the database
-/// holds no evidence store ("no evidence store in database X; run `stella evidence init`") or one
-/// of a version this build does not know.
+/// The layout of the store `connection` points at, for the verbs that use the store. Throws
+/// sdk::Error(refused) while a schema migration run is unfinished (naming it and what to do:
+/// migration_read_guard.hpp), when the database holds no evidence store ("no evidence store in
+/// database X; run `stella evidence init`") or one of a version this build does not know.
 std::unique_ptr<StoreLayout> open_store_layout(PgConnection& connection);
+
+/// open_store_layout without the unfinished-run check, for the migration itself: it reads the
+/// store's roots while its own run is unfinished (before recording it, at the end of each run and
+/// rollback, on resume).
+std::unique_ptr<StoreLayout> open_store_layout_during_migration(PgConnection& connection);
 
 }  // namespace stella::host

@@ -106,6 +106,8 @@ struct NewRun {
   std::int64_t batch_size = 0;
   std::string plan_json;
   std::string store_before_json;
+  /// Why the run was started, when an operator gave a reason (a rollback's --reason).
+  std::optional<std::string> reason;
   /// Steps in the order they run; their state starts as pending.
   std::vector<RunStepRecord> steps;
 };

@@ -53,9 +53,10 @@ struct StoreGenerations {
   int next_number() const;
 };
 
-/// Throws sdk::Error(refused) unless the database holds an evidence store at schema 2.0: with no
-/// store, "run `stella evidence init`"; at 1.0, "`verb` needs schema 2.0; run `stella evidence
-/// migrate --from-version 1.0 --to-version 2.0`". `verb` names the command in the message.
+/// Throws sdk::Error(refused) unless the database holds an evidence store at schema 2.0 with no
+/// migration run unfinished (migration_read_guard.hpp): with no store, "run `stella evidence
+/// init`"; at 1.0, "`verb` needs schema 2.0; run `stella evidence migrate --from-version 1.0
+/// --to-version 2.0`". `verb` names the command in the message.
 void require_generations_schema(PgConnection& connection, const std::string& verb);
 
 /// Reads evidence.digest_generations (inside the caller's transaction, if any).
