@@ -20,7 +20,7 @@ export PATH="$build_dir/bin:$PATH"
 # the server runs as an unprivileged user who must be able to reach it.
 export STELLA_HOME=${STELLA_HOME:-/tmp/stella-main-job}
 unset STELLA_DATABASE
-stella db stop >/dev/null 2>&1 || true
+stella db stop --force >/dev/null 2>&1 || true
 rm -rf "$STELLA_HOME" "$work"
 mkdir -p "$work/backup" "$work/media"
 cd "$work"

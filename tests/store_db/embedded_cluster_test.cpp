@@ -289,6 +289,27 @@ BOOST_AUTO_TEST_CASE(a_migration_plan_on_the_embedded_server_shows_its_free_spac
   BOOST_TEST(text.out.find(" on the embedded server's data volume") != std::string::npos, text.out);
 }
 
+BOOST_AUTO_TEST_CASE(stop_is_refused_while_a_stella_command_is_connected_unless_forced) {
+  // A fast shutdown would interrupt a migration, a reindex or an import mid-way.
+  const fs::path home = shared_home->home;
+  EmbeddedCluster cluster(home);
+  cluster.start();
+  const auto working = stella::host::PgConnection::connect(
+      cluster.conninfo() + " application_name='stella migrate work (run 7)'");
+  const std::string pid = std::to_string(working->backend_pid());
+  const auto refused = stella::test::run_stella({"--home", home.string(), "db", "stop"});
+  BOOST_TEST(refused.exit_code == 3, refused.err);
+  BOOST_TEST(refused.err.find("1 stella session at work") != std::string::npos, refused.err);
+  BOOST_TEST(refused.err.find("pid " + pid + ", stella migrate work (run 7)") != std::string::npos,
+             refused.err);
+  BOOST_TEST(refused.err.find("stella db stop --force") != std::string::npos, refused.err);
+  BOOST_TEST(cluster.status().running);
+  const auto forced = stella::test::run_stella({"--home", home.string(), "db", "stop", "--force"});
+  BOOST_TEST(forced.exit_code == 0, forced.err);
+  BOOST_TEST(!cluster.status().running);
+  cluster.start();
+}
+
 BOOST_AUTO_TEST_CASE(a_verb_that_creates_the_cluster_says_it_is_new_and_empty) {
   // A mistyped --home must not look like a store that lost everything.
   const fs::path fresh = shared_home->root / "mistyped-home";

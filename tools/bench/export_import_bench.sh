@@ -48,7 +48,7 @@ mkdir -p "$work"
 chmod 755 "$work"
 home="$work/home"
 cleanup() {
-  "$stella" db stop --home "$home" >/dev/null 2>&1 || true
+  "$stella" db stop --force --home "$home" >/dev/null 2>&1 || true
   if [ -z "${BENCH_WORK:-}" ]; then
     rm -rf "$work"
   fi

@@ -59,7 +59,7 @@ cleanup() {
   psql "$maintenance_db" -qAt -c "DROP DATABASE IF EXISTS $copy_name WITH (FORCE)" \
     >/dev/null 2>&1 || true
   if [ -z "${STELLA_DATABASE:-}" ]; then
-    "$stella" db stop --home "$work/home" >/dev/null 2>&1 || true
+    "$stella" db stop --force --home "$work/home" >/dev/null 2>&1 || true
   fi
   rm -rf "$work"
 }

@@ -56,7 +56,7 @@ work="$(mktemp -d /tmp/stella-reindex-bench.XXXXXX)"
 chmod 755 "$work"
 cleanup() {
   if [ -z "${STELLA_DATABASE:-}" ]; then
-    "$stella" db stop --home "$work/home" >/dev/null 2>&1 || true
+    "$stella" db stop --force --home "$work/home" >/dev/null 2>&1 || true
   fi
   rm -rf "$work"
 }

@@ -40,7 +40,7 @@ work="$(mktemp -d /tmp/stella-bench.XXXXXX)"
 chmod 755 "$work"
 cleanup() {
   if [ -z "${STELLA_DATABASE:-}" ]; then
-    "$stella" db stop --home "$work/home" >/dev/null 2>&1 || true
+    "$stella" db stop --force --home "$work/home" >/dev/null 2>&1 || true
   fi
   rm -rf "$work"
 }

@@ -3,7 +3,11 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include <boost/program_options.hpp>
+
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "cli/command_registrars.hpp"
 #include "stella/host/cli/exit_codes.hpp"
@@ -12,6 +16,8 @@
 #include "stella/sdk/error.hpp"
 #include "store/cluster_layout.hpp"
 #include "store/conninfo_text.hpp"
+
+namespace po = boost::program_options;
 
 namespace stella::host {
 namespace {
@@ -213,9 +219,53 @@ int start_verb(Invocation& invocation) {
   return kExitSuccess;
 }
 
+/// The other stella sessions of the running embedded server, one line each ("pid 123, stella
+/// migrate work (run 5), active for 42 s"); empty when it is not running or none is there.
+std::vector<std::string> stella_sessions_at_work(EmbeddedCluster& cluster) {
+  if (!cluster.status().running) {
+    return {};
+  }
+  const auto connection = PgConnection::connect(cluster.conninfo("postgres"));
+  const PgResult rows = connection->exec(
+      "SELECT pid, application_name, coalesce(state, ''), datname, "
+      "  coalesce(extract(epoch FROM now() - backend_start)::bigint, 0) "
+      "FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() "
+      "AND application_name LIKE 'stella%' ORDER BY backend_start");
+  std::vector<std::string> sessions;
+  for (int r = 0; r < rows.rows(); ++r) {
+    sessions.push_back("pid " + std::string(rows.get(r, 0)) + ", " + std::string(rows.get(r, 1)) +
+                       " on database " + std::string(rows.get(r, 3)) + ", " +
+                       std::string(rows.get(r, 2)) + ", connected " + std::string(rows.get(r, 4)) +
+                       " s ago");
+  }
+  return sessions;
+}
+
 int stop_verb(Invocation& invocation) {
   refuse_external(invocation);
-  const bool stopped = EmbeddedCluster(invocation.globals.home).stop();
+  EmbeddedCluster cluster(invocation.globals.home);
+  // A fast shutdown ends every session: a migration or reindex stops where it is, an import or
+  // export leaves nothing. The operator decides that knowingly.
+  const std::vector<std::string> at_work = invocation.options["force"].as<bool>()
+                                               ? std::vector<std::string>{}
+                                               : stella_sessions_at_work(cluster);
+  if (!at_work.empty()) {
+    std::string list;
+    for (const std::string& session : at_work) {
+      list += "\n  " + session;
+    }
+    throw sdk::Error(sdk::ErrorCode::refused,
+                     "the embedded server has " + std::to_string(at_work.size()) +
+                         " stella session" + (at_work.size() == 1 ? "" : "s") +
+                         " at work; stopping it now would interrupt them (a migration or reindex "
+                         "stops where it is and needs --resume, an import or export leaves "
+                         "nothing):" +
+                         list,
+                     "wait for them to finish (`stella evidence migrate --status`, `stella "
+                     "evidence reindex --progress` show where a run stands), or stop anyway with "
+                     "`stella db stop --force`");
+  }
+  const bool stopped = cluster.stop();
   const std::string where = cluster_layout(invocation.globals.home).home.string();
   say(invocation, "embedded PostgreSQL cluster under " + where + " " +
                       (stopped ? "stopped" : "was not running"));
@@ -270,9 +320,14 @@ void register_db_commands(CommandTable& table) {
           std::string(kExitCodesEpilog),
       start_verb});
   table.add(Command{
-      kGroup, "stop", "Stop the embedded PostgreSQL cluster (fast shutdown)", "", 0, nullptr,
+      kGroup, "stop", "Stop the embedded PostgreSQL cluster (fast shutdown)", "", 0,
+      [](po::options_description& options) {
+        options.add_options()("force", po::bool_switch(),
+                              "stop even while other stella commands are connected");
+      },
       "Disconnects sessions, rolls back open transactions and stops the server. Does nothing\n"
-      "when it is not running. Refused (exit 3) with --database.\n" +
+      "when it is not running. Refused (exit 3) with --database, and while another stella\n"
+      "command (a migration, a reindex, an import) is connected, naming it, unless --force.\n" +
           std::string(kExitCodesEpilog),
       stop_verb});
   table.add(Command{
