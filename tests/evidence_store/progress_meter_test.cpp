@@ -37,3 +37,19 @@ BOOST_AUTO_TEST_CASE(json_progress_of_a_task_with_quotes_and_backslashes_is_vali
   }
   BOOST_TEST(events >= 1);
 }
+
+BOOST_AUTO_TEST_CASE(work_done_before_the_meter_started_does_not_count_in_its_rate) {
+  // A resumed migration step's first report carries every row committed before: counted as done
+  // in no time it gave rates of hundreds of millions of rows a second.
+  GlobalOptions globals;
+  globals.progress_format = "plain";
+  std::ostringstream err;
+  {
+    ProgressMeter meter(err, globals, "copy", "rows", 1'000'000);
+    meter.start_from(900'000);
+    meter.update(900'000);
+    meter.finish();
+  }
+  BOOST_TEST(err.str().find("copy: 900000/1000000 rows (90.0%, 0 rows/s)") != std::string::npos,
+             err.str());
+}

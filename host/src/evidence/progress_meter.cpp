@@ -72,7 +72,7 @@ void ProgressMeter::finish() {
 void ProgressMeter::emit(bool final) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  const double rate = seconds > 0 ? static_cast<double>(done_) / seconds : 0.0;
+  const double rate = seconds > 0 ? static_cast<double>(done_ - baseline_) / seconds : 0.0;
   const double percent =
       total_ > 0 ? kPercent * static_cast<double>(done_) / static_cast<double>(total_) : 0.0;
   last_emitted_done_ = done_;

@@ -23,6 +23,9 @@ class ProgressMeter {
   void update(std::int64_t done);
   /// For work whose size is learnt after it started.
   void set_total(std::int64_t total) { total_ = total; }
+  /// For a meter that starts watching work already under way (a resumed migration step): `done`
+  /// was done before, so the rate counts only what is done from now on.
+  void start_from(std::int64_t done) { baseline_ = done_ = done; }
   /// Reports the final count and ends the bar's line.
   void finish();
 
@@ -36,6 +39,7 @@ class ProgressMeter {
   std::string unit_;
   std::int64_t total_;
   std::int64_t done_ = 0;
+  std::int64_t baseline_ = 0;
   int last_decile_ = -1;
   std::int64_t last_emitted_done_ = -1;
   std::chrono::steady_clock::time_point started_;

@@ -89,6 +89,9 @@ void RunReporter::progress(const std::string& label, std::uint64_t done,
       finish_progress();
       meter_ = std::make_unique<ProgressMeter>(err_, globals_, label, "rows",
                                                static_cast<std::int64_t>(total));
+      // The first report comes after work the meter did not see (a batch, or a resumed run's
+      // committed rows): counted as done, not as done in no time.
+      meter_->start_from(static_cast<std::int64_t>(done));
       meter_label_ = label;
     }
     meter_->update(static_cast<std::int64_t>(done));
