@@ -68,8 +68,15 @@ void create_tables(sdk::StepContext& ctx) {
   ctx.commit_batch(format_checkpoint(ExpandCheckpoint{ExpandPhase::schema_created, {}, {}}));
 }
 
-void copy_artifacts(sdk::StepContext& ctx, std::string bundle_id, std::string path,
-                    WorkCount& work) {
+/// "copied N …" of a resumed copy counts only this session's rows; said so, lest the operator read
+/// the smaller number as rows lost.
+std::string copied_words(std::int64_t copied_here, const char* what, bool resumed) {
+  return std::string("copied ") + (resumed ? "the remaining " : "") + std::to_string(copied_here) +
+         " " + what + (resumed ? " (the others were copied before the interruption)" : "");
+}
+
+void copy_artifacts(sdk::StepContext& ctx, std::string bundle_id, std::string path, WorkCount& work,
+                    bool resumed) {
   sdk::Database& database = ctx.database();
   const std::int64_t batch_size = ctx.batch_size();
   std::int64_t copied_here = 0;
@@ -96,12 +103,12 @@ void copy_artifacts(sdk::StepContext& ctx, std::string bundle_id, std::string pa
       break;
     }
   }
-  ctx.log(sdk::LogLevel::info, "copied " + std::to_string(copied_here) +
-                                   " artifacts into content-addressed storage (" +
+  ctx.log(sdk::LogLevel::info, copied_words(copied_here, "artifacts", resumed) +
+                                   " into content-addressed storage (" +
                                    std::to_string(contents_here) + " distinct contents stored)");
 }
 
-void copy_bundles(sdk::StepContext& ctx, std::string bundle_id, WorkCount& work) {
+void copy_bundles(sdk::StepContext& ctx, std::string bundle_id, WorkCount& work, bool resumed) {
   sdk::Database& database = ctx.database();
   const std::int64_t batch_size = ctx.batch_size();
   std::int64_t copied_here = 0;
@@ -127,9 +134,9 @@ void copy_bundles(sdk::StepContext& ctx, std::string bundle_id, WorkCount& work)
       break;
     }
   }
-  ctx.log(sdk::LogLevel::info, "copied " + std::to_string(copied_here) +
-                                   " bundle roots as generation 1 and moved " +
-                                   std::to_string(moved_here) + " attestations");
+  ctx.log(sdk::LogLevel::info, copied_words(copied_here, "bundle roots", resumed) +
+                                   " as generation 1 and moved " + std::to_string(moved_here) +
+                                   " attestations");
 }
 
 }  // namespace
@@ -177,11 +184,11 @@ void ExpandStep::up(sdk::StepContext& ctx) {
   if (checkpoint->phase != ExpandPhase::bundles) {
     const bool started = checkpoint->phase == ExpandPhase::artifacts;
     copy_artifacts(ctx, started ? checkpoint->bundle_id : kBeforeFirstKey,
-                   started ? checkpoint->path : kBeforeFirstKey, work);
+                   started ? checkpoint->path : kBeforeFirstKey, work, started);
   }
-  copy_bundles(ctx,
-               checkpoint->phase == ExpandPhase::bundles ? checkpoint->bundle_id : kBeforeFirstKey,
-               work);
+  const bool bundles_started = checkpoint->phase == ExpandPhase::bundles;
+  copy_bundles(ctx, bundles_started ? checkpoint->bundle_id : kBeforeFirstKey, work,
+               bundles_started);
 
   // The host commits this last part together with the step's completion and its audit event.
   execute_all(ctx.database(), sql::kFinishStatements);
