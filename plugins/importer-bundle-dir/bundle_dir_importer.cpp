@@ -54,8 +54,9 @@ class BundleDirImporter final : public sdk::StorageImporter {
 
   bool recognizes(const std::string& location) const override {
     try {
-      // A directory with both files of the format is claimed; whether they hold a valid bundle is
-      // for read() to say, naming what is wrong (a damaged manifest is still this format's).
+      // A directory with the format's manifest is claimed; whether it holds a valid bundle is for
+      // read() to say, naming what is wrong (a damaged manifest, or a checksum list deleted, is
+      // still this format's: a damaged bundle, exit 1, not "not a bundle at all").
       sdk::ImportLimits limits;
       ImportBudget budget(limits, location);
       SecureTree tree(location, budget);
@@ -64,7 +65,7 @@ class BundleDirImporter final : public sdk::StorageImporter {
         return false;
       }
       ::close(fd);
-      return tree.exists(bundle_format::kChecksumsFile);
+      return true;
     } catch (...) {
       // Anything unreadable or unsafe is not recognized; read() names the problem when asked.
       return false;

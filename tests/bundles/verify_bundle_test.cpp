@@ -101,6 +101,24 @@ BOOST_AUTO_TEST_CASE(a_deleted_file_is_named) {
   BOOST_CHECK_MESSAGE(problems_named(report, "missing_file", file) >= 1, describe(report));
 }
 
+BOOST_AUTO_TEST_CASE(a_deleted_checksum_list_is_a_damaged_bundle_not_a_stranger) {
+  // The list is what every other file is checked against: without it the directory is still a
+  // bundle (its manifest says so), one that does not verify (exit 1), not "not a bundle" (exit 2).
+  ExportCopy copy;
+  fs::remove(copy.bundle / "checksums.sha256");
+  const auto report = verify({copy.bundle.string()}, 1);
+  BOOST_CHECK_EQUAL(report["bundles"][0]["sourceFormat"].GetString(), std::string("bundle-dir"));
+  bool named = false;
+  for (const auto& problem : report["bundles"][0]["problems"].GetArray()) {
+    named = named || mentions(problem["message"].GetString(), "no checksums.sha256");
+  }
+  BOOST_CHECK_MESSAGE(named, describe(report));
+  const ProcessResult text = run_stella({"evidence", "verify-bundle", copy.bundle.string()});
+  BOOST_CHECK_EQUAL(text.exit_code, 1);
+  // Expected and found on lines of their own, not run into the message.
+  BOOST_CHECK_MESSAGE(mentions(text.out, "\n      expected "), text.out);
+}
+
 BOOST_AUTO_TEST_CASE(an_added_file_is_named) {
   ExportCopy copy;
   write_text(copy.bundle / "tenants/acme/planted.json", "{}");

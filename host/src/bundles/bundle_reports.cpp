@@ -258,8 +258,9 @@ void write_verify_bundle_report_text(std::ostream& out,
       if (const std::string place = where(p); !place.empty()) {
         out << " [" << place << "]";
       }
+      // On lines of their own, as verify-all prints them: after a long message they ran into it.
       if (!p.expected.empty() || !p.found.empty()) {
-        out << " expected " << p.expected << ", found " << p.found;
+        out << "\n      expected " << p.expected << "\n      found    " << p.found;
       }
       out << '\n';
     }
