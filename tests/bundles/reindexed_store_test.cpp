@@ -14,6 +14,9 @@ BOOST_AUTO_TEST_SUITE(reindexed_store)
 BOOST_AUTO_TEST_CASE(an_export_of_a_reindexed_store_imports_with_its_sha512_roots) {
   BundleStore source("bundles_reindexed_source");
   source.init_and_seed("41");
+  // The same evidence in sha256, before the reindex, to import into the sha512 store at the end.
+  ScratchDir sha256_export;
+  export_to(source, sha256_export.path() / "sha256", {"--all"});
   for (const std::vector<std::string>& step :
        {std::vector<std::string>{"evidence", "migrate", "--from-version", "1.0", "--to-version",
                                  "2.0"},
@@ -54,6 +57,17 @@ BOOST_AUTO_TEST_CASE(an_export_of_a_reindexed_store_imports_with_its_sha512_root
   const ProcessResult again = target.stella({"evidence", "import", "--portable", archive.string()});
   BOOST_CHECK_EQUAL(again.exit_code, 0);
   BOOST_CHECK(mentions(again.out, "nothing to import: 12 bundles already present and identical"));
+
+  // The same bundles from a sha256 export: nothing new, and the roots are not called different
+  // evidence because they are of another algorithm.
+  const ProcessResult same =
+      target.stella({"evidence", "import", (sha256_export.path() / "sha256").string()});
+  BOOST_CHECK_EQUAL(same.exit_code, 0);
+  BOOST_CHECK_MESSAGE(mentions(same.out, "nothing to import: 12 bundles already present"),
+                      same.out);
+  BOOST_CHECK_MESSAGE(mentions(same.out, "the source's roots are sha256, so they cannot be equal"),
+                      same.out);
+  BOOST_CHECK_MESSAGE(!mentions(same.out, "the store holds more than the source"), same.out);
 
   // New evidence for a reindexed store is refused, naming why.
   ScratchDir other;

@@ -168,10 +168,19 @@ void write_import_summary_text(std::ostream& out, const ImportSummary& s) {
     out << "reindexed the store to " << s.reindexed_to
         << ", the source's algorithm, so that its roots are the source's\n";
   }
-  out << "global root " << s.global_root_after
-      << (s.roots_equal_declared ? " (every root equals the one the source declares)"
-                                 : " (the store holds more than the source: its roots cover both)")
-      << '\n';
+  const std::string store_algorithm = s.global_root_after.substr(0, s.global_root_after.find(':'));
+  out << "global root " << s.global_root_after;
+  if (s.roots_equal_declared) {
+    out << " (every root equals the one the source declares)";
+  } else if (!s.algorithm.empty() && s.algorithm != store_algorithm) {
+    // Roots of two algorithms never compare equal; the bundles were compared in the store's.
+    out << " (" << store_algorithm << ", the store's active algorithm; the source's roots are "
+        << s.algorithm << ", so they cannot be equal: its bundles were compared in "
+        << store_algorithm << ")";
+  } else {
+    out << " (the store holds more than the source: its roots cover both)";
+  }
+  out << '\n';
   out << "recorded as audit event " << s.audit_event_id << '\n';
 }
 
