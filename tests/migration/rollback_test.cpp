@@ -73,6 +73,21 @@ BOOST_AUTO_TEST_CASE(is_refused_when_the_evidence_changed_since_the_migration) {
   BOOST_TEST(mentions(wrong.err, "the store is at schema 2.0, not 1.0"));
 }
 
+BOOST_AUTO_TEST_CASE(is_refused_after_a_reindex_saying_so_rather_than_evidence_changed) {
+  MigrationStore store("mig_backreindexed");
+  store.init_and_seed();
+  store.expect(0, migrate_1_0_to_2_0());
+  store.expect(0, {"evidence", "reindex", "--algorithm", "sha512"});
+  const std::string rows = store.evidence_rows_digest();
+  const auto refused =
+      store.expect(3, {"evidence", "migrate", "--rollback", "--from-version", "2.0"});
+  BOOST_TEST(mentions(refused.err, "the store was reindexed to sha512 since run "), refused.err);
+  BOOST_TEST(mentions(refused.err, "(its roots then were sha256)"), refused.err);
+  BOOST_TEST(!mentions(refused.err, "the evidence changed"), refused.err);
+  BOOST_TEST(store.schema_version() == "2.0");
+  BOOST_TEST(store.evidence_rows_digest() == rows);
+}
+
 BOOST_AUTO_TEST_CASE(a_failed_rollback_is_reported_and_finished_by_resume) {
   MigrationStore store("mig_backfail");
   store.init_and_seed();

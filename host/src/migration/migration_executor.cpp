@@ -199,6 +199,20 @@ RunOutcome rollback_migration(const MigrationContext& context, const std::string
   const StoreState after_migration =
       store_state_from_json_text(migration->store_after_json.value_or("{}"),
                                  "run " + std::to_string(migration->run_id) + " store_after");
+  if (!after_migration.algorithm.empty() && current.algorithm != after_migration.algorithm) {
+    // A reindex since the migration is not evidence that changed: say what it is, and why the
+    // rollback cannot carry it, rather than list every root as different.
+    throw sdk::Error(sdk::ErrorCode::refused,
+                     "the store was reindexed to " + current.algorithm + " since run " +
+                         std::to_string(migration->run_id) + " finished (its roots then were " +
+                         after_migration.algorithm + "); a rollback to " + migration->from_version +
+                         " would drop that digest generation, which the older schema has no "
+                         "place for; nothing was changed",
+                     "keep the store at " + store_version +
+                         " (its evidence is unchanged: `stella evidence verify-continuity` proves "
+                         "the move), or restore the pre-migration backup (runbook: \"Restore from "
+                         "Backup\")");
+  }
   const std::vector<std::string> differences = store_root_differences(after_migration, current);
   if (!differences.empty()) {
     throw sdk::Error(sdk::ErrorCode::refused,
