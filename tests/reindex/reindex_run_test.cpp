@@ -211,6 +211,15 @@ BOOST_AUTO_TEST_CASE(seals_a_new_generation_and_never_touches_payloads_or_old_di
                           "t.audit_event_id WHERE e.event_type = 'root_hash_change'") ==
              old_global + " " + fresh.stored_global_root + " true");
 
+  // stats shows both generations' roots: the old one stays what old proofs are checked against.
+  const ProcessResult stats = store.stella({"evidence", "stats", "--detailed"});
+  BOOST_TEST_REQUIRE(stats.exit_code == 0, stats.err);
+  const rapidjson::Document counts = valid_json(stats.out, "stats.schema.json");
+  BOOST_TEST(std::string(counts["generations"][0]["root"].GetString()) == old_global);
+  BOOST_TEST(std::string(counts["generations"][1]["root"].GetString()) == fresh.stored_global_root);
+  BOOST_TEST(std::string(counts["perTenant"][0]["generations"][0]["root"].GetString())
+                 .rfind("sha256:", 0) == 0);
+
   // Already at the target: said plainly, exit 0, nothing new.
   BOOST_TEST_REQUIRE(
       store.stella({"evidence", "config", "set", "hash-algorithm", "sha512"}).exit_code == 0);

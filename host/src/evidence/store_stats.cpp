@@ -28,18 +28,30 @@ const StoredTenantRoot* tenant_root(const StoredRoots& roots, const std::string&
   return nullptr;
 }
 
-void write_generations(JsonOutput& json, const std::vector<DigestGeneration>& generations,
-                       const std::optional<std::string>& active_root) {
+/// The root of `tenant` (empty: the global root) among `roots`.
+std::optional<std::string> root_in(const StoredRoots& roots, const std::string& tenant) {
+  if (tenant.empty()) {
+    return roots.global ? std::optional<std::string>(roots.global->root) : std::nullopt;
+  }
+  const StoredTenantRoot* root = tenant_root(roots, tenant);
+  return root ? std::optional<std::string>(root->root) : std::nullopt;
+}
+
+/// Every generation with its stored root of `tenant` (empty: the global root).
+void write_generations(JsonOutput& json, const StoreStats& stats, const std::string& tenant) {
   auto& w = json.writer();
   json.key("generations");
   w.StartArray();
-  for (const DigestGeneration& generation : generations) {
+  for (const DigestGeneration& generation : stats.generations) {
     w.StartObject();
     json.integer("generation", generation.generation);
     json.text("algorithm", generation.algorithm);
     json.boolean("active", generation.active);
+    const auto other = stats.other_generations.find(generation.generation);
     if (generation.active) {
-      json.optional_text("root", active_root);
+      json.optional_text("root", root_in(stats.roots, tenant));
+    } else if (other != stats.other_generations.end()) {
+      json.optional_text("root", root_in(other->second, tenant));
     }
     w.EndObject();
   }
@@ -135,6 +147,12 @@ StoreStats collect_store_stats(PgConnection& connection, const StoreLayout& layo
     stats.generations = layout.generations(connection);
     stats.totals = layout.totals(connection);
     stats.roots = layout.stored_roots(connection);
+    for (const DigestGeneration& generation : stats.generations) {
+      if (!generation.active) {
+        stats.other_generations[generation.generation] =
+            layout.reading_generation(connection, generation.generation)->stored_roots(connection);
+      }
+    }
     if (options.detailed || options.by_type) {
       stats.tenants = layout.tenant_totals(connection);
     }
@@ -171,7 +189,7 @@ std::string stats_to_json(const StoreStats& stats) {
   json.integer("active", stats.totals.legal_holds_active);
   json.integer("released", stats.totals.legal_holds_released);
   w.EndObject();
-  write_generations(json, stats.generations, global_root);
+  write_generations(json, stats, "");
   if (stats.options.detailed) {
     json.key("perTenant");
     w.StartArray();
@@ -191,7 +209,7 @@ std::string stats_to_json(const StoreStats& stats) {
                          root ? std::optional<std::string>(root->computed_at) : std::nullopt);
       json.optional_text("oldestCreatedAt", tenant.oldest_created_at);
       json.optional_text("newestCreatedAt", tenant.newest_created_at);
-      write_generations(json, stats.generations, root_text);
+      write_generations(json, stats, tenant.tenant_id);
       w.EndObject();
     }
     w.EndArray();

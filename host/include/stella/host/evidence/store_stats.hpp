@@ -2,6 +2,7 @@
 // JSON layout: schemas/stats.schema.json.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct StoreStats {
   std::vector<DigestGeneration> generations;
   StoreTotals totals;
   StoredRoots roots;
+  /// The stored roots of every generation that is not the active one (after a reindex the old
+  /// generation keeps its roots; old proofs are checked against them), by generation.
+  std::map<int, StoredRoots> other_generations;
   std::vector<TenantTotals> tenants;
   std::vector<KindTotals> kinds;
   std::vector<MediaTypeTotals> media_types;
