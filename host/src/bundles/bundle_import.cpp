@@ -544,16 +544,9 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
   const bool nothing_new = existing &&
                            static_cast<std::int64_t>(comparison.identical.size()) == incoming &&
                            tenants_new == 0 && keys_new == 0;
-  if (existing && !nothing_new && store_algorithm != layout->load_algorithm()) {
-    throw sdk::Error(sdk::ErrorCode::refused,
-                     "the store's active digests are " + store_algorithm +
-                         " (a reindexed generation), while new evidence is loaded with " +
-                         layout->load_algorithm() +
-                         " digests: the imported bundles would be missing from the active "
-                         "generation's roots; nothing was imported",
-                     "import into a new database (import creates the store and brings it to the "
-                     "source's algorithm), or into a store that was not reindexed");
-  }
+  // Into a reindexed store, new bundles are loaded into the load generation like any other, and
+  // the roots' recomputation gives them digests and roots in every sealed generation, the active
+  // one included (recompute_stored_roots → refresh_sealed_generations), as seed does.
 
   // 3. A database without a store gets one, at the version the source came from.
   if (one_read) {
