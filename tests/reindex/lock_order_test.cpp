@@ -152,6 +152,54 @@ void attach_beside_an_ingest_held(const std::string& database, HoldPoint point) 
 
 BOOST_AUTO_TEST_SUITE(lock_order)
 
+BOOST_AUTO_TEST_CASE(two_workers_attaching_at_once_attach_once_and_neither_fails) {
+  // Two workers of one run that finish together both find the generation's table unattached;
+  // the second waits for the first's locks and must then find it attached, not attach it again
+  // ("is already a partition").
+  GenerationStore store("rx_lock_two_attach");
+  const ProcessResult partial = store.reindex_newer_records_only();
+  BOOST_TEST_REQUIRE(partial.exit_code == 0, partial.err);
+  auto first = PgConnection::connect(store.conninfo());
+  stella::host::build_generation_keys(*first, 2);
+  first->exec("BEGIN");
+  first->exec("LOCK TABLE evidence.digest_generations IN ACCESS EXCLUSIVE MODE");
+  first->exec(
+      "ALTER TABLE evidence.artifact_digests ATTACH PARTITION evidence.artifact_digests_g2 "
+      "FOR VALUES IN (2)");
+  std::string second_error;
+  std::thread second([&] {
+    try {
+      const auto connection = PgConnection::connect(store.conninfo());
+      stella::host::attach_generation_digests(*connection, 2);
+    } catch (const std::exception& e) {
+      second_error = e.what();
+    }
+  });
+  std::string wait_error;
+  try {
+    wait_for(
+        [&] {
+          for (const char* table :
+               {"evidence.artifact_digests_g2", "evidence.artifact_digests_default",
+                "evidence.artifact_digests", "evidence.digest_generations"}) {
+            if (someone_waits_for(store.connection(), table)) {
+              return true;
+            }
+          }
+          return false;
+        },
+        "the second worker to wait for the first one's locks");
+  } catch (const std::exception& e) {
+    wait_error = e.what();
+  }
+  first->exec("COMMIT");
+  second.join();
+  BOOST_TEST(wait_error.empty(), wait_error);
+  BOOST_TEST(second_error.empty(), second_error);
+  BOOST_TEST(store.scalar("SELECT relispartition FROM pg_class "
+                          "WHERE oid = 'evidence.artifact_digests_g2'::regclass") == "t");
+}
+
 BOOST_AUTO_TEST_CASE(the_attach_waits_for_an_ingest_between_its_artifacts_and_its_digests) {
   attach_beside_an_ingest_held("rx_lock_attach", HoldPoint::before_digests);
 }

@@ -229,6 +229,10 @@ void attach_generation_digests(PgConnection& connection, int generation) {
     try {
       locked_step(connection, [&] {
         lock_attach_tables(connection);
+        // Another worker of the run may have attached it while this one waited for the locks.
+        if (is_partition(connection, unqualified_name(generation))) {
+          return;
+        }
         move_stray_digests(connection, table, generation);
         connection.exec(std::string("ALTER TABLE ") + kStoreTable + " ATTACH PARTITION " + table +
                         " FOR VALUES IN (" + std::to_string(generation) + ")");
