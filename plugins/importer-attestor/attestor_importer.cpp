@@ -20,6 +20,7 @@
 #include "import_budget.hpp"
 #include "importer_json.hpp"
 #include "line_splitter.hpp"
+#include "stella/sdk/json_nesting.hpp"
 #include "stella/sdk/sdk.hpp"
 
 #include <rapidjson/stringbuffer.h>
@@ -256,6 +257,9 @@ class AttestorImporter final : public sdk::StorageImporter {
     in.read(start.data(), static_cast<std::streamsize>(start.size()));
     start.resize(static_cast<std::size_t>(in.gcount()));
     const std::string first_line = start.substr(0, start.find('\n'));
+    if (sdk::json_nesting_depth(first_line) > sdk::kMaxJsonNesting) {
+      return false;
+    }
     rapidjson::Document header;
     header.Parse(first_line.data(), first_line.size());
     return !header.HasParseError() && header.IsObject() && header.HasMember("record") &&

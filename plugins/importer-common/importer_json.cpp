@@ -10,6 +10,7 @@
 
 #include "importer_schemas.hpp"
 #include "stella/sdk/error.hpp"
+#include "stella/sdk/json_nesting.hpp"
 
 namespace stella_importer {
 namespace {
@@ -59,6 +60,7 @@ std::string pointer_text(const rapidjson::Pointer& pointer) {
 }  // namespace
 
 rapidjson::Document parse_json_text(std::string_view text, std::string_view origin) {
+  sdk::require_json_nesting_within_limit(text, origin);
   rapidjson::Document document;
   document.Parse(text.data(), text.size());
   if (document.HasParseError()) {

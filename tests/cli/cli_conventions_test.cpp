@@ -186,6 +186,26 @@ BOOST_AUTO_TEST_CASE(an_output_that_cannot_be_written_is_refused_before_the_work
   BOOST_TEST(!std::filesystem::exists(folder));
 }
 
+BOOST_AUTO_TEST_CASE(json_nested_too_deep_is_refused_by_every_json_reader_not_crashed_on) {
+  // A plugin manifest and a plan file: read before any database, as a bundle's documents are.
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("stella-deep-json-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "plugins" / "deep");
+  std::ofstream(dir / "plugins" / "deep" / "manifest.json")
+      << std::string(200'000, '[') << std::string(200'000, ']');
+  std::ofstream(dir / "plan.json") << std::string(200'000, '[') << std::string(200'000, ']');
+  const ProcessResult listed =
+      run_stella({"plugins", "list", "--plugin-dir", (dir / "plugins").string()});
+  BOOST_CHECK_EQUAL(listed.exit_code, 0);
+  CHECK_CONTAINS(listed.out + listed.err, "JSON nested 200000 levels deep; at most 256 are read");
+  const ProcessResult plan = run_stella({"--database", "host=/nonexistent dbname=none", "evidence",
+                                         "migrate", "--plan", (dir / "plan.json").string()});
+  BOOST_CHECK_EQUAL(plan.exit_code, 2);
+  CHECK_CONTAINS(plan.err, "JSON nested 200000 levels deep");
+  std::filesystem::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_CASE(too_many_arguments_are_bad_input) {
   const ProcessResult result = run_stella({"plugins", "inspect", "a", "b"});
   BOOST_CHECK_EQUAL(result.exit_code, 2);

@@ -4,6 +4,7 @@
 
 #include "stella/host/bundles/bundle_format.hpp"
 #include "stella/host/json/json_write.hpp"
+#include "stella/sdk/json_nesting.hpp"
 
 namespace stella::host {
 namespace {
@@ -31,6 +32,9 @@ class DocumentBuilder {
 }  // namespace
 
 std::string manifest_schema_version(const std::string& manifest_json) {
+  if (sdk::json_nesting_depth(manifest_json) > sdk::kMaxJsonNesting) {
+    return {};
+  }
   rapidjson::Document document;
   document.Parse(manifest_json.data(), manifest_json.size());
   if (document.HasParseError() || !document.IsObject() || !document.HasMember("source") ||

@@ -1,4 +1,5 @@
 #include "bundles/canonical_json.hpp"
+#include "stella/sdk/json_nesting.hpp"
 
 #include <algorithm>
 #include <vector>
@@ -40,6 +41,9 @@ void write_sorted(const rapidjson::Value& value, rapidjson::Writer<rapidjson::St
 }  // namespace
 
 std::optional<std::string> canonical_json(std::string_view json) {
+  if (sdk::json_nesting_depth(json) > sdk::kMaxJsonNesting) {
+    return std::nullopt;  // as for text that is not JSON: nothing a signature can be over
+  }
   rapidjson::Document document;
   document.Parse(json.data(), json.size());
   if (document.HasParseError()) {

@@ -9,6 +9,7 @@
 #include "stella/host/evidence/store_version.hpp"
 #include "stella/host/store/pg_connection.hpp"
 #include "stella/sdk/error.hpp"
+#include "stella/sdk/json_nesting.hpp"
 
 namespace stella::host {
 namespace {
@@ -111,6 +112,8 @@ void filter_attestor_records(const std::filesystem::path& input,
     if (line.empty()) {
       continue;
     }
+    sdk::require_json_nesting_within_limit(line,
+                                           input.string() + ": line " + std::to_string(number));
     rapidjson::Document record;
     record.Parse(line.data(), line.size());
     if (record.HasParseError() || !record.IsObject() || !record.HasMember("record") ||

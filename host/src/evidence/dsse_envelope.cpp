@@ -8,6 +8,7 @@
 
 #include "stella/host/evidence/base64.hpp"
 #include "stella/sdk/error.hpp"
+#include "stella/sdk/json_nesting.hpp"
 
 namespace stella::host {
 namespace {
@@ -79,6 +80,9 @@ std::string dsse_envelope_to_json(const DsseEnvelope& envelope) {
 }
 
 DsseEnvelope parse_dsse_envelope(std::string_view json) {
+  if (sdk::json_nesting_depth(json) > sdk::kMaxJsonNesting) {
+    bad_envelope("nests deeper than " + std::to_string(sdk::kMaxJsonNesting) + " levels");
+  }
   rapidjson::Document document;
   document.Parse(json.data(), json.size());
   if (document.HasParseError()) {

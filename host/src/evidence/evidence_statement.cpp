@@ -7,6 +7,7 @@
 #include <rapidjson/writer.h>
 
 #include "stella/sdk/error.hpp"
+#include "stella/sdk/json_nesting.hpp"
 
 namespace stella::host {
 namespace {
@@ -77,6 +78,9 @@ std::string evidence_statement_to_json(const EvidenceStatement& statement) {
 }
 
 EvidenceStatement parse_evidence_statement(std::string_view json) {
+  if (sdk::json_nesting_depth(json) > sdk::kMaxJsonNesting) {
+    bad_statement("nests deeper than " + std::to_string(sdk::kMaxJsonNesting) + " levels");
+  }
   rapidjson::Document document;
   document.Parse(json.data(), json.size());
   if (document.HasParseError()) {

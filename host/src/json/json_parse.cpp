@@ -9,6 +9,7 @@
 #include <rapidjson/error/en.h>
 
 #include "stella/sdk/error.hpp"
+#include "stella/sdk/json_nesting.hpp"
 
 namespace stella::host {
 namespace {
@@ -36,6 +37,7 @@ TextPosition position_of(std::string_view text, std::size_t offset) {
 }  // namespace
 
 rapidjson::Document parse_json(std::string_view text, std::string_view origin) {
+  sdk::require_json_nesting_within_limit(text, origin);
   rapidjson::Document document;
   // The length-taking Parse handles text that is not NUL-terminated and stops at the end.
   document.Parse(text.data(), text.size());
