@@ -171,6 +171,22 @@ BOOST_AUTO_TEST_CASE(inspect_of_a_broken_plugin_shows_why_and_exits_zero) {
   CHECK_CONTAINS(result.out, "what to do:       make the descriptor");
 }
 
+BOOST_AUTO_TEST_CASE(a_library_cut_short_is_broken_not_a_crash) {
+  // dlopen maps a truncated file and dies with SIGBUS on the missing pages; the loader checks the
+  // ELF structure first and names the file.
+  ScratchDirectory scratch;
+  copy_plugin(fixture_case("good") / "fixture-good", scratch.path() / "fixture-good");
+  const fs::path library = scratch.path() / "fixture-good" / "libfixture_good.so";
+  fs::resize_file(library, 4000);
+  const ProcessResult result =
+      run_stella({"plugins", "inspect", "fixture-good", "--plugin-dir", scratch.path().string()});
+  BOOST_CHECK_EQUAL(result.exit_code, 0);
+  CHECK_CONTAINS(result.out, "status:           broken");
+  CHECK_CONTAINS(result.out, library.string() +
+                                 ": cannot be loaded: it is a truncated ELF file: it ends at "
+                                 "4000 bytes, before its ");
+}
+
 BOOST_AUTO_TEST_CASE(inspect_lists_the_plugins_it_shadows) {
   ScratchDirectory scratch;
   copy_plugin(fixture_case("good") / "fixture-good", scratch.path() / "fixture-good");

@@ -98,8 +98,8 @@ std::optional<ElfLayout> layout_of(const ElfTarget& target) {
 }
 
 std::string truncated(std::string_view bytes, const std::string& what) {
-  return "a truncated ELF file: its " + what + " lie past its " + std::to_string(bytes.size()) +
-         " bytes (was the copy complete?)";
+  return "a truncated ELF file: it ends at " + std::to_string(bytes.size()) +
+         " bytes, before its " + what + " (was the copy complete?)";
 }
 
 /// Why an ET_DYN file is no shared object, read from its dynamic section: a position-independent

@@ -138,20 +138,21 @@ bool PluginRegistry::ensure_loaded(std::size_t index) {
     return false;
   }
 
+  // dlopen maps a file cut short and crashes with SIGBUS when it touches the missing pages: a
+  // half-copied library in the install directory would take every verb down. Its ELF structure is
+  // checked first, as `plugins pack` checks it.
+  if (const auto problem = foreign_library_file_problem(record.library_path)) {
+    mark_broken(index,
+                library + ": cannot be loaded: it is " + *problem +
+                    "; expected an ELF shared object built for this stella's machine",
+                kRebuildRemedy);
+    return false;
+  }
   boost::dll::shared_library shared_library;
   try {
     shared_library.load(record.library_path,
                         boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   } catch (const std::exception& e) {
-    // dlopen's words name the symptom; the file itself may say what it is instead (a PIE, a
-    // library of another machine, a text file).
-    if (const auto problem = foreign_library_file_problem(record.library_path)) {
-      mark_broken(index,
-                  library + ": cannot be loaded: it is " + *problem +
-                      "; expected an ELF shared object built for this stella's machine",
-                  kRebuildRemedy);
-      return false;
-    }
     const DlopenFailure failure = explain_dlopen_failure(e.what(), record.library_path);
     mark_broken(index,
                 library + ": cannot be loaded as a shared library: " + failure.cause +
