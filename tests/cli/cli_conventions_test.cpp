@@ -1,6 +1,7 @@
 // The conventions of the whole CLI, through the real binary: help on the top level, a group and a
 // verb; "did you mean" for a mistyped group, verb or flag; the documented exit codes.
 #define BOOST_TEST_MODULE cli_conventions
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
@@ -184,6 +185,30 @@ BOOST_AUTO_TEST_CASE(an_output_that_cannot_be_written_is_refused_before_the_work
     }
   }
   BOOST_TEST(!std::filesystem::exists(folder));
+}
+
+BOOST_AUTO_TEST_CASE(an_output_that_is_not_a_regular_file_is_refused_not_replaced) {
+  // The report is renamed over --output: a FIFO or a symbolic link there (as root, /dev/stdout or
+  // a device node) would be replaced by a regular file.
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("stella-output-kinds-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path fifo = dir / "fifo";
+  const std::filesystem::path link = dir / "link";
+  BOOST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  std::filesystem::create_symlink(dir / "elsewhere.json", link);
+  for (const auto& [output, kind] : std::vector<std::pair<std::filesystem::path, std::string>>{
+           {fifo, "a FIFO"}, {link, "a symbolic link"}}) {
+    const ProcessResult result =
+        run_stella({"--database", "host=/nonexistent dbname=none", "evidence", "verify-all",
+                    "--output", output.string()});
+    BOOST_CHECK_EQUAL(result.exit_code, 2);
+    CHECK_CONTAINS(result.err, "cannot write --output " + output.string() + ": it is " + kind);
+  }
+  BOOST_CHECK(std::filesystem::is_fifo(std::filesystem::symlink_status(fifo)));
+  BOOST_CHECK(std::filesystem::is_symlink(std::filesystem::symlink_status(link)));
+  std::filesystem::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_CASE(json_nested_too_deep_is_refused_by_every_json_reader_not_crashed_on) {

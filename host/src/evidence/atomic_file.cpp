@@ -49,6 +49,21 @@ void require_writable_output(const std::filesystem::path& path) {
     refuse("it is a directory",
            "name a file in it, for example --output " + (path / "report.json").string());
   }
+  // The report is written beside the path and renamed over it: a device, FIFO, socket or symbolic
+  // link there would be replaced by a regular file (as root, /dev/stdout or /dev/null itself).
+  const std::filesystem::file_status status = std::filesystem::symlink_status(path, error);
+  if (!error && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    const std::string kind = std::filesystem::is_symlink(status)          ? "a symbolic link"
+                             : std::filesystem::is_character_file(status) ? "a character device"
+                             : std::filesystem::is_block_file(status)     ? "a block device"
+                             : std::filesystem::is_fifo(status)           ? "a FIFO"
+                             : std::filesystem::is_socket(status)         ? "a socket"
+                                                                          : "not a regular file";
+    refuse("it is " + kind + ", which writing the report would replace by a regular file",
+           std::filesystem::is_symlink(status)
+               ? "name the file it points to, or another --output"
+               : "name a regular file; without --output the report goes to standard output");
+  }
   // access() trusts the permission bits; a file system that refuses new files all the same (/proc,
   // a read-only mount, a full quota) is found only by making one: here, before hours of work.
   std::string probe = (directory / ".stella-output-check-XXXXXX").string();
