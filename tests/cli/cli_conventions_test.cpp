@@ -187,6 +187,19 @@ BOOST_AUTO_TEST_CASE(an_output_that_cannot_be_written_is_refused_before_the_work
   BOOST_TEST(!std::filesystem::exists(folder));
 }
 
+BOOST_AUTO_TEST_CASE(a_negative_or_zero_import_limit_is_refused_not_wrapped) {
+  // An unsigned option took "-3" and wrapped it to a huge limit: the bomb check was off.
+  for (const std::string option : {"--max-ratio", "--max-bytes", "--max-entries",
+                                   "--max-json-bytes", "--max-artifact-bytes"}) {
+    for (const std::string value : {"-3", "0"}) {
+      const ProcessResult result =
+          run_stella({"evidence", "verify-bundle", "/nonexistent", option, value});
+      BOOST_CHECK_EQUAL(result.exit_code, 2);
+      CHECK_CONTAINS(result.err, option + " is " + value + "; expected a positive number");
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(an_output_that_is_not_a_regular_file_is_refused_not_replaced) {
   // The report is renamed over --output: a FIFO or a symbolic link there (as root, /dev/stdout or
   // a device node) would be replaced by a regular file.

@@ -61,27 +61,43 @@ PluginRegistry discover_plugins(const Invocation& call) {
 
 void add_limit_options(po::options_description& options) {
   const sdk::ImportLimits defaults = bundle_format::default_import_limits();
-  options.add_options()("max-bytes",
-                        po::value<std::uint64_t>()->default_value(defaults.max_total_bytes),
+  // Read as signed numbers: an unsigned option takes "-3" and wraps it to a huge limit, which
+  // switched the decompression-bomb check off.
+  const auto limit = [](std::uint64_t value) {
+    return po::value<std::int64_t>()->default_value(static_cast<std::int64_t>(value));
+  };
+  options.add_options()("max-bytes", limit(defaults.max_total_bytes),
                         "refuse a source whose files (decompressed) add up to more bytes")(
-      "max-entries", po::value<std::uint64_t>()->default_value(defaults.max_entries),
+      "max-entries", limit(defaults.max_entries),
       "refuse a source of more files or archive entries")(
-      "max-json-bytes", po::value<std::uint64_t>()->default_value(defaults.max_json_bytes),
+      "max-json-bytes", limit(defaults.max_json_bytes),
       "refuse a manifest (or other JSON document) larger than this, unread")(
-      "max-artifact-bytes", po::value<std::uint64_t>()->default_value(defaults.max_artifact_bytes),
+      "max-artifact-bytes", limit(defaults.max_artifact_bytes),
       "refuse an artifact larger than this")(
-      "max-ratio", po::value<std::uint64_t>()->default_value(defaults.max_compression_ratio),
+      "max-ratio", limit(defaults.max_compression_ratio),
       "refuse an archive that expands more than N:1 (a decompression bomb), judged after the "
       "first 64 MiB");
 }
 
 sdk::ImportLimits limits_from(const po::variables_map& options) {
+  const auto positive = [&options](const char* name) {
+    const std::int64_t value = options[name].as<std::int64_t>();
+    if (value < 1) {
+      throw sdk::Error(sdk::ErrorCode::invalid_input,
+                       std::string("--") + name + " is " + std::to_string(value) +
+                           "; expected a positive number",
+                       std::string("leave out --") + name +
+                           " for its default, or give a larger "
+                           "limit");
+    }
+    return static_cast<std::uint64_t>(value);
+  };
   sdk::ImportLimits limits = bundle_format::default_import_limits();
-  limits.max_total_bytes = options["max-bytes"].as<std::uint64_t>();
-  limits.max_entries = options["max-entries"].as<std::uint64_t>();
-  limits.max_json_bytes = options["max-json-bytes"].as<std::uint64_t>();
-  limits.max_artifact_bytes = options["max-artifact-bytes"].as<std::uint64_t>();
-  limits.max_compression_ratio = options["max-ratio"].as<std::uint64_t>();
+  limits.max_total_bytes = positive("max-bytes");
+  limits.max_entries = positive("max-entries");
+  limits.max_json_bytes = positive("max-json-bytes");
+  limits.max_artifact_bytes = positive("max-artifact-bytes");
+  limits.max_compression_ratio = positive("max-ratio");
   return limits;
 }
 
