@@ -2,11 +2,14 @@
 // match the store; roots-export --tenant filters and --output writes a file.
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "evidence_store/evidence_store_fixture.hpp"
+#include "support/background_stella.hpp"
 
 using stella::test::EvidenceStore;
 using stella::test::mentions;
@@ -95,6 +98,31 @@ BOOST_AUTO_TEST_CASE(roots_export_filters_tenants_and_writes_files_atomically) {
 
   const auto text = store.stella({"evidence", "roots-export", "--format", "text"});
   BOOST_TEST(mentions(text.out, "global root sha256:"));
+}
+
+BOOST_AUTO_TEST_CASE(a_command_killed_while_it_waits_for_a_lock_leaves_no_session_behind) {
+  // Its backend would otherwise keep waiting (and keep its place in the lock queue) until it next
+  // wrote to the closed socket: the embedded server checks its clients every 2 seconds.
+  EvidenceStore store("stats_killed_waiting");
+  store.init_and_seed();
+  store.sql().exec("BEGIN");
+  store.sql().exec("LOCK TABLE evidence.bundles IN ACCESS EXCLUSIVE MODE");
+  const std::string waiting =
+      "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+      "WHERE NOT l.granted AND a.datname = current_database()";
+  stella::test::BackgroundStella stats({"--database", store.conninfo(), "evidence", "stats"});
+  for (int poll = 0; poll < 400 && store.scalar(waiting) == "0"; ++poll) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  BOOST_TEST_REQUIRE(store.scalar(waiting) == "1", "stats never waited for the lock");
+  stats.kill_now();
+  std::string left = "1";
+  for (int poll = 0; poll < 200 && left != "0"; ++poll) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    left = store.scalar(waiting);
+  }
+  store.sql().exec("ROLLBACK");
+  BOOST_TEST(left == "0", "the killed command's backend still waits for the lock");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

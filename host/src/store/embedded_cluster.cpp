@@ -201,6 +201,11 @@ void run_pg_ctl(const ClusterLayout& layout, const ServerAccount& account,
                                    std::string("--timeout=") + kServerWaitSeconds, "--silent"};
   if (action == "start") {
     argv.push_back("--log=" + layout.log_file.string());
+    // A command killed while its statement waits (for a lock, say) leaves a backend that notices
+    // only when it next writes to the socket: it would hold its place in the lock queue, and
+    // other commands would name it as the session they wait for. Checked every 2 s instead. A
+    // server option, so existing clusters get it on their next start too.
+    argv.push_back("--options=-c client_connection_check_interval=2000");
   } else {
     argv.push_back("--mode=fast");
   }
