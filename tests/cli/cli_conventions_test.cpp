@@ -134,7 +134,10 @@ BOOST_AUTO_TEST_CASE(an_operator_name_that_could_forge_an_audit_line_is_bad_inpu
        "it holds a control character (0x0a) at byte 6"},
       {"tab\tname", "it holds a control character (0x09) at byte 4"},
       {"", "it is empty"},
-      {std::string(129, 'a'), "it is 129 bytes long; at most 128 are allowed"}};
+      {std::string(129, 'a'), "it is 129 bytes long; at most 128 are allowed"},
+      // PostgreSQL would refuse it in the audit event, after the command's work.
+      {"bob\xff", "it is not valid UTF-8 (byte 0xff at byte 4)"},
+      {"over\xc0\xaflong", "it is not valid UTF-8 (byte 0xc0 at byte 5)"}};
   for (const auto& [name, problem] : cases) {
     const ProcessResult result =
         run_stella({"--operator", name, "--database", "host=/nonexistent dbname=none", "evidence",
