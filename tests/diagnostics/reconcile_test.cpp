@@ -144,6 +144,19 @@ BOOST_AUTO_TEST_CASE(source_database_and_source_file) {
       {"evidence", "reconcile", "--source", "attestor", "--source-database", attestor.conninfo()},
       0, kSchema);
   BOOST_TEST(report["counts"]["matched"].GetInt64() == 10);
+  // The hint to import what is missing names the same source, not the store's own records.
+  lose_bundle(store, bundle_at(store, "acme", 1));
+  const auto differs = store.stella(
+      {"evidence", "reconcile", "--source", "attestor", "--source-database", attestor.conninfo()});
+  BOOST_TEST(differs.exit_code == 1, differs.out << differs.err);
+  BOOST_TEST(stella::test::mentions(differs.out,
+                                    "to import the missing bundles: stella evidence reconcile "
+                                    "--source attestor --source-database '" +
+                                        attestor.conninfo() + "' --apply"),
+             differs.out);
+  const auto applied = store.stella({"evidence", "reconcile", "--source", "attestor",
+                                     "--source-database", attestor.conninfo(), "--apply"});
+  BOOST_TEST(applied.exit_code == 0, applied.out << applied.err);
 
   // The documented NDJSON export, written by hand from the attestor's tables.
   const std::string file = "/tmp/stella-attestor-" + attestor.name() + ".ndjson";

@@ -48,8 +48,20 @@ int run_reconcile(Invocation& call) {
   ImporterContext context(call.err, call.globals);
   context.set_task("reconcile");
   options.note = [&context](const std::string& line) { context.note(line); };
-  const ReconcileReport report =
+  ReconcileReport report =
       reconcile_with_source(resolve_database(call.globals), registry, options, context);
+  // The same source again: without its --source-database the hint read the store's own records.
+  const auto quoted = [](const std::string& text) {
+    std::string out = "'";
+    for (const char c : text) {
+      out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return out + "'";
+  };
+  report.apply_command =
+      "stella evidence reconcile --source " + options.source +
+      (options.source_database ? " --source-database " + quoted(*options.source_database) : "") +
+      (options.source_file ? " --source-file " + quoted(*options.source_file) : "") + " --apply";
   call.out << (json ? reconcile_report_to_json(report) : reconcile_report_to_text(report));
   if (!report.source_problems.empty()) {
     return kExitVerificationFailed;

@@ -135,8 +135,11 @@ std::string reconcile_report_to_text(const ReconcileReport& report) {
         << report.import_audit_event_id << "); global root " << report.global_root_before << " -> "
         << report.global_root_after << '\n';
   } else if (!report.missing.empty()) {
-    out << "to import the missing bundles: stella evidence reconcile --source " << report.source
-        << " --apply\n";
+    out << "to import the missing bundles: "
+        << (report.apply_command.empty()
+                ? "stella evidence reconcile --source " + report.source + " --apply"
+                : report.apply_command)
+        << '\n';
   }
   return out.str();
 }

@@ -67,6 +67,9 @@ struct ReconcileBundle {
 
 struct ReconcileReport {
   std::string source;
+  /// The command that imports the missing bundles from the same source, as the operator gave it
+  /// (--source-database or --source-file included); empty: the text names only --source.
+  std::string apply_command;
   /// Where the records came from: "database <name>, schema attestor" or the file.
   std::string source_location;
   std::string source_format;
