@@ -55,6 +55,42 @@ BOOST_AUTO_TEST_CASE(sample_attestor_is_in_sync) {
   BOOST_TEST(report["counts"]["matched"].GetInt64() == 10);
 }
 
+BOOST_AUTO_TEST_CASE(after_a_reindex_bundles_are_still_compared_by_value) {
+  // The source keeps sha256; the store's active generation is sha512 after a reindex, but its
+  // sha256 generation remains: a digest that differs there is named, not passed on its path.
+  EvidenceStore store("reconcile_reindexed");
+  store.init_and_seed();
+  stella::test::make_attestor_sample(store);
+  for (const std::vector<std::string>& step :
+       {std::vector<std::string>{"evidence", "migrate", "--from-version", "1.0", "--to-version",
+                                 "2.0"},
+        std::vector<std::string>{"evidence", "reindex", "--algorithm", "sha512"}}) {
+    const auto result = store.stella(step);
+    BOOST_TEST_REQUIRE(result.exit_code == 0, result.err);
+  }
+  json_run(store, {"evidence", "reconcile", "--source", "attestor"}, 0, kSchema);
+  const std::string redigested = bundle_at(store, "acme", 3);
+  const std::string path = store.scalar("SELECT path FROM evidence.artifacts WHERE bundle_id = '" +
+                                        redigested + "' ORDER BY path LIMIT 1");
+  store.sql().exec("SET session_replication_role = replica");
+  store.sql().exec(
+      "UPDATE evidence.artifact_digests SET digest = $1 WHERE generation = 1 AND bundle_id = $2 "
+      "AND path = $3",
+      {kZeroDigest, redigested, path});
+  store.sql().exec("SET session_replication_role = origin");
+  const auto report =
+      json_run(store, {"evidence", "reconcile", "--source", "attestor"}, 1, kSchema);
+  bool digest_named = false;
+  for (const auto& bundle : report["mismatched"].GetArray()) {
+    if (member(bundle, "bundle") == redigested) {
+      digest_named =
+          has_item(bundle["differences"],
+                   {{"field", "artifact_digest"}, {"artifact", path}, {"store", kZeroDigest}});
+    }
+  }
+  BOOST_TEST(digest_named, report["mismatched"].Size());
+}
+
 BOOST_AUTO_TEST_CASE(missing_extra_and_mismatched_are_named) {
   EvidenceStore store("reconcile_diff");
   store.init_and_seed();

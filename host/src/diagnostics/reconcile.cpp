@@ -224,6 +224,29 @@ ReconcileReport reconcile_with_source(const std::string& conninfo, PluginRegistr
 
   // Source bundles against the store, in batches.
   connection->exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  // After a reindex the store still keeps a generation of the source's algorithm: compared in it,
+  // content is compared by value, where the active generation's digests allow paths alone.
+  std::unique_ptr<StoreLayout> in_source_algorithm;
+  if (!sink.bundles().empty()) {
+    const std::string source_algorithm = algorithm_of(sink.bundles().begin()->second.root);
+    std::optional<int> newest;
+    bool active_matches = false;
+    for (const DigestGeneration& generation : layout->generations(*connection)) {
+      if (generation.algorithm == source_algorithm) {
+        active_matches = active_matches || generation.active;
+        newest = generation.generation;
+      }
+    }
+    // Only a sealed generation covers every bundle (one being built would lack digests).
+    if (!active_matches && newest &&
+        connection
+                ->exec("SELECT state FROM evidence.digest_generations WHERE generation = $1",
+                       {std::to_string(*newest)})
+                .get(0, 0) == "sealed") {
+      in_source_algorithm = layout->reading_generation(*connection, *newest);
+    }
+  }
+  const StoreLayout& compared = in_source_algorithm ? *in_source_algorithm : *layout;
   std::set<std::string> missing_ids;
   const auto& order = sink.order();
   for (std::size_t first = 0; first < order.size(); first += kLookupBatch) {
@@ -231,7 +254,7 @@ ReconcileReport reconcile_with_source(const std::string& conninfo, PluginRegistr
     const std::vector<std::string> ids(order.begin() + static_cast<std::ptrdiff_t>(first),
                                        order.begin() + static_cast<std::ptrdiff_t>(last));
     std::map<std::string, StoredBundle> stored;
-    for (StoredBundle& bundle : layout->find_bundles(*connection, ids)) {
+    for (StoredBundle& bundle : compared.find_bundles(*connection, ids)) {
       stored.emplace(bundle.bundle.bundle_id, std::move(bundle));
     }
     for (const std::string& id : ids) {

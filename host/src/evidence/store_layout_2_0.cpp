@@ -567,7 +567,8 @@ class StoreLayout20 final : public StoreLayout {
     if (bundle_ids.empty()) {
       return found;
     }
-    const ActiveGeneration active = active_generation(connection);
+    // The generation this layout reads: the active one unless chosen with reading_generation.
+    const ActiveGeneration active = reading(connection);
     const std::string ids = text_array_literal(bundle_ids);
     const PgResult bundles =
         connection.exec(std::string("SELECT ") + kBundleColumns + bundle_joins(active.generation) +
