@@ -286,6 +286,38 @@ std::string failure_messages(const rapidjson::Document& report) {
 
 // The roots the store serves now (evidence.global_roots, evidence.tenant_roots: what roots-export
 // prints and proofs are checked against) must recompute too, not only the transition's records.
+BOOST_AUTO_TEST_SUITE(several_transitions)
+
+BOOST_AUTO_TEST_CASE(roots_several_transitions_apart_get_each_hop_to_prove) {
+  // The runbook's pre-migration root against today's after two reindexes: no tamper-style FAIL
+  // comparing roots of generations 1 and 3, but the hops, each of which verifies.
+  SealedStore sealed("cont_chain");
+  const ProcessResult back =
+      sealed.store.stella({"evidence", "reindex", "--algorithm", "sha3-256"});
+  BOOST_TEST_REQUIRE(back.exit_code == 0, back.err);
+  const std::string third = sealed.store.global_root(3);
+  const ProcessResult chained =
+      sealed.store.stella({"evidence", "verify-continuity", "--old-root", sealed.old_root,
+                           "--new-root", third, "--format", "json"});
+  BOOST_TEST(chained.exit_code == 2, chained.out << chained.err);
+  BOOST_TEST(mentions(chained.err, "the roots given are 2 recorded transitions apart"),
+             chained.err);
+  const std::string first_hop = "stella evidence verify-continuity --old-root " + sealed.old_root +
+                                " --new-root " + sealed.new_root;
+  const std::string second_hop =
+      "stella evidence verify-continuity --old-root " + sealed.new_root + " --new-root " + third;
+  BOOST_TEST(mentions(chained.err, first_hop), chained.err);
+  BOOST_TEST(mentions(chained.err, second_hop), chained.err);
+  for (const auto& [old_root, new_root] : std::vector<std::pair<std::string, std::string>>{
+           {sealed.old_root, sealed.new_root}, {sealed.new_root, third}}) {
+    const ProcessResult hop = sealed.store.stella(
+        {"evidence", "verify-continuity", "--old-root", old_root, "--new-root", new_root});
+    BOOST_TEST(hop.exit_code == 0, hop.out << hop.err);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 BOOST_AUTO_TEST_SUITE(stored_roots)
 
 BOOST_AUTO_TEST_CASE(a_tampered_live_global_root_fails_naming_the_generation) {

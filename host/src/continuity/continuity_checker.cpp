@@ -874,6 +874,27 @@ std::unique_ptr<ContinuityReport> verify_continuity(const std::string& conninfo,
     ContinuitySection store;
     store.store_wide = true;
     report->sections.push_back(std::move(store));
+    const std::vector<TransitionHop> chain =
+        request.old_root == request.new_root
+            ? std::vector<TransitionHop>{}
+            : transition_chain(*connection, request.old_root, request.new_root);
+    if (chain.size() > 1) {
+      // Each transition is proved on its own: the old generation's digests against the new
+      // one's. Comparing the ends directly would set roots of different generations side by side.
+      std::string hops;
+      std::string commands;
+      for (const TransitionHop& hop : chain) {
+        hops += (hops.empty() ? "" : ", ") + std::string("#") + std::to_string(hop.transition_id) +
+                " " + hop.old_root + " \u2192 " + hop.new_root;
+        commands += "\n  stella evidence verify-continuity --old-root " + hop.old_root +
+                    " --new-root " + hop.new_root;
+      }
+      throw sdk::Error(sdk::ErrorCode::invalid_input,
+                       "the roots given are " + std::to_string(chain.size()) +
+                           " recorded transitions apart (" + hops +
+                           "); verify-continuity proves one transition at a time",
+                       "prove each hop; together they prove the chain:" + commands);
+    }
     if (request.old_root == request.new_root) {
       verify_no_root_change(*connection, registry, *report);
     } else if ((report->transition =

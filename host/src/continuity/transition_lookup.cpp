@@ -1,6 +1,10 @@
 // Reading evidence.root_transitions and the audit event each transition points at.
 #include "continuity/transition_lookup.hpp"
 
+#include <deque>
+#include <map>
+#include <set>
+
 #include "reindex/iso_utc_sql.hpp"
 #include "stella/host/audit/audit_event_check.hpp"
 #include "stella/host/audit/audit_log.hpp"
@@ -60,6 +64,42 @@ std::optional<TransitionRecord> find_transition(PgConnection& connection,
   return first_transition(connection.exec(
       transition_select() + "WHERE t.old_global_root = $1 ORDER BY t.transition_id DESC LIMIT 1",
       {old_root}));
+}
+
+std::vector<TransitionHop> transition_chain(PgConnection& connection, const std::string& old_root,
+                                            const std::string& new_root) {
+  const PgResult rows = connection.exec(
+      "SELECT transition_id, old_global_root, new_global_root FROM evidence.root_transitions "
+      "ORDER BY transition_id");
+  std::vector<TransitionHop> hops;
+  for (int r = 0; r < rows.rows(); ++r) {
+    hops.push_back(
+        {rows.get_int64(r, 0), std::string(rows.get(r, 1)), std::string(rows.get(r, 2))});
+  }
+  // Breadth first over roots: a store has a handful of transitions.
+  std::map<std::string, std::size_t> reached_by;  // root -> index of the hop that reached it
+  std::deque<std::string> frontier{old_root};
+  std::set<std::string> seen{old_root};
+  while (!frontier.empty()) {
+    const std::string root = frontier.front();
+    frontier.pop_front();
+    if (root == new_root) {
+      std::vector<TransitionHop> chain;
+      for (std::string at = new_root; at != old_root;) {
+        const TransitionHop& hop = hops[reached_by.at(at)];
+        chain.insert(chain.begin(), hop);
+        at = hop.old_root;
+      }
+      return chain;
+    }
+    for (std::size_t i = 0; i < hops.size(); ++i) {
+      if (hops[i].old_root == root && seen.insert(hops[i].new_root).second) {
+        reached_by[hops[i].new_root] = i;
+        frontier.push_back(hops[i].new_root);
+      }
+    }
+  }
+  return {};
 }
 
 std::optional<std::string> swapped_roots_hint(PgConnection& connection, const std::string& old_root,

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "stella/host/continuity/continuity_report.hpp"
 #include "stella/host/store/pg_connection.hpp"
@@ -20,6 +21,19 @@ std::optional<TransitionRecord> find_transition(PgConnection& connection,
 /// round — says so and how to give them; nullopt otherwise.
 std::optional<std::string> swapped_roots_hint(PgConnection& connection, const std::string& old_root,
                                               const std::string& new_root);
+
+/// One recorded transition of a chain.
+struct TransitionHop {
+  std::int64_t transition_id = 0;
+  std::string old_root;
+  std::string new_root;
+};
+
+/// The recorded transitions that lead from `old_root` to `new_root` one after the other (each
+/// hop's new root the next one's old root), shortest first; empty when none do. A chain of one is
+/// a transition that find_transition finds itself.
+std::vector<TransitionHop> transition_chain(PgConnection& connection, const std::string& old_root,
+                                            const std::string& new_root);
 
 /// Every recorded transition in one line, to show next to roots that match none
 /// ("#1 generation 1 sha256:ab.. -> generation 2 sha512:cd..; ..." or "no transition recorded").
