@@ -230,6 +230,24 @@ BOOST_AUTO_TEST_CASE(seals_a_new_generation_and_never_touches_payloads_or_old_di
   BOOST_TEST(store.scalar("SELECT count(*) FROM evidence.digest_generations") == "2");
 }
 
+BOOST_AUTO_TEST_CASE(an_algorithm_other_than_the_target_is_sealed_with_a_note_on_the_target) {
+  // The runbook's plain `reindex` afterwards would move the store back to its target.
+  GenerationStore store("rx_other_target");
+  store.ingest(IngestOptions{});
+  BOOST_TEST_REQUIRE(
+      store.stella({"evidence", "config", "set", "hash-algorithm", "sha512"}).exit_code == 0);
+  const ProcessResult run = store.stella({"evidence", "reindex", "--algorithm", "sha3-256"});
+  BOOST_TEST_REQUIRE(run.exit_code == 0, run.err);
+  BOOST_TEST(mentions(run.err,
+                      "the store's hash-algorithm setting is still sha512: a plain "
+                      "`stella evidence reindex` would move the store back to sha512"),
+             run.err);
+  BOOST_TEST(mentions(run.err, "stella evidence config set hash-algorithm sha3-256"), run.err);
+  const ProcessResult to_target = store.stella({"evidence", "reindex", "--algorithm", "sha512"});
+  BOOST_TEST_REQUIRE(to_target.exit_code == 0, to_target.err);
+  BOOST_TEST(!mentions(to_target.err, "setting is still"), to_target.err);
+}
+
 BOOST_AUTO_TEST_CASE(since_covers_recent_records_and_seals_only_when_all_are_covered) {
   GenerationStore store("rx_since");
   IngestOptions old_records;

@@ -18,6 +18,7 @@
 #include "stella/host/reindex/reindex_plan.hpp"
 #include "stella/host/reindex/reindex_runner.hpp"
 #include "stella/host/reindex/reindex_status.hpp"
+#include "stella/host/reindex/store_config.hpp"
 #include "stella/host/reindex/store_generations.hpp"
 #include "stella/host/store/embedded_cluster.hpp"
 #include "stella/sdk/error.hpp"
@@ -290,12 +291,27 @@ int run_reindex_verb(Invocation& invocation) {
   const std::string format = output_format(invocation, "prints text or json");
   ProgressPrinter printer(invocation.err, invocation.globals.progress_format,
                           invocation.globals.quiet);
-  const ReindexOutcome outcome =
-      run_reindex(resolve_database(invocation.globals), registry, request, printer);
+  const std::string conninfo = resolve_database(invocation.globals);
+  const ReindexOutcome outcome = run_reindex(conninfo, registry, request, printer);
   if (format == "json") {
     invocation.out << outcome_json(outcome) << '\n';
   } else {
     write_outcome_text(invocation.out, outcome);
+  }
+  if (request.algorithm && !invocation.globals.quiet &&
+      (outcome.kind == ReindexResultKind::sealed ||
+       outcome.kind == ReindexResultKind::sealed_elsewhere)) {
+    // --algorithm does not change the store's target: the runbook's plain `reindex` would move the
+    // store back to it, a full reindex nobody asked for.
+    const auto connection = PgConnection::connect(conninfo);
+    const std::optional<ConfigEntry> target = read_config(*connection, kHashAlgorithmKey);
+    if (target && target->value != outcome.algorithm) {
+      invocation.err << "stella: note: the store's hash-algorithm setting is still "
+                     << target->value << ": a plain `stella evidence reindex` would move the store"
+                     << " back to " << target->value << ". To keep " << outcome.algorithm
+                     << " the target: stella evidence config set hash-algorithm "
+                     << outcome.algorithm << '\n';
+    }
   }
   return kExitSuccess;
 }
