@@ -1,6 +1,8 @@
 // `stella evidence export`: what it writes, that sha256sum -c accepts it, that a portable archive
 // is byte-identical run after run, that it never overwrites by surprise, never exports a store that
 // does not verify, and records itself in the audit trail.
+#include <sys/stat.h>
+
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
@@ -109,6 +111,23 @@ BOOST_AUTO_TEST_CASE(a_portable_export_is_byte_identical_run_after_run) {
   // Nothing is left beside the archive.
   const ProcessResult files = run_shell("ls -A", {}, dir.path().string());
   BOOST_CHECK_EQUAL(files.out, "one.tar.gz\ntwo.tar.gz\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_portable_target_that_takes_no_file_is_refused_before_any_work) {
+  // As for a directory export (exit 2): /proc takes no new file, and a FIFO would be replaced.
+  BundleStore& store = shared_source_store();
+  const ProcessResult proc = store.stella(
+      {"evidence", "export", "--all", "--portable", "--output", "/proc/evidence.tar.gz"});
+  BOOST_CHECK_EQUAL(proc.exit_code, 2);
+  BOOST_CHECK_MESSAGE(mentions(proc.err, "/proc: no file can be created there"), proc.err);
+  ScratchDir dir;
+  const fs::path fifo = dir.path() / "evidence.tar.gz";
+  BOOST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const ProcessResult onto_fifo = store.stella(
+      {"evidence", "export", "--all", "--portable", "--force", "--output", fifo.string()});
+  BOOST_CHECK_EQUAL(onto_fifo.exit_code, 2);
+  BOOST_CHECK_MESSAGE(mentions(onto_fifo.err, "is not a regular file"), onto_fifo.err);
+  BOOST_CHECK(fs::is_fifo(fs::symlink_status(fifo)));
 }
 
 BOOST_AUTO_TEST_CASE(a_non_empty_target_is_refused_unless_forced) {

@@ -3,7 +3,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <system_error>
 
 #include "stella/sdk/error.hpp"
@@ -52,6 +55,14 @@ ExportTarget::ExportTarget(const std::string& requested, bool portable, bool for
           "--output " + target_.string() + " is a directory; --portable writes one file",
           "name the archive file, e.g. " + (target_ / "evidence.tar.gz").string());
     }
+    if (portable && !fs::is_regular_file(status)) {
+      // The archive is renamed over --output: a device, FIFO or link there would be replaced.
+      throw sdk::Error(sdk::ErrorCode::invalid_input,
+                       "--output " + target_.string() +
+                           " is not a regular file (a device, FIFO, socket or symbolic link), "
+                           "which the archive would replace",
+                       "name a new file, e.g. /media/airgap-evidence.tar.gz");
+    }
     if (!portable && !fs::is_directory(status)) {
       throw sdk::Error(sdk::ErrorCode::invalid_input,
                        "--output " + target_.string() + " exists and is not a directory",
@@ -81,7 +92,20 @@ ExportTarget::ExportTarget(const std::string& requested, bool portable, bool for
                      "check the --output path and its permissions");
   }
   staging_ = sibling(target_, "export");
-  if (!portable) {
+  if (portable) {
+    // The archive's file is created only once the store is read: a directory that takes no file
+    // (/proc, a read-only mount) is found now, before any work, as for a directory export.
+    std::string probe = (target_.parent_path() / ".stella-output-check-XXXXXX").string();
+    const int fd = ::mkstemp(probe.data());
+    if (fd < 0) {
+      throw sdk::Error(sdk::ErrorCode::invalid_input,
+                       target_.parent_path().string() + ": no file can be created there (" +
+                           std::strerror(errno) + "); nothing was exported",
+                       "check the --output path and its permissions");
+    }
+    ::close(fd);
+    ::unlink(probe.c_str());
+  } else {
     fs::create_directory(staging_, error);
     if (error) {
       throw sdk::Error(sdk::ErrorCode::invalid_input,
