@@ -1,6 +1,8 @@
 // `stella plugins list` and `stella plugins inspect` through the real binary: JSON outputs
 // validated against their schemas, text output, exit codes, and the search order end to end.
 #define BOOST_TEST_MODULE plugins_cli
+#include <sys/stat.h>
+
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
@@ -169,6 +171,22 @@ BOOST_AUTO_TEST_CASE(inspect_of_a_broken_plugin_shows_why_and_exits_zero) {
   CHECK_CONTAINS(result.out, "reason:           ");
   CHECK_CONTAINS(result.out, "descriptor does not match");
   CHECK_CONTAINS(result.out, "what to do:       make the descriptor");
+}
+
+BOOST_AUTO_TEST_CASE(a_manifest_that_is_no_regular_file_is_listed_broken_not_left_out) {
+  // Never opened (a FIFO would wait for a writer forever), never silently skipped.
+  ScratchDirectory scratch;
+  fs::create_directories(scratch.path() / "as-directory" / "manifest.json");
+  fs::create_directories(scratch.path() / "as-fifo");
+  BOOST_REQUIRE(::mkfifo((scratch.path() / "as-fifo" / "manifest.json").c_str(), 0600) == 0);
+  const ProcessResult result =
+      run_stella({"plugins", "list", "--plugin-dir", scratch.path().string()});
+  BOOST_CHECK_EQUAL(result.exit_code, 0);
+  for (const char* plugin : {"as-directory", "as-fifo"}) {
+    CHECK_CONTAINS(result.out, (scratch.path() / plugin / "manifest.json").string() +
+                                   ": not a regular file (a directory, a FIFO, a socket or a "
+                                   "device); expected the plugin's manifest");
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_library_cut_short_is_broken_not_a_crash) {

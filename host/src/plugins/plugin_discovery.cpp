@@ -19,10 +19,12 @@ void set_problem(PluginRecord& record, PluginProblem problem) {
 }
 
 /// The plugin directories of one search directory, in name order: the directory itself when it
-/// holds a manifest, else each immediate subdirectory that does.
+/// holds a manifest, else each immediate subdirectory that does. A manifest.json that is no
+/// regular file (a directory, a FIFO, a link to a device) still makes a plugin directory: listed
+/// as broken, saying so, rather than left out without a word.
 std::vector<std::filesystem::path> plugin_directories(const std::filesystem::path& search_dir) {
   std::error_code error;
-  if (std::filesystem::is_regular_file(search_dir / kManifestFileName, error)) {
+  if (std::filesystem::exists(search_dir / kManifestFileName, error)) {
     return {search_dir};
   }
   std::vector<std::filesystem::path> result;
@@ -30,7 +32,7 @@ std::vector<std::filesystem::path> plugin_directories(const std::filesystem::pat
        it.increment(error)) {
     std::error_code entry_error;
     if (it->is_directory(entry_error) &&
-        std::filesystem::is_regular_file(it->path() / kManifestFileName, entry_error)) {
+        std::filesystem::exists(it->path() / kManifestFileName, entry_error)) {
       result.push_back(it->path());
     }
   }
@@ -44,6 +46,16 @@ PluginRecord read_plugin(const std::filesystem::path& search_dir,
   record.search_directory = search_dir;
   record.directory = plugin_dir;
   record.manifest_path = plugin_dir / kManifestFileName;
+  std::error_code status_error;
+  if (!std::filesystem::is_regular_file(record.manifest_path, status_error)) {
+    // Never opened: reading a FIFO would wait for a writer forever, a device would never end.
+    set_problem(record,
+                {record.manifest_path.string() +
+                     ": not a regular file (a directory, a FIFO, a socket or a device); "
+                     "expected the plugin's manifest",
+                 "replace it with the plugin's manifest.json (docs/plugin-author-guide.md)"});
+    return record;
+  }
   ManifestReading reading = read_plugin_manifest(record.manifest_path);
   record.manifest = std::move(reading.manifest);
   if (!record.manifest.library.empty() && record.manifest.library.find('/') == std::string::npos) {
