@@ -43,6 +43,9 @@ BOOST_AUTO_TEST_CASE(an_export_of_a_reindexed_store_imports_with_its_sha512_root
   BOOST_CHECK_EQUAL(summary["reindexedTo"].GetString(), std::string("sha512"));
   BOOST_CHECK(summary["rootsEqualDeclared"].GetBool());
   BOOST_CHECK_EQUAL(target.roots()["globalRoot"].GetString(), exported_root);
+  // The restored store has the source's algorithm as its target, so a plain reindex is at home.
+  BOOST_CHECK_EQUAL(target.stella({"evidence", "config", "get", "hash-algorithm"}).out, "sha512\n");
+  BOOST_CHECK(mentions(target.stella({"evidence", "reindex"}).out, "store already at sha512"));
   // The import's record, written before the reindex, compared the roots it could (the source's
   // recomputed in sha256) and says the reindex follows: it does not read as a failed import.
   BOOST_CHECK_EQUAL(target.scalar("SELECT (data->>'roots_equal_declared') || ' ' || "

@@ -41,6 +41,7 @@
 #include "stella/host/merkle/merkle_tree.hpp"
 #include "stella/host/migration/evidence_write_guard.hpp"
 #include "stella/host/reindex/reindex_runner.hpp"
+#include "stella/host/reindex/store_config.hpp"
 #include "stella/host/reindex/store_generations.hpp"
 #include "stella/sdk/error.hpp"
 
@@ -734,6 +735,11 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
                        error.hint());
     }
     summary.reindexed_to = outcome.algorithm;
+    // The new store's target is the algorithm it was brought to, as the source's was: the
+    // runbook's plain `reindex` then finds it at its target instead of failing for want of one.
+    if (!read_config(*connection, kHashAlgorithmKey)) {
+      write_config(*connection, kHashAlgorithmKey, outcome.algorithm, options.operator_name, {});
+    }
     finish_summary_roots(*connection, *open_store_layout(*connection), summary, source_tenants);
     summary.roots_equal_declared = roots_equal_declared(summary, sources);
   }
