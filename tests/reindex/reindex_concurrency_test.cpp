@@ -97,6 +97,9 @@ BOOST_AUTO_TEST_CASE(sigkill_mid_run_then_resume_gives_the_roots_of_an_uninterru
       store.stella({"evidence", "reindex", "--progress", "--format", "json"});
   BOOST_TEST(mentions(progress.out, "\"status\":\"interrupted\""), progress.out);
   BOOST_TEST(!mentions(progress.out, "\"status\":\"running\""), progress.out);
+  // Nothing goes on, so no time is left to estimate.
+  BOOST_TEST(mentions(progress.out, "\"etaSeconds\":null"), progress.out);
+  BOOST_TEST(!mentions(store.stella({"evidence", "reindex", "--progress"}).out, "ETA"));
 
   const ProcessResult resumed = store.stella({"evidence", "reindex", "--resume"});
   BOOST_TEST_REQUIRE(resumed.exit_code == 0, resumed.err);

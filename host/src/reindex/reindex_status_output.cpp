@@ -31,6 +31,16 @@ std::int64_t rounded_rate(double rate) {
   return static_cast<std::int64_t>(std::llround(rate));
 }
 
+/// The run's progress as shown: a run that is not going on (interrupted, sealed, incomplete) has no
+/// time left to estimate.
+ReindexProgressSample shown_sample(const ReindexStatus& status) {
+  ReindexProgressSample sample = status.progress;
+  if (!status.live()) {
+    sample.eta_seconds.reset();
+  }
+  return sample;
+}
+
 }  // namespace
 
 std::string progress_bar_text(const ReindexProgressSample& sample) {
@@ -72,7 +82,7 @@ std::string reindex_status_json(const ReindexStatus& status) {
   add_string(root, "startedAt", status.started_at, allocator);
   add_string(root, "startedBy", status.started_by, allocator);
   add_optional_string(root, "finishedAt", optional_view(status.finished_at), allocator);
-  const ReindexProgressSample& sample = status.progress;
+  const ReindexProgressSample sample = shown_sample(status);
   add_int(root, "batchesDone", sample.batches_done, allocator);
   add_int(root, "batchesTotal", sample.batches_total, allocator);
   add_int(root, "artifactsDone", sample.artifacts_done, allocator);
@@ -114,7 +124,7 @@ void write_reindex_status_text(std::ostream& out, const ReindexStatus& status) {
     out << "no reindex has run on this store\n";
     return;
   }
-  const ReindexProgressSample& sample = status.progress;
+  const ReindexProgressSample sample = shown_sample(status);
   out << "reindex run " << status.run_id << ": " << status.status << "\n";
   out << "  generation:  " << status.generation << " (" << status.algorithm << ", "
       << status.generation_state << "), from generation " << status.from_generation << " ("
