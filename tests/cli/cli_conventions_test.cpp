@@ -190,6 +190,13 @@ BOOST_AUTO_TEST_CASE(an_output_that_cannot_be_written_is_refused_before_the_work
   BOOST_TEST(!std::filesystem::exists(folder));
 }
 
+BOOST_AUTO_TEST_CASE(an_empty_database_option_is_refused_not_taken_as_libpq_defaults) {
+  // libpq reads "" as every default: the local socket of whatever server runs there.
+  const ProcessResult result = run_stella({"--database", "", "evidence", "stats"});
+  BOOST_CHECK_EQUAL(result.exit_code, 2);
+  CHECK_CONTAINS(result.err, "--database is empty; expected a libpq connection string or URI");
+}
+
 BOOST_AUTO_TEST_CASE(a_negative_or_zero_import_limit_is_refused_not_wrapped) {
   // An unsigned option took "-3" and wrapped it to a huge limit: the bomb check was off.
   for (const std::string option : {"--max-ratio", "--max-bytes", "--max-entries",

@@ -69,6 +69,14 @@ std::vector<std::string> split_path_list(const char* value) {
 void resolve_globals(const po::variables_map& vm, GlobalOptions& globals) {
   if (vm.count("database")) {
     globals.database = vm["database"].as<std::string>();
+    // libpq takes "" as "every default": the local socket of whatever server runs there, not the
+    // store the operator meant.
+    if (globals.database->find_first_not_of(" \t") == std::string::npos) {
+      throw sdk::Error(sdk::ErrorCode::invalid_input,
+                       "--database is empty; expected a libpq connection string or URI",
+                       "give the store's connection string, or leave --database out for the "
+                       "embedded cluster under --home");
+    }
   } else if (const char* env = std::getenv("STELLA_DATABASE"); env != nullptr && *env != '\0') {
     globals.database = env;
   }
