@@ -3,12 +3,10 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <system_error>
 
+#include "stella/host/evidence/atomic_file.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace stella::host {
@@ -95,16 +93,12 @@ ExportTarget::ExportTarget(const std::string& requested, bool portable, bool for
   if (portable) {
     // The archive's file is created only once the store is read: a directory that takes no file
     // (/proc, a read-only mount) is found now, before any work, as for a directory export.
-    std::string probe = (target_.parent_path() / ".stella-output-check-XXXXXX").string();
-    const int fd = ::mkstemp(probe.data());
-    if (fd < 0) {
+    if (const auto problem = file_creation_problem(target_.parent_path())) {
       throw sdk::Error(sdk::ErrorCode::invalid_input,
                        target_.parent_path().string() + ": no file can be created there (" +
-                           std::strerror(errno) + "); nothing was exported",
+                           *problem + "); nothing was exported",
                        "check the --output path and its permissions");
     }
-    ::close(fd);
-    ::unlink(probe.c_str());
   } else {
     fs::create_directory(staging_, error);
     if (error) {

@@ -2,6 +2,7 @@
 #include "diagnostics/reconcile_command.hpp"
 
 #include "bundles/importer_context.hpp"
+#include "core/shell_quote.hpp"
 #include "stella/host/bundles/bundle_format.hpp"
 #include "stella/host/cli/exit_codes.hpp"
 #include "stella/host/diagnostics/reconcile.hpp"
@@ -51,17 +52,13 @@ int run_reconcile(Invocation& call) {
   ReconcileReport report =
       reconcile_with_source(resolve_database(call.globals), registry, options, context);
   // The same source again: without its --source-database the hint read the store's own records.
-  const auto quoted = [](const std::string& text) {
-    std::string out = "'";
-    for (const char c : text) {
-      out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    }
-    return out + "'";
-  };
+
   report.apply_command =
       "stella evidence reconcile --source " + options.source +
-      (options.source_database ? " --source-database " + quoted(*options.source_database) : "") +
-      (options.source_file ? " --source-file " + quoted(*options.source_file) : "") + " --apply";
+      (options.source_database ? " --source-database " + shell_quote(*options.source_database)
+                               : "") +
+      (options.source_file ? " --source-file " + shell_quote(*options.source_file) : "") +
+      " --apply";
   call.out << (json ? reconcile_report_to_json(report) : reconcile_report_to_text(report));
   if (!report.source_problems.empty()) {
     return kExitVerificationFailed;

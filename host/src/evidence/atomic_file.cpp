@@ -25,6 +25,18 @@ constexpr mode_t kReportMode = 0644;
 
 }  // namespace
 
+std::optional<std::string> file_creation_problem(const std::filesystem::path& directory) {
+  // A mkstemp(3) template: the six X are replaced by a unique name.
+  std::string probe = (directory / ".stella-output-check-XXXXXX").string();
+  const int fd = ::mkstemp(probe.data());
+  if (fd < 0) {
+    return std::string(std::strerror(errno));
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
+  return std::nullopt;
+}
+
 void require_writable_output(const std::filesystem::path& path) {
   const std::filesystem::path directory =
       path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
@@ -64,16 +76,10 @@ void require_writable_output(const std::filesystem::path& path) {
                ? "name the file it points to, or another --output"
                : "name a regular file; without --output the report goes to standard output");
   }
-  // access() trusts the permission bits; a file system that refuses new files all the same (/proc,
-  // a read-only mount, a full quota) is found only by making one: here, before hours of work.
-  std::string probe = (directory / ".stella-output-check-XXXXXX").string();
-  const int fd = ::mkstemp(probe.data());
-  if (fd < 0) {
-    refuse("no file can be created in " + directory.string() + " (" + std::strerror(errno) + ")",
+  if (const auto problem = file_creation_problem(directory)) {
+    refuse("no file can be created in " + directory.string() + " (" + *problem + ")",
            "choose an --output in a directory where you can create files");
   }
-  ::close(fd);
-  ::unlink(probe.c_str());
 }
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view content) {

@@ -1,24 +1,20 @@
 #include "stella/host/migration/evidence_write_guard.hpp"
 
 #include "stella/host/evidence/store_version.hpp"
-#include "stella/host/migration/migration_lock.hpp"
-#include "stella/host/migration/run_journal.hpp"
 #include "stella/host/migration/unfinished_run.hpp"
+#include "stella/host/migration/unfinished_run_state.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace stella::host {
 
 void refuse_evidence_writes_during_migration(PgConnection& connection, std::string_view verb) {
-  // A store whose state schema predates migration runs has none unfinished.
-  if (!run_journal_exists(connection)) {
+  const std::optional<UnfinishedRunState> state = read_unfinished_run_state(connection);
+  if (!state) {
     return;
   }
-  const std::optional<RunRecord> run = read_unfinished_run(connection);
-  if (!run) {
-    return;
-  }
-  const bool driven = migration_lock_holder_pid(connection) != 0;
-  const std::string position = describe_run_position(*run);
+  const RunRecord* run = &state->run;
+  const bool driven = state->driven;
+  const std::string& position = state->position;
   throw sdk::Error(
       sdk::ErrorCode::refused,
       std::string(verb) + " refused: a schema migration of this store is unfinished: " +

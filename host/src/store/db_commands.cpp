@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/command_registrars.hpp"
+#include "core/shell_quote.hpp"
 #include "stella/host/cli/exit_codes.hpp"
 #include "stella/host/store/embedded_cluster.hpp"
 #include "stella/host/store/pg_connection.hpp"
@@ -59,18 +60,6 @@ void say(const Invocation& invocation, const std::string& message) {
   if (!invocation.globals.quiet) {
     invocation.err << message << '\n';
   }
-}
-
-std::string shell_quote(const std::string& value) {
-  std::string quoted = "'";
-  for (const char c : value) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "'";
 }
 
 void label(std::ostream& out, const std::string& name, const std::string& value) {

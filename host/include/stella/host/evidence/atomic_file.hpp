@@ -2,6 +2,8 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace stella::host {
@@ -10,6 +12,11 @@ namespace stella::host {
 /// `path`. Throws sdk::Error(invalid_input) naming the path and the system's reason when the
 /// directory is missing or not writable; the temporary file is removed on failure.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+/// Why no new file can be created in `directory` (the system's words), or nullopt when one can:
+/// proved by creating one and removing it, since access() trusts permission bits that a file
+/// system (/proc, a read-only mount, a full quota) may still refuse. For checks before any work.
+std::optional<std::string> file_creation_problem(const std::filesystem::path& directory);
 
 /// Checks, before any work, that write_file_atomically can write `path` later: its directory
 /// exists, is a directory and is writable, and `path` is not a directory. Verbs whose report comes
