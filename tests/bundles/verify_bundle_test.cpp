@@ -90,6 +90,11 @@ BOOST_AUTO_TEST_CASE(a_flipped_byte_is_named) {
                       describe(report));
   BOOST_CHECK_EQUAL(problems_named(report, "artifact_digest", artifact), 1);
   BOOST_CHECK_EQUAL(problems_named(report, "bundle_root", ""), 1);
+  const ProcessResult text = run_stella({"evidence", "verify-bundle", copy.bundle.string()});
+  BOOST_CHECK_EQUAL(text.exit_code, 1);
+  // Expected and found on lines of their own, not run into the message.
+  BOOST_CHECK_MESSAGE(
+      mentions(text.out, "\n      expected ") && mentions(text.out, "\n      found "), text.out);
 }
 
 BOOST_AUTO_TEST_CASE(a_deleted_file_is_named) {
@@ -115,8 +120,7 @@ BOOST_AUTO_TEST_CASE(a_deleted_checksum_list_is_a_damaged_bundle_not_a_stranger)
   BOOST_CHECK_MESSAGE(named, describe(report));
   const ProcessResult text = run_stella({"evidence", "verify-bundle", copy.bundle.string()});
   BOOST_CHECK_EQUAL(text.exit_code, 1);
-  // Expected and found on lines of their own, not run into the message.
-  BOOST_CHECK_MESSAGE(mentions(text.out, "\n      expected "), text.out);
+  BOOST_CHECK_MESSAGE(mentions(text.out, "no checksums.sha256"), text.out);
 }
 
 BOOST_AUTO_TEST_CASE(an_added_file_is_named) {
@@ -125,6 +129,29 @@ BOOST_AUTO_TEST_CASE(an_added_file_is_named) {
   const auto report = verify({copy.bundle.string()}, 1);
   BOOST_CHECK_MESSAGE(problems_named(report, "extra_file", "tenants/acme/planted.json") == 1,
                       describe(report));
+}
+
+BOOST_AUTO_TEST_CASE(a_symbolic_link_is_named_without_import_wording) {
+  // The importers' refusals say "nothing was imported"; verify-bundle imports nothing, so its
+  // report keeps only what was found and what to do.
+  ExportCopy copy;
+  const auto [directory, artifact] = first_artifact(copy.bundle);
+  const fs::path file = copy.bundle / (directory + "/artifacts/" + artifact);
+  const fs::path outside = copy.dir.path() / "outside.json";
+  fs::copy_file(file, outside);
+  fs::remove(file);
+  fs::create_symlink(outside, file);
+  const auto report = verify({copy.bundle.string()}, 1);
+  BOOST_REQUIRE_EQUAL(report["bundles"][0]["problems"].Size(), 1U);
+  const auto& problem = report["bundles"][0]["problems"][0];
+  BOOST_CHECK_EQUAL(problem["check"].GetString(), std::string("unreadable"));
+  BOOST_CHECK_MESSAGE(mentions(problem["message"].GetString(), "is a symbolic link"),
+                      describe(report));
+  BOOST_CHECK_MESSAGE(!mentions(problem["message"].GetString(), "imported"), describe(report));
+  const ProcessResult text = run_stella({"evidence", "verify-bundle", copy.bundle.string()});
+  BOOST_CHECK_EQUAL(text.exit_code, 1);
+  BOOST_CHECK_MESSAGE(!mentions(text.out, "imported") && !mentions(text.out, "expected "),
+                      text.out);
 }
 
 BOOST_AUTO_TEST_CASE(an_edited_manifest_is_named) {

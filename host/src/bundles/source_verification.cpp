@@ -5,6 +5,19 @@
 #include "stella/sdk/error.hpp"
 
 namespace stella::host {
+namespace {
+
+std::string without_import_outcome(std::string text) {
+  for (const std::string outcome :
+       {"nothing was imported; ", "; nothing was imported", "nothing was imported"}) {
+    if (const auto at = text.find(outcome); at != std::string::npos) {
+      text.erase(at, outcome.size());
+    }
+  }
+  return text;
+}
+
+}  // namespace
 
 VerifiedSource verify_source(PluginRegistry& registry, const std::string& location,
                              const std::optional<std::string>& source_format,
@@ -26,9 +39,12 @@ VerifiedSource verify_source(PluginRegistry& registry, const std::string& locati
     if (!bad_input || unreadable == UnreadableSource::refuse) {
       throw;
     }
-    verifier.add_problem({bundle_check::kUnreadable, "", "", "", "",
-                          "a source that reads to its end", "it stops",
-                          std::string(e.what()) + (e.hint().empty() ? "" : " (" + e.hint() + ")")});
+    // Importers word their errors for import ("nothing was imported; ..."); here nothing was
+    // going to be imported, so that outcome is dropped and only the cause and remedy stay.
+    const std::string message = without_import_outcome(e.what());
+    const std::string hint = without_import_outcome(e.hint());
+    verifier.add_problem({bundle_check::kUnreadable, "", "", "", "", "", "",
+                          message + (hint.empty() ? "" : " (" + hint + ")")});
   }
   verifier.finish();
   return {location, selected.source_format, selected.plugin_id, verifier.result(),
