@@ -114,6 +114,36 @@ BOOST_AUTO_TEST_CASE(a_mistyped_flag_gets_a_suggestion_and_exit_2) {
   BOOST_CHECK(result.out.empty());
 }
 
+BOOST_AUTO_TEST_CASE(an_abbreviated_flag_is_not_guessed) {
+  // `--quar` once ran `--quarantine` and moved rows aside: an abbreviation is a mistyped flag.
+  const ProcessResult result =
+      run_stella({"--home", "/nonexistent/stella-home", "evidence", "orphans", "--quar"});
+  BOOST_CHECK_EQUAL(result.exit_code, 2);
+  CHECK_CONTAINS(result.err, "stella: unknown option '--quar' for 'stella evidence orphans'");
+  CHECK_CONTAINS(result.err, "Did you mean '--quarantine'?");
+  const ProcessResult status = run_stella(
+      {"--home", "/nonexistent/stella-home", "evidence", "migrate", "--stat", "--fo", "json"});
+  BOOST_CHECK_EQUAL(status.exit_code, 2);
+  CHECK_CONTAINS(status.err, "unknown option '--stat'");
+  BOOST_CHECK(!std::filesystem::exists("/nonexistent/stella-home"));
+}
+
+BOOST_AUTO_TEST_CASE(a_verb_that_writes_text_only_refuses_another_format) {
+  for (const std::vector<std::string>& verb : std::vector<std::vector<std::string>>{
+           {"db", "url"}, {"db", "env"}, {"db", "start"}, {"db", "stop"}, {"evidence", "init"}}) {
+    std::vector<std::string> args = {"--home", "/nonexistent/stella-home", "--format", "json"};
+    args.insert(args.end(), verb.begin(), verb.end());
+    const ProcessResult result = run_stella(args);
+    BOOST_CHECK_MESSAGE(result.exit_code == 2, verb[1] << ": exit " << result.exit_code);
+    CHECK_CONTAINS(result.err, "--format json is not supported by `stella " + verb[0] + " " +
+                                   verb[1] + "`; it writes text only");
+    BOOST_CHECK(result.out.empty());
+  }
+  const ProcessResult text =
+      run_stella({"--home", "/nonexistent/stella-home", "--format", "text", "db", "url"});
+  BOOST_CHECK_EQUAL(text.exit_code, 0);
+}
+
 BOOST_AUTO_TEST_CASE(global_options_may_stand_before_the_group) {
   const ProcessResult result = run_stella({"--format", "json", "plugins", "list"});
   BOOST_CHECK_EQUAL(result.exit_code, 0);

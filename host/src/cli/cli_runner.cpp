@@ -237,7 +237,16 @@ int run_command(const Command& command, const std::vector<std::string>& rest, bo
 
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(rest).options(all).positional(positional_desc).run(), vm);
+    // No guessing: Boost would take `--quar` as `--quarantine`, so a typo could run a verb that
+    // writes, and an option added later would change what an old abbreviation means.
+    constexpr int kStyle =
+        po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+    po::store(po::command_line_parser(rest)
+                  .options(all)
+                  .positional(positional_desc)
+                  .style(kStyle)
+                  .run(),
+              vm);
     po::notify(vm);
   } catch (const po::unknown_option& e) {
     std::vector<std::string> names = option_names(own);
@@ -272,6 +281,12 @@ int run_command(const Command& command, const std::vector<std::string>& rest, bo
   }
 
   resolve_globals(vm, globals);
+  if (command.text_only && !globals.format.empty() && globals.format != "text") {
+    throw sdk::Error(sdk::ErrorCode::invalid_input,
+                     "--format " + globals.format + " is not supported by `stella " +
+                         command.group + " " + command.verb + "`; it writes text only",
+                     "leave --format out (or use --format text)");
+  }
   set_plugin_hasher_source(
       reindexer_plugin_hasher_source(globals.plugin_dirs, globals.plugin_path_env));
   Invocation invocation{globals, vm, positional, out, err};

@@ -54,7 +54,8 @@ OutputFormat output_format(const Invocation& call, OutputFormat fallback, const 
   }
   throw sdk::Error(sdk::ErrorCode::invalid_input, "--format " + format +
                                                       " is not supported by `stella evidence " +
-                                                      verb + "`; expected json or text");
+                                                      verb + "`; expected json or text",
+                   "use --format json or --format text");
 }
 
 std::unique_ptr<PgConnection> connect(const Invocation& call, std::string* conninfo = nullptr) {
@@ -306,7 +307,7 @@ void register_evidence_store_commands(CommandTable& table) {
       },
       "On a database that already holds a store, init says so and changes nothing (exit 0).\n"
       "An unknown --schema-version exits 2 and lists the available versions.",
-      run_init});
+      run_init, true});
 
   table.add(Command{
       kGroup, "seed",

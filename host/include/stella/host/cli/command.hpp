@@ -42,6 +42,10 @@ struct Command {
   /// Runs the verb and returns its exit code. Throws stella::sdk::Error for failures; the CLI maps
   /// them to exit codes and prints them.
   std::function<int(Invocation&)> run;
+  /// True for a verb that writes text only: any --format but text is refused (exit 2) before it
+  /// runs, so a script asking for JSON does not get text and exit 0. Verbs with JSON or HTML check
+  /// --format themselves.
+  bool text_only = false;
 };
 
 /// All verbs, in registration order.
