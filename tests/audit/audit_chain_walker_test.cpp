@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "audit/audit_chain_walker.hpp"
+#include "audit/tombstone_ledger.hpp"
 #include "stella/host/audit/audit_hash.hpp"
 
 namespace {
@@ -41,6 +42,48 @@ ChainPosition tombstone_of(ChainPosition position, bool past_retention = true) {
   position.pruned_at = "2034-01-01T00:00:00.000000Z";
   position.was_past_retention = past_retention;
   return position;
+}
+
+/// Chains one more event after the last position.
+void append_event(std::vector<ChainPosition>& positions, const std::string& type,
+                  const std::string& occurred_at, const std::string& data) {
+  ChainPosition position;
+  position.id = positions.back().id + 1;
+  position.occurred_at = occurred_at;
+  position.event_type = type;
+  position.operator_name = "alice";
+  position.retention = "permanent";
+  position.data = data;
+  position.prev_hash = positions.back().hash;
+  host::AuditEventContent content{position.id,         position.occurred_at,
+                                  position.event_type, position.operator_name,
+                                  position.retention,  position.data};
+  position.hash = host::audit_event_hash(position.prev_hash, content);
+  positions.push_back(position);
+}
+
+host::TombstoneFields fields_of(const ChainPosition& t) {
+  return {t.id, t.event_type, t.occurred_at, t.retention, t.prev_hash, t.hash, t.pruned_at};
+}
+
+/// Appends the audit_prune event `audit prune` writes for the tombstones among `positions`,
+/// recording `count` (by default, how many there are) and, unless `with_digest` is false (as
+/// prunes written before the digest was recorded), the digest of their fields.
+void append_prune(std::vector<ChainPosition>& positions, std::optional<std::int64_t> count = {},
+                  bool with_digest = true) {
+  std::vector<host::TombstoneFields> tombstones;
+  for (const auto& position : positions) {
+    if (position.tombstone) {
+      tombstones.push_back(fields_of(position));
+    }
+  }
+  std::string data = R"({"count": )" + std::to_string(count.value_or(tombstones.size())) +
+                     R"(, "first_id": )" + std::to_string(tombstones.front().id) +
+                     R"(, "last_id": )" + std::to_string(tombstones.back().id);
+  if (with_digest) {
+    data += R"(, "tombstones_sha256": ")" + host::tombstones_digest(tombstones) + '"';
+  }
+  append_event(positions, "audit_prune", "2034-01-01T00:00:01.000000Z", data + "}");
 }
 
 host::AuditChainReport walk(const std::vector<ChainPosition>& positions,
@@ -89,10 +132,72 @@ BOOST_AUTO_TEST_CASE(an_empty_chain_is_intact) {
 BOOST_AUTO_TEST_CASE(tombstones_of_verification_events_keep_the_chain) {
   auto positions = chain(6);
   positions[2] = tombstone_of(positions[2]);
+  positions[5] = tombstone_of(positions[5]);
+  append_prune(positions);
   const auto report = walk(positions);
   BOOST_TEST(report.intact());
-  BOOST_TEST(report.events == 6);
-  BOOST_TEST(report.pruned == 1);
+  BOOST_TEST(report.events == 7);
+  BOOST_TEST(report.pruned == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_prune_recorded_before_the_digest_is_checked_by_count_and_range) {
+  auto positions = chain(6);
+  positions[2] = tombstone_of(positions[2]);
+  append_prune(positions, std::nullopt, false);
+  BOOST_TEST(walk(positions).intact());
+}
+
+BOOST_AUTO_TEST_CASE(a_tombstone_no_prune_accounts_for_is_named) {
+  // Turning an event into a tombstone by hand, with no prune: the chain's links still hold.
+  auto positions = chain(6);
+  positions[2] = tombstone_of(positions[2]);
+  const auto report = walk(positions);
+  BOOST_REQUIRE(!report.intact());
+  BOOST_TEST(static_cast<int>(report.problem->kind) ==
+             static_cast<int>(AuditBreak::unaccounted_tombstone));
+  BOOST_TEST(report.problem->event_id == 3);
+  BOOST_TEST(mentions(report.problem->message, "no audit_prune event accounts for"));
+  BOOST_TEST(host::audit_break_name(report.problem->kind) == std::string("unaccounted_tombstone"));
+}
+
+BOOST_AUTO_TEST_CASE(a_tombstone_added_inside_a_prunes_range_is_named) {
+  auto positions = chain(6);
+  positions[2] = tombstone_of(positions[2]);
+  positions[5] = tombstone_of(positions[5]);
+  append_prune(positions, 1, false);  // the prune removed one; the second was made by hand
+  const auto report = walk(positions);
+  BOOST_REQUIRE(!report.intact());
+  BOOST_TEST(static_cast<int>(report.problem->kind) ==
+             static_cast<int>(AuditBreak::unaccounted_tombstone));
+  BOOST_TEST(report.problem->event_id == 7);
+  BOOST_TEST(mentions(report.problem->message, "records 1 pruned events in ids 3 to 6, but 2"));
+}
+
+BOOST_AUTO_TEST_CASE(an_edited_tombstone_is_named_through_its_prunes_digest) {
+  // A permanent event's tombstone relabelled as an old verification event: the type and time are
+  // in no event hash any more, but they are in the prune's digest.
+  auto positions = chain(6);
+  positions[2] = tombstone_of(positions[2]);
+  append_prune(positions);
+  positions[2].occurred_at = "2018-01-01T00:00:00.000000Z";
+  const auto report = walk(positions);
+  BOOST_REQUIRE(!report.intact());
+  BOOST_TEST(static_cast<int>(report.problem->kind) ==
+             static_cast<int>(AuditBreak::unaccounted_tombstone));
+  BOOST_TEST(mentions(report.problem->message, "were edited by hand"));
+}
+
+BOOST_AUTO_TEST_CASE(a_tombstone_pruned_after_its_prune_is_named) {
+  auto positions = chain(6);
+  positions[2] = tombstone_of(positions[2]);
+  positions[2].pruned_at = "2040-01-01T00:00:00.000000Z";
+  append_prune(positions, std::nullopt, false);
+  const auto report = walk(positions);
+  BOOST_REQUIRE(!report.intact());
+  BOOST_TEST(static_cast<int>(report.problem->kind) ==
+             static_cast<int>(AuditBreak::unaccounted_tombstone));
+  BOOST_TEST(report.problem->event_id == 3);
+  BOOST_TEST(mentions(report.problem->message, "after the prune that accounts for it"));
 }
 
 BOOST_AUTO_TEST_CASE(edited_data_is_named_as_altered) {

@@ -97,6 +97,40 @@ BOOST_AUTO_TEST_CASE(prunes_only_verification_events_past_retention_and_the_chai
   BOOST_TEST(host::verify_audit_chain(store.connection()).intact());
 }
 
+BOOST_AUTO_TEST_CASE(tombstones_edited_or_made_by_hand_inside_a_prunes_range_are_found) {
+  // Event 3 (schema_change, permanent) lies between the pruned ids 2 and 5: relabelled as a
+  // pruned verification event by hand, and its tombstone's links hold. The prune's record does
+  // not account for it.
+  {
+    AgedStore store;
+    store.prune(kFarFuture);
+    store.tamper(
+        "INSERT INTO stella.audit_pruned (id, event_type, occurred_at, retention, prev_hash, "
+        "hash, pruned_at, pruned_by) SELECT id, 'verification', occurred_at, '7y', prev_hash, "
+        "hash, (SELECT pruned_at FROM stella.audit_pruned WHERE id = 2), 'retention-job' "
+        "FROM stella.audit_events WHERE id = 3;"
+        "DELETE FROM stella.audit_events WHERE id = 3");
+    const auto report = host::verify_audit_chain(store.connection());
+    BOOST_REQUIRE(!report.intact());
+    BOOST_TEST(static_cast<int>(report.problem->kind) ==
+               static_cast<int>(host::AuditBreak::unaccounted_tombstone));
+    BOOST_TEST(report.problem->event_id == 10, report.problem->message);
+  }
+  {
+    AgedStore store;
+    store.prune(kFarFuture);
+    store.tamper(
+        "UPDATE stella.audit_pruned SET occurred_at = occurred_at - interval '1 year' "
+        "WHERE id = 4");
+    const auto report = host::verify_audit_chain(store.connection());
+    BOOST_REQUIRE(!report.intact());
+    BOOST_TEST(static_cast<int>(report.problem->kind) ==
+               static_cast<int>(host::AuditBreak::unaccounted_tombstone));
+    BOOST_TEST(report.problem->message.find("edited by hand") != std::string::npos,
+               report.problem->message);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(before_limits_the_prune_further) {
   AgedStore store;
   // Between the nine- and eight-year-old events: only event 2 occurred before it.

@@ -121,6 +121,21 @@ BOOST_AUTO_TEST_CASE(hiding_a_permanent_event_as_a_tombstone_is_found) {
   BOOST_TEST(problem.event_id == 2);
 }
 
+BOOST_AUTO_TEST_CASE(relabelling_a_permanent_event_as_an_old_verification_tombstone_is_found) {
+  // The tombstone's type, time and retention are in no event hash: a hand-made tombstone claiming
+  // "a verification event pruned after 7 years" kept the chain's links. No prune accounts for it.
+  TamperedStore store;
+  store.tamper(
+      "INSERT INTO stella.audit_pruned (id, event_type, occurred_at, retention, prev_hash, hash, "
+      "pruned_at, pruned_by) SELECT id, 'verification', occurred_at - interval '8 years', '7y', "
+      "prev_hash, hash, clock_timestamp(), 'mallory' FROM stella.audit_events WHERE id = 2;"
+      "DELETE FROM stella.audit_events WHERE id = 2");
+  const auto problem = store.problem();
+  BOOST_TEST(kind(problem.kind) == kind(AuditBreak::unaccounted_tombstone));
+  BOOST_TEST(problem.event_id == 2);
+  BOOST_TEST(mentions(problem.message, "no audit_prune event accounts for"), problem.message);
+}
+
 BOOST_AUTO_TEST_CASE(a_verify_stops_at_the_first_break) {
   TamperedStore store;
   store.tamper("UPDATE stella.audit_events SET operator = 'x' WHERE id IN (3, 7)");

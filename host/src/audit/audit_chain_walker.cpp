@@ -33,6 +33,8 @@ const char* audit_break_name(AuditBreak kind) {
       return "unprunable_removed";
     case AuditBreak::head_mismatch:
       return "head_mismatch";
+    case AuditBreak::unaccounted_tombstone:
+      return "unaccounted_tombstone";
   }
   return "unknown";
 }
@@ -42,7 +44,9 @@ AuditChainWalker::AuditChainWalker() : expected_prev_hash_(kAuditGenesisHash) {
 }
 
 AuditChainWalker::AuditChainWalker(std::int64_t first_id, std::string prev_hash)
-    : expected_id_(first_id), expected_prev_hash_(std::move(prev_hash)) {
+    : expected_id_(first_id),
+      expected_prev_hash_(std::move(prev_hash)),
+      account_tombstones_(false) {
   report_.head_hash = std::string(kAuditGenesisHash);
 }
 
@@ -115,6 +119,11 @@ bool AuditChainWalker::visit(const ChainPosition& position) {
                std::to_string(kVerificationRetentionYears) + "-year retention ended");
       return false;
     }
+    if (account_tombstones_) {
+      unaccounted_.push_back({position.id, position.event_type, position.occurred_at,
+                              position.retention, position.prev_hash, position.hash,
+                              position.pruned_at});
+    }
   } else {
     AuditEventContent content;
     content.id = position.id;
@@ -130,6 +139,10 @@ bool AuditChainWalker::visit(const ChainPosition& position) {
                recomputed + " but its stored hash is " + position.hash);
       return false;
     }
+    if (account_tombstones_ && position.event_type == audit_type::kAuditPrune &&
+        !account_for_prune(position)) {
+      return false;
+    }
   }
   if (report_.events == 0) {
     report_.first_occurred_at = position.occurred_at;
@@ -141,6 +154,64 @@ bool AuditChainWalker::visit(const ChainPosition& position) {
   }
   expected_prev_hash_ = position.hash;
   expected_id_ = position.id + 1;
+  return true;
+}
+
+bool AuditChainWalker::account_for_prune(const ChainPosition& prune) {
+  const std::optional<PruneRecord> record = read_prune_record(prune.data);
+  if (!record) {
+    fail(AuditBreak::unaccounted_tombstone, prune.id, &prune,
+         "an audit_prune record with count, first_id and last_id", prune.data,
+         describe(prune) +
+             " does not say what it pruned (no count, or ids that are not numbers); "
+             "it was not written by `stella evidence audit prune`");
+    return false;
+  }
+  std::vector<TombstoneFields> made;
+  std::vector<TombstoneFields> others;
+  for (TombstoneFields& tombstone : unaccounted_) {
+    const bool in_range = record->first_id && record->last_id &&
+                          tombstone.id >= *record->first_id && tombstone.id <= *record->last_id;
+    (in_range ? made : others).push_back(std::move(tombstone));
+  }
+  unaccounted_ = std::move(others);
+  const std::string range =
+      record->first_id && record->last_id
+          ? "ids " + std::to_string(*record->first_id) + " to " + std::to_string(*record->last_id)
+          : std::string("no ids");
+  if (static_cast<std::int64_t>(made.size()) != record->count) {
+    fail(AuditBreak::unaccounted_tombstone, prune.id, &prune,
+         std::to_string(record->count) + " tombstones in " + range,
+         std::to_string(made.size()) + " tombstones in " + range,
+         describe(prune) + " records " + std::to_string(record->count) + " pruned events in " +
+             range + ", but " + std::to_string(made.size()) +
+             " tombstones lie there: tombstones were added or removed by hand");
+    return false;
+  }
+  for (const TombstoneFields& tombstone : made) {
+    // Both are UTC times rendered alike, so the text order is the time order.
+    if (tombstone.pruned_at > prune.occurred_at) {
+      fail(AuditBreak::unaccounted_tombstone, tombstone.id, nullptr,
+           "pruned at or before " + prune.occurred_at + " (audit event " +
+               std::to_string(prune.id) + ", the prune that accounts for it)",
+           "pruned at " + tombstone.pruned_at,
+           "the tombstone of event " + std::to_string(tombstone.id) + " says it was pruned at " +
+               tombstone.pruned_at + ", after the prune that accounts for it (audit event " +
+               std::to_string(prune.id) + ", " + prune.occurred_at + "): it was edited by hand");
+      return false;
+    }
+  }
+  if (record->tombstones_sha256) {
+    const std::string recomputed = tombstones_digest(made);
+    if (recomputed != *record->tombstones_sha256) {
+      fail(AuditBreak::unaccounted_tombstone, prune.id, &prune, *record->tombstones_sha256,
+           recomputed,
+           describe(prune) + " records the digest " + *record->tombstones_sha256 +
+               " of the tombstones it made (" + range + "), but they now digest to " + recomputed +
+               ": a tombstone's type, time, retention or hashes were edited by hand");
+      return false;
+    }
+  }
   return true;
 }
 
@@ -183,6 +254,20 @@ void AuditChainWalker::finish(std::optional<std::int64_t> head_id, const std::st
     fail(AuditBreak::head_mismatch, last_id, nullptr, expected_prev_hash_, head_hash,
          "the chain head records hash " + head_hash + " for event " + last + ", but event " + last +
              "'s hash is " + expected_prev_hash_);
+    return;
+  }
+  if (!unaccounted_.empty()) {
+    const TombstoneFields& first = unaccounted_.front();
+    ChainPosition position;
+    position.event_type = first.event_type;
+    position.occurred_at = first.occurred_at;
+    fail(AuditBreak::unaccounted_tombstone, first.id, &position,
+         "an audit_prune event after it that accounts for it", "none",
+         "event " + std::to_string(first.id) + " (" + first.event_type + ", " + first.occurred_at +
+             ") is a tombstone that no audit_prune event accounts for: it was not pruned by "
+             "`stella evidence audit prune` but removed by hand (" +
+             std::to_string(unaccounted_.size()) + " such tombstone" +
+             (unaccounted_.size() == 1 ? "" : "s") + ")");
   }
 }
 

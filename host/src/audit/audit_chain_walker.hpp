@@ -6,6 +6,9 @@
 #include <optional>
 #include <string>
 
+#include <vector>
+
+#include "audit/tombstone_ledger.hpp"
 #include "stella/host/audit/audit_chain_verifier.hpp"
 
 namespace stella::host {
@@ -33,7 +36,8 @@ class AuditChainWalker {
  public:
   AuditChainWalker();
   /// A walk that starts mid-chain at `first_id`, whose predecessor's hash is `prev_hash`: to check
-  /// one event (and the link to the event before it) the way the whole walk would.
+  /// one event (and the link to the event before it) the way the whole walk would. It does not
+  /// account tombstones to prunes: the prune that made one may lie outside the part walked.
   AuditChainWalker(std::int64_t first_id, std::string prev_hash);
 
   /// Checks one position against everything before it. Returns false once a break is found (the
@@ -48,10 +52,15 @@ class AuditChainWalker {
  private:
   void fail(AuditBreak kind, std::int64_t event_id, const ChainPosition* position,
             std::string expected, std::string found, std::string message);
+  /// Settles the tombstones an intact audit_prune event says it made; false on a mismatch.
+  bool account_for_prune(const ChainPosition& prune);
 
   AuditChainReport report_;
   std::int64_t expected_id_ = 1;
   std::string expected_prev_hash_;
+  bool account_tombstones_ = true;
+  /// Tombstones seen and not yet accounted for by a prune event, in id order.
+  std::vector<TombstoneFields> unaccounted_;
 };
 
 }  // namespace stella::host

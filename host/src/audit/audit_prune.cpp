@@ -2,11 +2,14 @@
 // one transaction.
 #include "stella/host/audit/audit_prune.hpp"
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "audit/tombstone_ledger.hpp"
 #include "stella/host/audit/audit_chain_verifier.hpp"
 #include "stella/host/audit/audit_event_rules.hpp"
 #include "stella/host/audit/audit_hash.hpp"
@@ -23,7 +26,7 @@ constexpr const char* kPrunableCondition =
     "retention = '7y' AND event_type = 'verification' "
     "AND occurred_at < $1::timestamptz AND occurred_at < $2::timestamptz";
 
-std::string prune_record(const AuditPruneResult& result) {
+std::string prune_record(const AuditPruneResult& result, const std::string& tombstones_sha256) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   writer.StartObject();
@@ -37,6 +40,8 @@ std::string prune_record(const AuditPruneResult& result) {
   result.first_id ? writer.Int64(*result.first_id) : writer.Null();
   writer.Key("last_id");
   result.last_id ? writer.Int64(*result.last_id) : writer.Null();
+  writer.Key("tombstones_sha256");
+  writer.String(tombstones_sha256);
   writer.EndObject();
   return buffer.GetString();
 }
@@ -94,7 +99,10 @@ AuditPruneResult prune_audit_events(PgConnection& connection, const AuditPruneRe
           " RETURNING id, event_type, occurred_at, retention, prev_hash, hash) "
           "INSERT INTO stella.audit_pruned "
           "(id, event_type, occurred_at, retention, prev_hash, hash, pruned_at, pruned_by) "
-          "SELECT id, event_type, occurred_at, retention, prev_hash, hash, now(), $3 FROM doomed",
+          "SELECT id, event_type, occurred_at, retention, prev_hash, hash, now(), $3 FROM doomed "
+          "RETURNING id, event_type, " +
+          audit_occurred_at_sql("occurred_at") + ", retention, prev_hash, hash, " +
+          audit_occurred_at_sql("pruned_at"),
       {result.before, result.retention_cutoff, request.operator_name});
   connection.exec("SELECT set_config('stella.audit_prune', 'off', true)");
   if (moved.affected_rows() != result.pruned) {
@@ -104,8 +112,20 @@ AuditPruneResult prune_audit_events(PgConnection& connection, const AuditPruneRe
                                                    " to tombstones; nothing was "
                                                    "changed");
   }
-  result.audit_event_id = append_audit_event(connection, audit_type::kAuditPrune,
-                                             request.operator_name, prune_record(result));
+  // The record binds the tombstones to this prune (audit/tombstone_ledger.hpp): rendered as the
+  // verifier reads them back, in id order.
+  std::vector<TombstoneFields> tombstones;
+  for (int row = 0; row < moved.rows(); ++row) {
+    tombstones.push_back({moved.get_int64(row, 0), std::string(moved.get(row, 1)),
+                          std::string(moved.get(row, 2)), std::string(moved.get(row, 3)),
+                          std::string(moved.get(row, 4)), std::string(moved.get(row, 5)),
+                          std::string(moved.get(row, 6))});
+  }
+  std::sort(tombstones.begin(), tombstones.end(),
+            [](const TombstoneFields& a, const TombstoneFields& b) { return a.id < b.id; });
+  result.audit_event_id =
+      append_audit_event(connection, audit_type::kAuditPrune, request.operator_name,
+                         prune_record(result, tombstones_digest(tombstones)));
   transaction.commit();
   return result;
 }

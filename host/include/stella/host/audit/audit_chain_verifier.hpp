@@ -26,6 +26,9 @@ enum class AuditBreak {
   unprunable_removed = 5,
   /// The chain head disagrees with the last event (head edited, or events appended around it).
   head_mismatch = 6,
+  /// A tombstone no later audit_prune event accounts for (by id range, count and digest of the
+  /// tombstones' fields), or whose pruned_at is after the prune that accounts for it: made by hand.
+  unaccounted_tombstone = 7,
 };
 
 /// The stable name of a break kind ("altered", "broken_link", ...), used in JSON output.
