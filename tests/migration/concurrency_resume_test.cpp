@@ -169,6 +169,33 @@ BOOST_AUTO_TEST_CASE(a_lost_connection_leaves_the_run_resumable_without_rolling_
   BOOST_TEST(store.last_run().status == "completed");
 }
 
+BOOST_AUTO_TEST_CASE(a_run_whose_lock_session_ends_stops_before_its_next_commit) {
+  // An administrator ends the idle lock session only (or an idle-session timeout does): the work
+  // session goes on, but the lock is free and --status calls the run interrupted, so --resume
+  // could take it over. The run must not commit another batch.
+  MigrationStore store("mig_lockgone");
+  store.init_and_seed(slow_store());
+  const ExportedRoots before = store.roots();
+  BackgroundStella run(slow_migration_arguments(store, {"--quiet"}));
+  wait_for_batches(store, run, kBatchesBeforeKill);
+  BOOST_TEST(store.scalar("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                          "WHERE datname = current_database() "
+                          "AND application_name LIKE 'stella migrate lock %'") == "1");
+  const ProcessResult stopped = run.wait();
+  BOOST_TEST(stopped.exit_code == 3, stopped.err);
+  BOOST_TEST(mentions(stopped.err, "held this run's migration lock"), stopped.err);
+  BOOST_TEST(mentions(stopped.err, "nothing was rolled back"), stopped.err);
+  BOOST_TEST(!mentions(stopped.err, "migrated schema"), stopped.err);
+
+  store.wait_for_migration_sessions_to_end();
+  BOOST_TEST(store.last_run().status == "running");
+  store.expect(0, {"evidence", "migrate", "--resume", "--batch-size", "500"});
+  BOOST_TEST(store.schema_version() == "2.0");
+  BOOST_TEST(store.roots().global_root == before.global_root);
+  BOOST_TEST(store.last_run().status == "completed");
+  store.expect(0, {"evidence", "verify-all"});
+}
+
 BOOST_AUTO_TEST_CASE(status_names_the_session_that_blocks_a_running_migration) {
   // "Migration stuck or timeout": --status shows what the run's work session waits for and which
   // session holds it up.

@@ -3,6 +3,7 @@
 
 #include "stella/host/migration/run_journal.hpp"
 #include "stella/host/store/advisory_lock_holder.hpp"
+#include "stella/sdk/error.hpp"
 
 #define ISO_UTC(column) "to_char((" column ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
@@ -20,6 +21,25 @@ void release_migration_lock(PgConnection& connection) {
 
 int migration_lock_holder_pid(PgConnection& connection) {
   return advisory_lock_holder_pid(connection, kMigrationLockKey);
+}
+
+void require_migration_lock_held(PgConnection& work, int lock_backend_pid) {
+  const int holder = migration_lock_holder_pid(work);
+  if (holder == lock_backend_pid) {
+    return;
+  }
+  throw sdk::Error(
+      sdk::ErrorCode::refused,
+      "the session that held this run's migration lock (server pid " +
+          std::to_string(lock_backend_pid) + ") ended while the run was working" +
+          (holder == 0 ? std::string(", and the lock is free")
+                       : ", and another session holds the lock now: " +
+                             describe_migration_lock_holder(work)) +
+          "; stopping before the next commit so that no two processes drive one run",
+      "`stella evidence migrate --status` shows the run; when no other stella process drives it, "
+      "continue it with `stella evidence migrate --resume`. If an administrator or an "
+      "idle-session timeout ends idle sessions, exempt stella's lock session (application name "
+      "'stella migrate lock (...)')");
 }
 
 std::string describe_migration_lock_holder(PgConnection& connection) {

@@ -433,8 +433,8 @@ void RunDriver::run_step_up(LoadedStep& step, RunStepRecord& record) {
   faults_.fire(record.plugin_id, fault_point::kBeforeUp);
   RunStepContext step_context(
       *work_, batch_size_, reporter_,
-      RunStepBinding{run_id_, record.ordinal, record.plugin_id, StepDirection::up, resume,
-                     &faults_},
+      RunStepBinding{run_id_, record.ordinal, record.plugin_id, StepDirection::up, resume, &faults_,
+                     control_->backend_pid()},
       "step " + std::to_string(record.ordinal) + " " + record.plugin_id + " up");
   try {
     step.step->up(step_context);
@@ -489,6 +489,7 @@ void RunDriver::run_step_up(LoadedStep& step, RunStepRecord& record) {
                          .text("library_digest", record.library_digest)
                          .number("batches", current_batches_)
                          .finish());
+  require_migration_lock_held(*work_, control_->backend_pid());
   transaction.commit();
   reporter_.log(sdk::LogLevel::info, record.ordinal,
                 "completed and verified; store at " + record.to_version + " (" +
@@ -513,7 +514,7 @@ void RunDriver::run_step_down(LoadedStep& step, RunStepRecord& record, StepState
   RunStepContext step_context(
       *work_, batch_size_, reporter_,
       RunStepBinding{run_id_, record.ordinal, record.plugin_id, StepDirection::down, resume,
-                     &faults_},
+                     &faults_, control_->backend_pid()},
       "step " + std::to_string(record.ordinal) + " " + record.plugin_id + " down");
   try {
     step.step->down(step_context);
@@ -548,6 +549,7 @@ void RunDriver::run_step_down(LoadedStep& step, RunStepRecord& record, StepState
                            .text_if("resume_note", takeover_note_)
                            .finish());
   }
+  require_migration_lock_held(*work_, control_->backend_pid());
   transaction.commit();
   reporter_.log(
       sdk::LogLevel::info, record.ordinal,

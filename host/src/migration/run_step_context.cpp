@@ -1,6 +1,7 @@
 #include "migration/run_step_context.hpp"
 
 #include "migration/cancellation.hpp"
+#include "stella/host/migration/migration_lock.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace stella::host {
@@ -47,6 +48,7 @@ void RunStepContext::commit_batch(std::string_view checkpoint) {
   }
   record_checkpoint(work_, binding_->run_id, binding_->ordinal, binding_->direction, checkpoint,
                     batch);
+  require_migration_lock_held(work_, binding_->lock_backend_pid);
   work_.commit();
   batches_ = batch;
   work_.begin();

@@ -25,6 +25,8 @@ struct RunStepBinding {
   /// Where to resume, and how many batches were already committed in this direction.
   std::optional<CheckpointRecord> resume;
   const FaultHook* faults = nullptr;
+  /// The server pid of the run's lock connection: each batch commits only while it holds the lock.
+  int lock_backend_pid = 0;
 };
 
 class RunStepContext final : public sdk::StepContext {

@@ -29,4 +29,11 @@ std::string describe_migration_lock_holder(PgConnection& connection);
 /// The backend pid holding the lock in this database, or 0 when it is free.
 int migration_lock_holder_pid(PgConnection& connection);
 
+/// Before a run's work commits (on its work connection `work`): throws sdk::Error(refused) unless
+/// the session `lock_backend_pid` (the run's lock connection) still holds the lock. The lock's
+/// session can end while the work goes on (terminated by an administrator as an idle session, a
+/// pooler or firewall dropping it); from then on `migrate --status` calls the run interrupted and
+/// `--resume` may take it over, so a run that lost its lock must not commit another batch.
+void require_migration_lock_held(PgConnection& work, int lock_backend_pid);
+
 }  // namespace stella::host
