@@ -142,16 +142,19 @@ BOOST_AUTO_TEST_CASE(a_symbolic_link_is_named_without_import_wording) {
   fs::remove(file);
   fs::create_symlink(outside, file);
   const auto report = verify({copy.bundle.string()}, 1);
-  BOOST_REQUIRE_EQUAL(report["bundles"][0]["problems"].Size(), 1U);
-  const auto& problem = report["bundles"][0]["problems"][0];
-  BOOST_CHECK_EQUAL(problem["check"].GetString(), std::string("unreadable"));
-  BOOST_CHECK_MESSAGE(mentions(problem["message"].GetString(), "is a symbolic link"),
-                      describe(report));
-  BOOST_CHECK_MESSAGE(!mentions(problem["message"].GetString(), "imported"), describe(report));
+  // The read stops there; what was read before it may have its own problems (a bundle whose
+  // files were not all read), depending on how far the reading threads had come.
+  BOOST_CHECK_MESSAGE(problems_named(report, "unreadable", "") == 1, describe(report));
+  for (const auto& problem : report["bundles"][0]["problems"].GetArray()) {
+    BOOST_CHECK_MESSAGE(!mentions(problem["message"].GetString(), "imported"), describe(report));
+    if (std::string(problem["check"].GetString()) == "unreadable") {
+      BOOST_CHECK_MESSAGE(mentions(problem["message"].GetString(), "is a symbolic link"),
+                          describe(report));
+    }
+  }
   const ProcessResult text = run_stella({"evidence", "verify-bundle", copy.bundle.string()});
   BOOST_CHECK_EQUAL(text.exit_code, 1);
-  BOOST_CHECK_MESSAGE(!mentions(text.out, "imported") && !mentions(text.out, "expected "),
-                      text.out);
+  BOOST_CHECK_MESSAGE(!mentions(text.out, "imported"), text.out);
 }
 
 BOOST_AUTO_TEST_CASE(an_edited_manifest_is_named) {
@@ -408,6 +411,15 @@ BOOST_AUTO_TEST_CASE(a_path_no_importer_recognizes_is_described) {
       mentions(portable.err, "does not recognize it; it is an empty file (0 bytes)"), portable.err);
 }
 
+BOOST_AUTO_TEST_CASE(a_mistyped_source_format_is_bad_input_with_the_closest_one) {
+  ExportCopy copy;
+  const ProcessResult result = run_stella(
+      {"evidence", "verify-bundle", "--source-format", "bundle-dirr", copy.bundle.string()});
+  BOOST_TEST(result.exit_code == 2, result.err);
+  BOOST_TEST(mentions(result.err, "unknown --source-format 'bundle-dirr'"), result.err);
+  BOOST_TEST(mentions(result.err, "did you mean 'bundle-dir'?"), result.err);
+}
+
 BOOST_AUTO_TEST_CASE(expect_root_holds_a_bundle_to_the_root_the_receiver_was_given) {
   // A bundle proves itself only up to its own global root; the receiver's root, obtained by
   // another channel, is what a bundle re-rooted after an edit cannot match.
@@ -431,6 +443,8 @@ BOOST_AUTO_TEST_CASE(expect_root_holds_a_bundle_to_the_root_the_receiver_was_giv
       target.stella({"evidence", "import", "--expect-root", other, copy.bundle.string()});
   BOOST_TEST(refused.exit_code == 1, refused.err);
   BOOST_TEST(mentions(refused.err, "expected_global_root"), refused.err);
+  // The command it suggests keeps the root: without it verify-bundle passes the bundle.
+  BOOST_TEST(mentions(refused.err, "verify-bundle --expect-root " + other + " "), refused.err);
   BOOST_TEST(!target.has_store());
   const ProcessResult imported =
       target.stella({"evidence", "import", "--expect-root", root, copy.bundle.string()});

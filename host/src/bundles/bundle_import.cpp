@@ -96,7 +96,11 @@ void require_verified(VerifiedSource& source, const std::optional<std::string>& 
         source.location + " does not verify (" + std::to_string(result.problem_count) + " problem" +
             (result.problem_count == 1 ? "" : "s") +
             "); nothing was imported:" + problems_text(result),
-        "see every problem with `stella evidence verify-bundle " + source.location + "`");
+        // With the root the operator expects: without it verify-bundle passes a bundle that is
+        // consistent with itself, which is what an altered and re-rooted one is.
+        "see every problem with `stella evidence verify-bundle " +
+            (expected_root ? "--expect-root " + *expected_root + " " : std::string()) +
+            source.location + "`");
   }
 }
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "stella/host/cli/did_you_mean.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace stella::host {
@@ -23,6 +24,31 @@ std::string joined(const std::vector<std::string>& items) {
   return text.empty() ? "none" : text;
 }
 
+/// A --source-format no plugin on the search path provides, broken or not, is a mistyped name
+/// (exit 2, with the closest one); one only a broken plugin provides is refused by the registry
+/// with that plugin's problem (exit 3).
+void refuse_unknown_source_format(const PluginRegistry& registry, const std::string& format) {
+  std::vector<std::string> known;
+  for (const PluginRecord& record : registry.plugins()) {
+    if (record.manifest.kind != sdk::PluginKind::storage_importer) {
+      continue;
+    }
+    for (const std::string& provided : record.manifest.source_formats) {
+      if (provided == format) {
+        return;
+      }
+      known.push_back(provided);
+    }
+  }
+  const auto suggestion = closest_match(format, known);
+  throw sdk::Error(
+      sdk::ErrorCode::invalid_input,
+      "unknown --source-format '" + format + "'; the installed importers read " + joined(known),
+      suggestion ? "did you mean '" + *suggestion + "'?"
+                 : "name one of them, or leave --source-format out to let the "
+                   "importers recognize the source");
+}
+
 }  // namespace
 
 SelectedImporter select_importer(PluginRegistry& registry, const std::string& location,
@@ -33,6 +59,7 @@ SelectedImporter select_importer(PluginRegistry& registry, const std::string& lo
                      "name an export directory, a portable .tar.gz or an object store");
   }
   if (source_format) {
+    refuse_unknown_source_format(registry, *source_format);
     SelectedImporter selected{*source_format, "", registry.create_importer(*source_format)};
     for (const PluginRecord& record : registry.plugins()) {
       for (const std::string& format : record.manifest.source_formats) {
