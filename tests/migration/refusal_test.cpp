@@ -73,10 +73,20 @@ BOOST_AUTO_TEST_CASE(a_wrong_from_version_says_what_the_store_is_at) {
     BOOST_TEST(mentions(refused.err, "the store is at schema 1.0, not 1.1 as --from-version says"));
   }
   BOOST_TEST(store.evidence_rows_digest() == rows);
+  // A rollback named from the wrong version: the store's own version is suggested only when a
+  // rollback from it could run.
+  const auto nothing =
+      store.expect(3, {"evidence", "migrate", "--rollback", "--from-version", "2.0"});
+  BOOST_TEST(mentions(nothing.err, "there is nothing to roll back"), nothing.err);
+  BOOST_TEST(!mentions(nothing.err, "--rollback --from-version 1.0`"), nothing.err);
 
   store.expect(0, migrate_1_0_to_2_0());
   const auto again = store.expect(3, migrate_1_0_to_2_0());
   BOOST_TEST(mentions(again.err, "the store is at schema 2.0, not 1.0"));
+  const auto named =
+      store.expect(3, {"evidence", "migrate", "--rollback", "--from-version", "1.0"});
+  BOOST_TEST(mentions(named.err, "`stella evidence migrate --rollback --from-version 2.0`"),
+             named.err);
 }
 
 BOOST_AUTO_TEST_CASE(bad_arguments_are_usage_errors) {

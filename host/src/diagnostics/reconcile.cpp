@@ -12,6 +12,7 @@
 
 #include "diagnostics/attestor_source.hpp"
 #include "stella/host/bundles/bundle_import.hpp"
+#include "stella/host/cli/did_you_mean.hpp"
 #include "stella/host/evidence/store_layout.hpp"
 #include "stella/host/evidence/store_version.hpp"
 #include "stella/sdk/error.hpp"
@@ -154,15 +155,19 @@ class ScratchDirectory {
 
 const char* source_format_of(const std::string& source) {
   std::string known;
+  std::vector<std::string> names;
   for (const ReconcileSource& candidate : kReconcileSources) {
     if (source == candidate.name) {
       return candidate.source_format;
     }
     known += (known.empty() ? "" : ", ") + std::string(candidate.name);
+    names.emplace_back(candidate.name);
   }
+  const auto suggestion = closest_match(source, names);
   throw sdk::Error(sdk::ErrorCode::invalid_input,
                    "unknown --source '" + source + "'; known sources: " + known,
-                   "for example: stella evidence reconcile --source attestor");
+                   suggestion ? "did you mean '" + *suggestion + "'?"
+                              : "for example: stella evidence reconcile --source attestor");
 }
 
 }  // namespace

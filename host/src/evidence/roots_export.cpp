@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "evidence/json_output.hpp"
+#include "stella/host/cli/did_you_mean.hpp"
 #include "stella/host/evidence/pg_binary_copy.hpp"
 #include "stella/host/evidence/store_version.hpp"
 #include "stella/sdk/error.hpp"
@@ -38,13 +39,18 @@ RootsExport collect_roots_export(PgConnection& connection, const StoreLayout& la
                      [&](const StoredTenantRoot& r) { return r.tenant_id == tenant; });
     if (found == exported.roots.tenants.end()) {
       std::string known;
+      std::vector<std::string> ids;
       for (const auto& root : exported.roots.tenants) {
         known += (known.empty() ? "" : ", ") + root.tenant_id;
+        ids.push_back(root.tenant_id);
       }
+      const auto suggestion = closest_match(tenant, ids);
       throw sdk::Error(sdk::ErrorCode::invalid_input,
                        "--tenant " + tenant + ": the store has no root for tenant '" + tenant +
                            "'; tenants with roots: " + (known.empty() ? "(none)" : known),
-                       "check the tenant id (`stella evidence stats --detailed` lists them)");
+                       suggestion ? "did you mean '" + *suggestion + "'?"
+                                  : "check the tenant id (`stella evidence stats --detailed` "
+                                    "lists them)");
     }
     if (std::none_of(kept.begin(), kept.end(),
                      [&](const StoredTenantRoot& r) { return r.tenant_id == tenant; })) {

@@ -160,12 +160,20 @@ RunOutcome rollback_migration(const MigrationContext& context, const std::string
   }
 
   if (store_version != from_version) {
+    // Suggest the store's own version only when a rollback from it could run.
+    const bool undoable =
+        read_last_completed_migration(driver.control(), store_version).has_value();
     throw sdk::Error(sdk::ErrorCode::refused,
                      "the store is at schema " + store_version + ", not " + from_version +
                          " as --from-version says; nothing was changed",
-                     "name the store's version: `stella evidence migrate --rollback "
-                     "--from-version " +
-                         store_version + "`");
+                     undoable ? "name the store's version: `stella evidence migrate --rollback "
+                                "--from-version " +
+                                    store_version + "`"
+                              : "there is nothing to roll back: no completed migration to schema " +
+                                    store_version +
+                                    " is recorded (the store was created at it, or its migration "
+                                    "was already rolled back); `stella evidence migrate --status` "
+                                    "shows the store's runs");
   }
   const auto migration = read_last_completed_migration(driver.control(), store_version);
   if (!migration) {

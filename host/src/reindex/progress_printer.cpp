@@ -96,7 +96,11 @@ void ProgressPrinter::sealing() {
     err_ << "{\"event\":\"sealing\"}\n" << std::flush;
     return;
   }
-  err_ << "reindex: every batch done; covering late arrivals and sealing\n" << std::flush;
+  // "Sealing" only in the sense of trying: a --since run that leaves records uncovered does not
+  // seal, and says so next.
+  err_ << "reindex: every batch done; covering late arrivals, then sealing if every record is "
+          "covered\n"
+       << std::flush;
 }
 
 }  // namespace stella::host
