@@ -127,6 +127,11 @@ BOOST_AUTO_TEST_CASE(a_second_run_is_refused_naming_the_first_and_sigkill_is_res
   BOOST_TEST(store.scalar("SELECT count(*) FROM evidence.artifacts") == "640");
   BOOST_TEST(store.scalar("SELECT count(*) FROM evidence.artifact_digests") == "640");
   BOOST_TEST(store.last_run().status == "completed");
+  // The batch size the resumed run went on with is the run's now, in --status too.
+  const auto resumed_status =
+      valid_json(store.expect(0, {"evidence", "migrate", "--status", "--format", "json"}).out,
+                 "migration-status.schema.json");
+  BOOST_TEST(resumed_status["run"]["batchSize"].GetInt64() == 500);
   const std::string logs = store.expect(0, {"evidence", "migrate", "--logs"}).out;
   BOOST_TEST(mentions(logs, "taken over by"));
   // The resumed session's count is not read as rows lost.

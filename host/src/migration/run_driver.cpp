@@ -296,7 +296,8 @@ void RunDriver::adopt(const RunRecord& run, std::vector<LoadedStep> steps, const
                                        "run " + std::to_string(run.run_id) + " store_before");
   target_ = target;
   const std::string host = local_host_name();
-  record_run_driver(*work_, run_id_, host, static_cast<int>(::getpid()), control_->backend_pid());
+  record_run_driver(*work_, run_id_, host, static_cast<int>(::getpid()), control_->backend_pid(),
+                    batch_size_);
   reporter_.attach_run(*control_, run_id_);
   announce_fault_hook();
   reporter_.info("taken over by " + context_.globals.operator_name + " on " + host + " (pid " +

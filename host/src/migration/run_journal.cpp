@@ -261,12 +261,12 @@ std::optional<CheckpointRecord> read_checkpoint(PgConnection& connection, std::i
 }
 
 void record_run_driver(PgConnection& connection, std::int64_t run_id, std::string_view host,
-                       int client_pid, int backend_pid) {
+                       int client_pid, int backend_pid, std::int64_t batch_size) {
   connection.exec(
       "UPDATE stella.migration_runs SET client_host = $2, client_pid = $3, backend_pid = $4, "
-      "updated_at = clock_timestamp() WHERE run_id = $1",
+      "batch_size = $5, updated_at = clock_timestamp() WHERE run_id = $1",
       {std::to_string(run_id), std::string(host), std::to_string(client_pid),
-       std::to_string(backend_pid)});
+       std::to_string(backend_pid), std::to_string(batch_size)});
 }
 
 void log_run_line(PgConnection& connection, std::int64_t run_id, std::optional<int> ordinal,

@@ -141,9 +141,10 @@ void record_checkpoint(PgConnection& connection, std::int64_t run_id, int ordina
 std::optional<CheckpointRecord> read_checkpoint(PgConnection& connection, std::int64_t run_id,
                                                 int ordinal, StepDirection direction);
 
-/// Records who drives the run now (a resumed run is taken over by the resuming process).
+/// Records who drives the run now (a resumed run is taken over by the resuming process) and the
+/// batch size it goes on with (--batch-size replaces the run's).
 void record_run_driver(PgConnection& connection, std::int64_t run_id, std::string_view host,
-                       int client_pid, int backend_pid);
+                       int client_pid, int backend_pid, std::int64_t batch_size);
 
 /// Appends a line to the run log (autocommit when no transaction is open).
 void log_run_line(PgConnection& connection, std::int64_t run_id, std::optional<int> ordinal,
