@@ -35,6 +35,9 @@ BOOST_AUTO_TEST_CASE(ctrl_c_stops_a_requested_rollback_cleanly_and_resume_finish
                                          ") was cancelled (SIGINT or SIGTERM)"),
              cancelled.err);
   BOOST_TEST(mentions(cancelled.err, "stella evidence migrate --resume"), cancelled.err);
+  // Said when the signal arrived, not only once the step reached its batch boundary.
+  BOOST_TEST(mentions(cancelled.err, "signal received; the run stops at its next batch boundary"),
+             cancelled.err);
   BOOST_TEST(!mentions(cancelled.err, "FAILED"), cancelled.err);
   BOOST_TEST(!mentions(cancelled.err, "backup"), cancelled.err);
   // The step is named with its library, as every step failure is.

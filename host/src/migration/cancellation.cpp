@@ -18,6 +18,12 @@ std::atomic<bool> cancellation{false};
 
 constexpr char kStoppingNote[] =
     "\nstella: stopping at the next safe point; send the signal again (Ctrl-C) to stop at once\n";
+// A migration's signals each set the flag: the first stops the step (and the run rolls back), the
+// one during that rollback stops it too. A step may take a while to reach its next batch, so the
+// operator hears at once that the signal arrived and what it does.
+constexpr char kRunStoppingNote[] =
+    "\nstella: signal received; the run stops at its next batch boundary (a migration is then "
+    "rolled back; a signal during a rollback leaves it for `stella evidence migrate --resume`)\n";
 
 // Only async-signal-safe calls here: atomics, write, signal, raise.
 extern "C" void set_signalled_flag(int signal_number) {
@@ -32,6 +38,9 @@ extern "C" void set_signalled_flag(int signal_number) {
       return;
     }
     const ssize_t ignored = ::write(STDERR_FILENO, kStoppingNote, sizeof kStoppingNote - 1);
+    static_cast<void>(ignored);
+  } else if (!flag->load()) {
+    const ssize_t ignored = ::write(STDERR_FILENO, kRunStoppingNote, sizeof kRunStoppingNote - 1);
     static_cast<void>(ignored);
   }
   flag->store(true);
