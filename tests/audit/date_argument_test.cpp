@@ -57,4 +57,16 @@ BOOST_AUTO_TEST_CASE(days_and_times_that_do_not_exist_are_refused) {
   BOOST_TEST(rejection("2024-01-31T12:00:00+25:00").find("offset") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(what_postgresql_cannot_take_is_refused_here_not_by_the_server) {
+  // Valid RFC 3339, but PostgreSQL refuses it (a raw SQL error, exit 3) or rounds it.
+  BOOST_TEST(rejection("0000-01-01").find("no year 0") != std::string::npos);
+  BOOST_TEST(rejection("2026-12-06T00:00:00-23:59").find("at most 15:59") != std::string::npos);
+  BOOST_TEST(rejection("2026-12-06T02:50:30.1069301Z").find("at most 6 digits") !=
+             std::string::npos);
+  BOOST_TEST(stella::host::parse_date_argument("2026-12-06T00:00:00-15:59", "--since") ==
+             "2026-12-06T00:00:00-15:59");
+  BOOST_TEST(stella::host::parse_date_argument("2026-12-06T02:50:30.106930Z", "--since") ==
+             "2026-12-06T02:50:30.106930Z");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -16,6 +16,10 @@ constexpr const char* kAcceptedForms =
 constexpr int kHoursPerDay = 24;
 constexpr int kMinutesPerHour = 60;
 constexpr int kSecondsPerMinute = 60;
+/// PostgreSQL's limits, below RFC 3339's: a UTC offset of at most 15:59, and times in microseconds
+/// (more digits would be rounded, so a --since could take in an event before the time given).
+constexpr int kLargestOffsetHours = 15;
+constexpr std::size_t kLargestFraction = 7;  // the dot and six digits
 
 [[noreturn]] void reject(std::string_view flag, std::string_view text, std::string_view why) {
   throw sdk::Error(sdk::ErrorCode::invalid_input,
@@ -30,6 +34,9 @@ int number(const std::ssub_match& match) {
 
 void require_calendar_day(std::string_view flag, std::string_view text, int year, int month,
                           int day) {
+  if (year < 1) {
+    reject(flag, text, ", a year before 1 (PostgreSQL has no year 0)");
+  }
   const std::chrono::year_month_day date{std::chrono::year{year},
                                          std::chrono::month{static_cast<unsigned>(month)},
                                          std::chrono::day{static_cast<unsigned>(day)}};
@@ -59,8 +66,12 @@ std::string parse_date_argument(std::string_view text, std::string_view flag) {
     reject(flag, text, ", which is not a time of day");
   }
   const bool has_offset = match[9].matched;
-  if (has_offset && (number(match[9]) >= kHoursPerDay || number(match[10]) >= kMinutesPerHour)) {
-    reject(flag, text, ", whose UTC offset is out of range");
+  if (has_offset &&
+      (number(match[9]) > kLargestOffsetHours || number(match[10]) >= kMinutesPerHour)) {
+    reject(flag, text, ", whose UTC offset is out of range (at most 15:59 either way)");
+  }
+  if (match[7].length() > static_cast<std::ptrdiff_t>(kLargestFraction)) {
+    reject(flag, text, ", finer than the microseconds times are kept in (at most 6 digits)");
   }
   std::string canonical = match[1].str() + "-" + match[2].str() + "-" + match[3].str() + "T" +
                           match[4].str() + ":" + match[5].str() + ":" + match[6].str() +
