@@ -2,6 +2,9 @@
 // clean (text, JSON against its schema, HTML without "FAIL"), and tampered in each way the report
 // must catch and name — a byte of an artifact, an old digest, a new digest, a missing new digest,
 // an extra record, a wrong old root given.
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -162,6 +165,26 @@ BOOST_AUTO_TEST_CASE(an_empty_or_malformed_root_is_bad_input) {
                  .stella({"evidence", "verify-continuity", "--old-root", "", "--new-root",
                           sealed.new_root})
                  .exit_code == 2);
+  // The runbook greps the page for FAIL: a refusal must not leave an earlier PASS page standing.
+  const std::string path = "/tmp/cont-args-report-" + std::to_string(::getpid()) + ".html";
+  const ProcessResult passed =
+      sealed.store.stella({"evidence", "verify-continuity", "--old-root", sealed.old_root,
+                           "--new-root", sealed.new_root, "--output", path, "--format", "html"});
+  BOOST_TEST_REQUIRE(passed.exit_code == 0, passed.err);
+  const auto page = [&path] {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  BOOST_TEST(!mentions(page(), "FAIL"));
+  const ProcessResult refused =
+      sealed.store.stella({"evidence", "verify-continuity", "--old-root", "", "--new-root",
+                           sealed.new_root, "--output", path, "--format", "html"});
+  BOOST_TEST(refused.exit_code == 2, refused.err);
+  BOOST_TEST(mentions(page(), "FAIL (no verdict)"), page());
+  BOOST_TEST(mentions(page(), "--old-root is empty"), page());
+  std::filesystem::remove(path);
   BOOST_TEST(sealed.store
                  .stella({"evidence", "verify-continuity", "--old-root", "sha256:XYZ", "--new-root",
                           sealed.new_root})

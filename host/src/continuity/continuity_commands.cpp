@@ -4,6 +4,7 @@
 
 #include "cli/command_registrars.hpp"
 #include "continuity/counted_text.hpp"
+#include "continuity/no_verdict_report.hpp"
 #include "stella/host/cli/exit_codes.hpp"
 #include "stella/host/continuity/continuity_checker.hpp"
 #include "stella/host/continuity/continuity_report_output.hpp"
@@ -106,7 +107,8 @@ ContinuityFormat chosen_format(const Invocation& invocation) {
   return ContinuityFormat::text;
 }
 
-int run_verify_continuity(Invocation& invocation) {
+/// The verb; `report_written` turns true once this run's report stands at --output.
+int verify_continuity_verb(Invocation& invocation, bool& report_written) {
   ContinuityRequest request;
   request.old_root = required_root(invocation, "old-root");
   request.new_root = required_root(invocation, "new-root");
@@ -131,6 +133,7 @@ int run_verify_continuity(Invocation& invocation) {
     written = WrittenReport{invocation.options["output"].as<std::string>(),
                             format_digest("sha256", make_evp_hasher("sha256")->digest(view))};
     write_file_atomically(written->path, bytes);
+    report_written = true;
   } else {
     write_continuity_report(invocation.out, *report, format);
   }
@@ -158,6 +161,44 @@ int run_verify_continuity(Invocation& invocation) {
     return kExitVerificationFailed;
   }
   return kExitSuccess;
+}
+
+/// After a refusal, --output says FAIL (no verdict) instead of keeping what stood there.
+void replace_output_with_no_verdict(const Invocation& invocation, const sdk::Error& error) {
+  if (!invocation.options.count("output")) {
+    return;
+  }
+  const std::string path = invocation.options["output"].as<std::string>();
+  try {
+    require_writable_output(path);  // a device, a FIFO or a directory is never replaced
+  } catch (const sdk::Error&) {
+    return;
+  }
+  ContinuityFormat format = ContinuityFormat::text;
+  try {
+    format = chosen_format(invocation);
+  } catch (const sdk::Error&) {
+    // An unknown --format: the page is still written, as text.
+  }
+  try {
+    write_file_atomically(path, no_verdict_report(format, error.what(), error.hint()));
+  } catch (const std::exception&) {
+    // The refusal itself is what the operator must see; a failed write changes nothing of it.
+  }
+}
+
+int run_verify_continuity(Invocation& invocation) {
+  bool report_written = false;
+  try {
+    return verify_continuity_verb(invocation, report_written);
+  } catch (const sdk::Error& error) {
+    // A report this run wrote has a verdict (a failure after it, recording the audit event, is
+    // said on stderr); anything else at --output is older than this run.
+    if (!report_written) {
+      replace_output_with_no_verdict(invocation, error);
+    }
+    throw;
+  }
 }
 
 }  // namespace
