@@ -236,6 +236,27 @@ BOOST_AUTO_TEST_CASE(verify_names_a_deleted_event_and_an_edited_hash) {
              4);
 }
 
+BOOST_AUTO_TEST_CASE(verify_holds_the_chain_to_a_head_anchored_outside) {
+  // The tail deleted and the head row rewound: the chain verifies on its own. Only the head an
+  // operator copied out before (the `chain head:` line) shows what is gone.
+  ListedStore store;
+  const auto before = audit(store.conninfo(), {"verify"});
+  BOOST_TEST_REQUIRE(before.exit_code == 0, before.err);
+  const std::string head_line = before.out.substr(before.out.find("chain head:"));
+  BOOST_TEST(audit(store.conninfo(), {"verify", "--expect-head", head_line}).exit_code == 0);
+  store.tamper(
+      "DELETE FROM stella.audit_events WHERE id = (SELECT max(id) FROM stella.audit_events);"
+      "UPDATE stella.audit_chain_head SET last_id = e.id, last_hash = e.hash FROM (SELECT id, "
+      "hash FROM stella.audit_events ORDER BY id DESC LIMIT 1) e");
+  BOOST_TEST(audit(store.conninfo(), {"verify"}).exit_code == 0);
+  const auto anchored =
+      audit(store.conninfo(), {"verify", "--expect-head", head_line, "--format", "json"});
+  BOOST_TEST(anchored.exit_code == 1, anchored.out + anchored.err);
+  BOOST_TEST(std::string(valid_json(anchored.out, "audit-verify.schema.json")["problem"]["kind"]
+                             .GetString()) == "anchor_missing");
+  BOOST_TEST(audit(store.conninfo(), {"verify", "--expect-head", "yesterday's"}).exit_code == 2);
+}
+
 BOOST_AUTO_TEST_CASE(prune_removes_old_verification_events_and_verify_still_passes) {
   AuditStore store;
   const std::string eight_years_ago = store.scalar(

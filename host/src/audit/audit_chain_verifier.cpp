@@ -59,4 +59,29 @@ AuditChainReport verify_audit_chain(PgConnection& connection) {
   return walker.report();
 }
 
+void check_audit_anchor(PgConnection& connection, AuditChainReport& report,
+                        const std::string& anchored_hash) {
+  if (!report.intact()) {
+    return;
+  }
+  const PgResult found = connection.exec(
+      "SELECT id FROM stella.audit_events WHERE hash = $1 "
+      "UNION ALL SELECT id FROM stella.audit_pruned WHERE hash = $1",
+      {anchored_hash});
+  if (found.rows() > 0) {
+    return;
+  }
+  AuditChainProblem problem;
+  problem.kind = AuditBreak::anchor_missing;
+  problem.event_id = report.head_id;
+  problem.expected = "an event with hash " + anchored_hash + " (the head anchored outside)";
+  problem.found = "no event or tombstone with that hash; the chain ends at event " +
+                  std::to_string(report.head_id) + " " + report.head_hash;
+  problem.message =
+      "no event or tombstone of the chain has the anchored head hash " + anchored_hash +
+      ": the chain verifies on its own, so events up to that head were removed or rewritten and "
+      "every later hash recomputed (or the anchor is from another store)";
+  report.problem = std::move(problem);
+}
+
 }  // namespace stella::host

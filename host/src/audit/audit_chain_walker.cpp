@@ -35,6 +35,8 @@ const char* audit_break_name(AuditBreak kind) {
       return "head_mismatch";
     case AuditBreak::unaccounted_tombstone:
       return "unaccounted_tombstone";
+    case AuditBreak::anchor_missing:
+      return "anchor_missing";
   }
   return "unknown";
 }

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <iterator>
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -32,9 +33,9 @@ struct ActionOption {
   const char* option;
   const char* action;
 };
-const std::vector<ActionOption> kActionOptions = {{"since", "list"},   {"type", "list"},
-                                                  {"limit", "list"},   {"data", "list"},
-                                                  {"before", "prune"}, {"dry-run", "prune"}};
+const std::vector<ActionOption> kActionOptions = {
+    {"since", "list"},   {"type", "list"},     {"limit", "list"},        {"data", "list"},
+    {"before", "prune"}, {"dry-run", "prune"}, {"expect-head", "verify"}};
 
 void add_audit_options(po::options_description& options) {
   options.add_options()(
@@ -48,7 +49,10 @@ void add_audit_options(po::options_description& options) {
       "list: in the text table, each event's stored data (JSON) instead of its summary")(
       "before", po::value<std::string>()->value_name("DATE"),
       "prune: remove only events that occurred before DATE (required)")(
-      "dry-run", po::bool_switch(), "prune: say what would be removed; change nothing");
+      "dry-run", po::bool_switch(), "prune: say what would be removed; change nothing")(
+      "expect-head", po::value<std::string>()->value_name("HASH"),
+      "verify: also require the chain to hold the event with this hash, a head recorded earlier "
+      "outside the database (the `chain head:` line, or its sha256:... hash)");
 }
 
 constexpr const char* kHelpEpilog =
@@ -63,6 +67,7 @@ constexpr const char* kHelpEpilog =
     "Examples:\n"
     "  stella evidence audit list --since 2026-01-01 --type verification\n"
     "  stella evidence audit verify --format json\n"
+    "  stella evidence audit verify --expect-head sha256:<the head recorded before a migration>\n"
     "  stella evidence audit prune --before 2019-01-01 --dry-run\n"
     "\n"
     "Exit codes: 0 success; 1 verify found the chain broken; 2 bad arguments; 3 the store has no\n"
@@ -178,8 +183,26 @@ int run_list(Invocation& invocation, PgConnection& connection, bool json) {
   return kExitSuccess;
 }
 
+/// The sha256:<64 hex> in --expect-head, which may be the whole `chain head: event N sha256:...`
+/// line as audit verify prints it.
+std::string anchored_head(const std::string& given) {
+  static const std::regex hash("sha256:[0-9a-f]{64}");
+  std::smatch match;
+  if (!std::regex_search(given, match, hash)) {
+    throw sdk::Error(sdk::ErrorCode::invalid_input,
+                     "--expect-head '" + given + "' holds no sha256:<64 lower-case hex> hash",
+                     "give the hash `stella evidence audit verify` printed on its `chain head:` "
+                     "line, e.g. --expect-head sha256:7be23f5d...");
+  }
+  return match.str();
+}
+
 int run_verify(Invocation& invocation, PgConnection& connection, bool json) {
-  const AuditChainReport report = verify_audit_chain(connection);
+  AuditChainReport report = verify_audit_chain(connection);
+  if (given(invocation.options, "expect-head")) {
+    check_audit_anchor(connection, report,
+                       anchored_head(invocation.options["expect-head"].as<std::string>()));
+  }
   if (json) {
     invocation.out << audit_verify_json(report) << '\n';
   } else {

@@ -29,6 +29,10 @@ enum class AuditBreak {
   /// A tombstone no later audit_prune event accounts for (by id range, count and digest of the
   /// tombstones' fields), or whose pruned_at is after the prune that accounts for it: made by hand.
   unaccounted_tombstone = 7,
+  /// The chain verifies, but no event or tombstone has the head hash an operator anchored outside
+  /// the database (`audit verify --expect-head`): events up to it were removed or rewritten, and
+  /// every later hash recomputed.
+  anchor_missing = 8,
 };
 
 /// The stable name of a break kind ("altered", "broken_link", ...), used in JSON output.
@@ -73,5 +77,11 @@ struct AuditChainReport {
 /// Throws sdk::Error(refused) when the store has no audit trail (hint: stella evidence init), and
 /// the connection's errors otherwise. A broken chain is reported, not thrown.
 AuditChainReport verify_audit_chain(PgConnection& connection);
+
+/// Checks an intact `report` of `connection`'s chain against a head hash kept outside the database
+/// (`anchored_hash`, "sha256:<hex>"): sets report.problem (anchor_missing) when no event or
+/// tombstone of the chain has that hash. Does nothing to a broken report.
+void check_audit_anchor(PgConnection& connection, AuditChainReport& report,
+                        const std::string& anchored_hash);
 
 }  // namespace stella::host
