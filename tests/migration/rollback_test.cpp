@@ -88,6 +88,30 @@ BOOST_AUTO_TEST_CASE(is_refused_after_a_reindex_saying_so_rather_than_evidence_c
   BOOST_TEST(store.evidence_rows_digest() == rows);
 }
 
+BOOST_AUTO_TEST_CASE(is_refused_over_a_generation_still_being_built_without_recording_a_run) {
+  // An interrupted reindex (or one that started after the rollback's first checks) leaves a
+  // generation "building" while the active algorithm is unchanged. The rollback once recorded its
+  // run, then its first down step refused: rollback_failed, a cause no --resume could remove, and
+  // every verb refusing the store.
+  MigrationStore store("mig_backbuilding");
+  store.init_and_seed();
+  store.expect(0, migrate_1_0_to_2_0());
+  store.sql().exec(
+      "INSERT INTO evidence.digest_generations (generation, algorithm, state, active) "
+      "VALUES (2, 'sha512', 'building', false)");
+  const std::string rows = store.evidence_rows_digest();
+  const auto refused =
+      store.expect(3, {"evidence", "migrate", "--rollback", "--from-version", "2.0"});
+  BOOST_TEST(mentions(refused.err, "a reindex added generation 2 (sha512, building) since run "),
+             refused.err);
+  BOOST_TEST(mentions(refused.err, "nothing was changed"), refused.err);
+  BOOST_TEST(!mentions(refused.err, "ROLLBACK FAILED"), refused.err);
+  BOOST_TEST(store.last_run().kind == "migrate");
+  BOOST_TEST(store.last_run().status == "completed");
+  BOOST_TEST(store.evidence_rows_digest() == rows);
+  store.expect(0, {"evidence", "stats"});
+}
+
 BOOST_AUTO_TEST_CASE(a_failed_rollback_is_reported_and_finished_by_resume) {
   MigrationStore store("mig_backfail");
   store.init_and_seed();

@@ -11,6 +11,7 @@
 #include "core/local_process.hpp"
 #include "migration/cancellation.hpp"
 #include "migration/run_step_context.hpp"
+#include "reindex/reindex_locks.hpp"
 #include "stella/host/audit/audit_log.hpp"
 #include "stella/host/evidence/evidence_write_lock.hpp"
 #include "stella/host/evidence/store_layout.hpp"
@@ -218,6 +219,45 @@ void RunDriver::start_migration(const MigrationPlan& plan, std::vector<LoadedSte
                  "); global root " + before.global_root);
 }
 
+namespace {
+
+/// Inside the transaction that records a rollback run: refuses, changing nothing, when a reindex
+/// added a digest generation since the migration, sealed or still being built (one interrupted,
+/// or one that started after the rollback's own checks). The rollback's first down step would
+/// refuse it anyway, but only after the run was recorded, leaving it rollback_failed with a cause
+/// no resume can remove, and every verb refusing the store. The reindex planning lock keeps a
+/// reindex from starting between this check and the commit; once the run is committed, a reindex
+/// sees it unfinished and refuses.
+void refuse_rollback_over_later_generations(PgConnection& work, const RunRecord& undone) {
+  work.exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kReindexPlanLockKey)});
+  if (work.exec("SELECT to_regclass('evidence.digest_generations') IS NOT NULL").get(0, 0) != "t") {
+    return;
+  }
+  const PgResult later = work.exec(
+      "SELECT generation, algorithm, state FROM evidence.digest_generations "
+      "WHERE generation > (SELECT min(generation) FROM evidence.digest_generations) "
+      "ORDER BY generation");
+  if (later.rows() == 0) {
+    return;
+  }
+  std::string named;
+  for (int row = 0; row < later.rows(); ++row) {
+    named += std::string(row == 0 ? "" : ", ") + "generation " + std::string(later.get(row, 0)) +
+             " (" + std::string(later.get(row, 1)) + ", " + std::string(later.get(row, 2)) + ")";
+  }
+  throw sdk::Error(
+      sdk::ErrorCode::refused,
+      "a reindex added " + named + " since run " + std::to_string(undone.run_id) +
+          " finished; a rollback to " + undone.from_version +
+          " would drop it, which the older schema has no place for; nothing was changed",
+      "keep the store at " + undone.to_version +
+          " (`stella evidence reindex --progress` shows the reindex; `stella evidence reindex "
+          "--resume` finishes one that was interrupted), or restore the pre-migration backup "
+          "(runbook: \"Restore from Backup\")");
+}
+
+}  // namespace
+
 void RunDriver::start_rollback(const RunRecord& undone, std::vector<LoadedStep> steps,
                                const StoreState& before, const std::string& reason) {
   kind_ = RunKind::rollback;
@@ -260,6 +300,7 @@ void RunDriver::start_rollback(const RunRecord& undone, std::vector<LoadedStep> 
 
   PgTransaction transaction(*work_);
   lock_out_evidence_writers(before);
+  refuse_rollback_over_later_generations(*work_, undone);
   run_id_ = record_new_run(*work_, run);
   append_audit_event(*work_, audit_type::kMigrationStart, context_.globals.operator_name,
                      EventData()
