@@ -177,6 +177,42 @@ BOOST_AUTO_TEST_CASE(an_import_waits_for_the_writers_that_recompute_the_roots) {
   BOOST_TEST(target.stella({"evidence", "integrity-check"}).exit_code == 0);
 }
 
+BOOST_AUTO_TEST_CASE(the_same_import_run_twice_at_once_adds_the_bundles_once) {
+  // Both compare the source with the store before they wait for the write lock; the one that goes
+  // second finds the stored roots changed, compares again and has nothing to import (it failed
+  // with PostgreSQL's duplicate key error).
+  ScratchDir dir;
+  export_to(shared_source_store(), dir.path() / "backup", {"--all"});
+  BundleStore target("bundles_import_twice_at_once");
+  target.init_and_seed("5");
+  const std::int64_t seeded = std::stoll(target.scalar("SELECT count(*) FROM evidence.bundles"));
+  const auto writer = host::PgConnection::connect(target.conninfo());
+  writer->exec("SELECT pg_advisory_lock($1)", {std::to_string(host::kEvidenceWriteLockKey)});
+  const std::vector<std::string> import = {"--database", target.conninfo(), "evidence", "import",
+                                           (dir.path() / "backup").string()};
+  BackgroundStella first(import);
+  BackgroundStella second(import);
+  const auto both_waiting = [&] {
+    return target.scalar(
+               "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT "
+               "granted") == "2";
+  };
+  for (int waited = 0; waited < 1500 && !both_waiting(); ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  BOOST_TEST_REQUIRE(both_waiting(), first.err() + second.err());
+  writer->exec("SELECT pg_advisory_unlock($1)", {std::to_string(host::kEvidenceWriteLockKey)});
+  const ProcessResult a = first.wait();
+  const ProcessResult b = second.wait();
+  BOOST_TEST(a.exit_code == 0, a.err);
+  BOOST_TEST(b.exit_code == 0, b.err);
+  const std::string nothing = "nothing to import: 12 bundles already present and identical";
+  BOOST_TEST(mentions(a.out, nothing) != mentions(b.out, nothing), a.out + b.out);
+  BOOST_TEST(mentions(a.err + b.err, "comparing again"), a.err + b.err);
+  BOOST_TEST(std::stoll(target.scalar("SELECT count(*) FROM evidence.bundles")) == seeded + 12);
+  BOOST_TEST(target.stella({"evidence", "verify-all"}).exit_code == 0);
+}
+
 BOOST_AUTO_TEST_CASE(with_progress_format_json_every_line_on_stderr_is_a_json_event) {
   // Scripts that follow an import read its stderr as JSON lines: the notes of the import's steps,
   // the importer's progress (slowed so that some comes) and its log lines alike.

@@ -155,7 +155,12 @@ struct StoreComparison {
 StoreComparison compare_with_store(PgConnection& connection, const StoreLayout& layout,
                                    const std::vector<Source>& sources) {
   StoreComparison comparison;
-  connection.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  // Its own snapshot before the load; inside the load's transaction (which holds the writers'
+  // locks, so nothing commits under it) it reads there.
+  const bool own_snapshot = !connection.in_transaction();
+  if (own_snapshot) {
+    connection.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  }
   try {
     for (const TenantTotals& totals : layout.tenant_totals(connection)) {
       comparison.tenant_bundles[totals.tenant_id] = totals.bundles;
@@ -200,10 +205,14 @@ StoreComparison compare_with_store(PgConnection& connection, const StoreLayout& 
       }
     }
   } catch (...) {
-    connection.exec("ROLLBACK");
+    if (own_snapshot) {
+      connection.exec("ROLLBACK");
+    }
     throw;
   }
-  connection.exec("ROLLBACK");
+  if (own_snapshot) {
+    connection.exec("ROLLBACK");
+  }
   return comparison;
 }
 
@@ -509,46 +518,52 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
   }
   summary.algorithm = algorithm;
 
-  // 2. Compare with the store (read-only).
+  // 2. Compare with the store (read-only). Again after the load's locks when another writer
+  // committed in between (see step 4).
   StoreComparison comparison;
-  if (existing) {
-    comparison = compare_with_store(*connection, *layout, sources);
-    if (!comparison.conflicts.empty()) {
-      throw sdk::Error(sdk::ErrorCode::refused,
-                       std::to_string(comparison.conflicts.size()) +
-                           " bundle(s) are already in the store with different content: " +
-                           listed(comparison.conflicts) + "; nothing was imported",
-                       "a sealed bundle must never change: compare the store "
-                       "(`stella evidence verify-all`) and the source "
-                       "(`stella evidence verify-bundle`) to find out which one is wrong");
-    }
-    if (!comparison.key_conflicts.empty()) {
-      throw sdk::Error(sdk::ErrorCode::refused,
-                       "signing key(s) " + listed(comparison.key_conflicts) +
-                           " are in the store with another public key; nothing was imported",
-                       "the store and the source disagree about who signed the evidence: "
-                       "investigate before importing");
-    }
-  }
   std::int64_t incoming = 0;
   std::int64_t keys_new = 0;
-  std::set<std::string> key_ids;
-  for (const Source& source : sources) {
-    incoming += static_cast<std::int64_t>(source.verified.bundles.size());
-    for (const SigningKeyRecord& key : source.verified.result.signing_keys) {
-      if (comparison.keys_present.count(key.key_id) == 0 && key_ids.insert(key.key_id).second) {
-        ++keys_new;
+  std::int64_t tenants_new = 0;
+  bool nothing_new = false;
+  const auto compare = [&] {
+    comparison = StoreComparison{};
+    incoming = keys_new = tenants_new = 0;
+    if (existing) {
+      comparison = compare_with_store(*connection, *layout, sources);
+      if (!comparison.conflicts.empty()) {
+        throw sdk::Error(sdk::ErrorCode::refused,
+                         std::to_string(comparison.conflicts.size()) +
+                             " bundle(s) are already in the store with different content: " +
+                             listed(comparison.conflicts) + "; nothing was imported",
+                         "a sealed bundle must never change: compare the store "
+                         "(`stella evidence verify-all`) and the source "
+                         "(`stella evidence verify-bundle`) to find out which one is wrong");
+      }
+      if (!comparison.key_conflicts.empty()) {
+        throw sdk::Error(sdk::ErrorCode::refused,
+                         "signing key(s) " + listed(comparison.key_conflicts) +
+                             " are in the store with another public key; nothing was imported",
+                         "the store and the source disagree about who signed the evidence: "
+                         "investigate before importing");
       }
     }
-  }
-  std::int64_t tenants_new = 0;
-  for (const std::string& tenant : source_tenants) {
-    tenants_new += comparison.tenant_bundles.count(tenant) == 0 ? 1 : 0;
-  }
-  summary.bundles_already_present = static_cast<std::int64_t>(comparison.identical.size());
-  const bool nothing_new = existing &&
-                           static_cast<std::int64_t>(comparison.identical.size()) == incoming &&
-                           tenants_new == 0 && keys_new == 0;
+    std::set<std::string> key_ids;
+    for (const Source& source : sources) {
+      incoming += static_cast<std::int64_t>(source.verified.bundles.size());
+      for (const SigningKeyRecord& key : source.verified.result.signing_keys) {
+        if (comparison.keys_present.count(key.key_id) == 0 && key_ids.insert(key.key_id).second) {
+          ++keys_new;
+        }
+      }
+    }
+    for (const std::string& tenant : source_tenants) {
+      tenants_new += comparison.tenant_bundles.count(tenant) == 0 ? 1 : 0;
+    }
+    summary.bundles_already_present = static_cast<std::int64_t>(comparison.identical.size());
+    nothing_new = existing && static_cast<std::int64_t>(comparison.identical.size()) == incoming &&
+                  tenants_new == 0 && keys_new == 0;
+  };
+  compare();
   // Into a reindexed store, new bundles are loaded into the load generation like any other, and
   // the roots' recomputation gives them digests and roots in every sealed generation, the active
   // one included (recompute_stored_roots → refresh_sealed_generations), as seed does.
@@ -588,6 +603,16 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
   // 4. Load, recompute, check, record, commit — or nothing.
   if (!transaction) {
     begin_load();
+    // The comparison was made before the locks: a writer that committed meanwhile (the same
+    // import run twice at once) changed the stored roots, and what it added is no longer new.
+    if (existing && layout->stored_roots(*connection).global.value_or(StoredGlobalRoot{}).root !=
+                        comparison.global_root) {
+      note(options,
+           "the store changed while the source was verified (another writer committed); "
+           "comparing again");
+      compare();
+      summary.global_root_before = comparison.global_root;
+    }
   }
   if (!nothing_new) {
     // Into an empty store, references are checked once over whole tables after the load (the
