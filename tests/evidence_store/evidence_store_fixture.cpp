@@ -30,6 +30,11 @@ std::string EvidenceStore::scalar(const std::string& query) {
   return std::string(result.get(0, 0));
 }
 
+void EvidenceStore::set_for_new_sessions(const std::string& setting) {
+  connection_->exec("ALTER DATABASE " + connection_->quote_identifier(database_.name()) + " SET " +
+                    setting);
+}
+
 std::string EvidenceStore::digest_of_all_rows() {
   const auto tables = connection_->exec(
       "SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) "

@@ -31,6 +31,9 @@ class EvidenceStore {
   void init_and_seed(const std::string& seed = "7") const;
 
   host::PgConnection& sql() { return *connection_; }
+  /// ALTER DATABASE <this> SET `setting` ("search_path = evidence, public"), as a DBA would: it
+  /// applies to every session that connects afterwards, stella's included.
+  void set_for_new_sessions(const std::string& setting);
   /// The first value of the first row of `query`.
   std::string scalar(const std::string& query);
   /// md5 of every row of every table in the evidence and stella schemas, by table.
