@@ -58,4 +58,15 @@ BOOST_AUTO_TEST_CASE(a_foreign_evidence_schema_is_not_mistaken_for_a_store) {
   BOOST_TEST(mentions(result.err, "has a schema 'evidence' but no evidence.schema_version"));
 }
 
+BOOST_AUTO_TEST_CASE(a_database_without_standard_conforming_strings_gets_an_intact_store) {
+  // Off, the backslashes of the path CHECK's regular expressions would be read as escapes: init
+  // would succeed and every later insert of an artifact fail.
+  EvidenceStore store("init_scs_off");
+  store.set_for_new_sessions("standard_conforming_strings = off");
+  store.init_and_seed();
+  BOOST_TEST(mentions(store.scalar("SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                                   "WHERE conname = 'artifacts_path_check'"),
+                      R"((^|/)\.\.?(/|$))"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -298,6 +298,34 @@ BOOST_AUTO_TEST_CASE(session_settings_backend_pid_and_identifier_quoting) {
   BOOST_CHECK_NO_THROW(connection->exec("DROP TABLE IF EXISTS no_such_table"));
 }
 
+BOOST_AUTO_TEST_CASE(settings_stella_relies_on_override_the_database_and_role_defaults) {
+  stella::test::ScratchDatabase database("pgconn_settings");
+  {
+    const auto admin = PgConnection::connect(database.conninfo());
+    const std::string name = admin->quote_identifier(database.name());
+    for (const char* setting :
+         {"standard_conforming_strings = off", "lock_timeout = '1s'", "statement_timeout = '1s'",
+          "idle_session_timeout = '1s'", "idle_in_transaction_session_timeout = '1s'"}) {
+      admin->exec("ALTER DATABASE " + name + " SET " + std::string(setting));
+    }
+  }
+  const auto connection = PgConnection::connect(database.conninfo());
+  for (const auto& [setting, value] : std::vector<std::pair<std::string, std::string>>{
+           {"standard_conforming_strings", "on"},
+           {"lock_timeout", "0"},
+           {"statement_timeout", "0"},
+           {"idle_session_timeout", "0"},
+           {"idle_in_transaction_session_timeout", "0"},
+           {"client_min_messages", "warning"}}) {
+    BOOST_TEST(connection->exec("SHOW " + setting).get(0, 0) == value, setting);
+  }
+  // A setting of the connection string's own options is the user's and is kept.
+  const auto with_options =
+      PgConnection::connect(database.conninfo() + " options='-c search_path=pg_catalog'");
+  BOOST_TEST(with_options->exec("SHOW search_path").get(0, 0) == "pg_catalog");
+  BOOST_TEST(with_options->exec("SHOW lock_timeout").get(0, 0) == "0");
+}
+
 BOOST_AUTO_TEST_CASE(unreachable_server_is_refused_with_what_to_check) {
   try {
     PgConnection::connect("host=/nonexistent-stella-socket-dir port=5999 dbname=stellaops");
