@@ -45,6 +45,24 @@ class EvidenceStore {
   std::unique_ptr<host::PgConnection> connection_;
 };
 
+/// A login role of the test cluster (roles are cluster-wide: the name carries the pid), dropped
+/// with what it owns and was granted in the store's database.
+class ScopedRole {
+ public:
+  ScopedRole(EvidenceStore& store, const std::string& prefix);
+  ~ScopedRole();
+  ScopedRole(const ScopedRole&) = delete;
+  ScopedRole& operator=(const ScopedRole&) = delete;
+
+  const std::string& name() const { return name_; }
+  /// `stella --database <the store's database, as this role> --quiet <args...>`.
+  ProcessResult stella(std::vector<std::string> args) const;
+
+ private:
+  EvidenceStore& store_;
+  std::string name_;
+};
+
 /// Parses `text` and checks it against the embedded schema; fails the test when it does not match.
 rapidjson::Document valid_json(const std::string& text, const char* schema);
 
