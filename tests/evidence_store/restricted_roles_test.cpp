@@ -1,6 +1,6 @@
-// A DBA's least-privilege roles on the store's database: a role that may only read, or a read-only
-// database, can verify and read the configuration without DDL, and learns in two lines what it
-// cannot record.
+// A DBA's least-privilege roles on the store's database: a role that may only read can verify and
+// read the configuration without DDL, and learns in two lines what it cannot record; a role that
+// schema 2.0's row-level security restricts is refused instead of shown an empty store.
 #include <boost/test/unit_test.hpp>
 
 #include "evidence_store/evidence_store_fixture.hpp"
@@ -68,6 +68,37 @@ BOOST_AUTO_TEST_CASE(a_read_only_database_verifies_and_says_the_result_was_not_r
   BOOST_TEST(check.exit_code == 3, check.out << check.err);
   BOOST_TEST(mentions(check.err, "integrity-check (quick): "), check.err);
   BOOST_TEST(mentions(check.err, "could not be recorded in the audit trail"), check.err);
+}
+
+BOOST_AUTO_TEST_CASE(a_role_that_row_security_restricts_is_refused_not_shown_an_empty_store) {
+  EvidenceStore store("role_rls");
+  const auto init = store.stella({"evidence", "init", "--schema-version", "2.0"});
+  BOOST_TEST_REQUIRE(init.exit_code == 0, init.err);
+  const auto seed = store.stella({"evidence", "seed", "--tenants", "2", "--bundles", "2",
+                                  "--artifacts-per-bundle", "2", "--seed", "3"});
+  BOOST_TEST_REQUIRE(seed.exit_code == 0, seed.err);
+  ScopedRole auditor(store, "stella_test_auditor");
+  grant_reading(store, auditor.name());
+  const std::string owner = store.scalar(
+      "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = "
+      "'evidence.bundles'::regclass");
+
+  for (const char* verb : {"stats", "verify-all", "roots-export"}) {
+    const auto refused = auditor.stella({"evidence", verb});
+    BOOST_TEST(refused.exit_code == 3, verb << ": " << refused.out << refused.err);
+    BOOST_TEST(mentions(refused.err, "role '" + auditor.name() +
+                                         "' is subject to the row-level security of evidence."),
+               refused.err);
+    BOOST_TEST(mentions(refused.err, "GRANT " + owner + " TO " + auditor.name()), refused.err);
+  }
+  // Nothing false was recorded.
+  BOOST_TEST(store.scalar("SELECT count(*) FROM stella.audit_events WHERE event_type = "
+                          "'verification'") == "0");
+
+  store.sql().exec("ALTER ROLE " + auditor.name() + " BYPASSRLS");
+  const auto stats = auditor.stella({"evidence", "stats", "--format", "text"});
+  BOOST_TEST(stats.exit_code == 0, stats.err);
+  BOOST_TEST(mentions(stats.out, "bundles       4"), stats.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
