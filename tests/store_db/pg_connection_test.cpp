@@ -1,5 +1,7 @@
 // PgConnection against a real PostgreSQL: parameters (text, NULL, binary bytea, text[] literals),
 // the SDK's Database, transactions, connection failures.
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
 
 #include <regex>
@@ -367,6 +369,30 @@ BOOST_AUTO_TEST_CASE(a_server_that_answers_is_not_asked_whether_it_runs) {
       BOOST_TEST(e.hint().find("is the server running?") == std::string::npos, e.hint());
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_server_that_refuses_the_login_points_at_its_configuration) {
+  // A role without LOGIN is refused by the running server with a FATAL, as a pg_hba.conf
+  // "reject" line or an sslmode it does not serve would be: starting a server helps none of them.
+  stella::test::ScratchDatabase database("pghint_login");
+  const std::string role = "stella_test_nologin_" + std::to_string(::getpid());
+  const auto admin = PgConnection::connect(database.conninfo());
+  admin->exec("DROP ROLE IF EXISTS " + role);
+  admin->exec("CREATE ROLE " + role + " NOLOGIN");
+  try {
+    PgConnection::connect(database.conninfo() + " user=" + role);
+    BOOST_FAIL("a role without LOGIN should be refused");
+  } catch (const Error& e) {
+    BOOST_TEST(e.code() == ErrorCode::refused);
+    BOOST_TEST(std::string(e.what()).find("is not permitted to log in") != std::string::npos,
+               e.what());
+    BOOST_TEST(
+        e.hint().find("the server is running but refused this connection") != std::string::npos,
+        e.hint());
+    BOOST_TEST(e.hint().find("pg_hba.conf") != std::string::npos, e.hint());
+    BOOST_TEST(e.hint().find("stella db start") == std::string::npos, e.hint());
+  }
+  admin->exec("DROP ROLE " + role);
 }
 
 BOOST_AUTO_TEST_CASE(malformed_connection_string_is_bad_input) {
