@@ -169,6 +169,19 @@ BOOST_AUTO_TEST_CASE(schema_drift_is_named_object_by_object) {
                           "'stella_expected_schema'") == "0");
 }
 
+BOOST_AUTO_TEST_CASE(schema_evidence_on_the_search_path_is_not_drift) {
+  // A role named "evidence" has it through the default "$user", public; a database setting is the
+  // same for every session and needs no role of its own.
+  EvidenceStore store("integrity_search_path");
+  store.init_and_seed();
+  store.set_for_new_sessions("search_path = evidence, public");
+  const auto report = json_run(store, {"evidence", "integrity-check"}, 0, kSchema);
+  BOOST_TEST(report["problemCount"].GetInt64() == 0);
+  for (const auto& problem : report["problems"].GetArray()) {
+    BOOST_ERROR(member(problem, "message"));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_verb_that_meets_a_dropped_table_points_at_integrity_check) {
   // The store records schema 1.0, but a table of 1.0 is gone: verbs that read it cannot go on,
   // and their error says how to find out what else differs instead of only quoting PostgreSQL.

@@ -1,5 +1,7 @@
 #include "evidence_store/evidence_store_fixture.hpp"
 
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
 
 #include "stella/host/json/json_schema.hpp"
@@ -30,6 +32,11 @@ std::string EvidenceStore::scalar(const std::string& query) {
   return std::string(result.get(0, 0));
 }
 
+void EvidenceStore::set_for_new_sessions(const std::string& setting) {
+  connection_->exec("ALTER DATABASE " + connection_->quote_identifier(database_.name()) + " SET " +
+                    setting);
+}
+
 std::string EvidenceStore::digest_of_all_rows() {
   const auto tables = connection_->exec(
       "SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) "
@@ -46,6 +53,27 @@ std::string EvidenceStore::digest_of_all_rows() {
               "\n";
   }
   return digest;
+}
+
+ScopedRole::ScopedRole(EvidenceStore& store, const std::string& prefix)
+    : store_(store), name_(prefix + "_" + std::to_string(::getpid())) {
+  store_.sql().exec("DROP ROLE IF EXISTS " + name_);
+  store_.sql().exec("CREATE ROLE " + name_ + " LOGIN");
+}
+
+ScopedRole::~ScopedRole() {
+  try {
+    store_.sql().exec("DROP OWNED BY " + name_);
+    store_.sql().exec("DROP ROLE " + name_);
+  } catch (...) {
+    // A leftover role on the throwaway test cluster harms no other test: its name is unique.
+  }
+}
+
+ProcessResult ScopedRole::stella(std::vector<std::string> args) const {
+  std::vector<std::string> line = {"--database", store_.conninfo() + " user=" + name_, "--quiet"};
+  line.insert(line.end(), args.begin(), args.end());
+  return run_stella(line);
 }
 
 rapidjson::Document valid_json(const std::string& text, const char* schema) {

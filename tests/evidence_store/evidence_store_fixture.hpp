@@ -31,6 +31,9 @@ class EvidenceStore {
   void init_and_seed(const std::string& seed = "7") const;
 
   host::PgConnection& sql() { return *connection_; }
+  /// ALTER DATABASE <this> SET `setting` ("search_path = evidence, public"), as a DBA would: it
+  /// applies to every session that connects afterwards, stella's included.
+  void set_for_new_sessions(const std::string& setting);
   /// The first value of the first row of `query`.
   std::string scalar(const std::string& query);
   /// md5 of every row of every table in the evidence and stella schemas, by table.
@@ -40,6 +43,24 @@ class EvidenceStore {
  private:
   ScratchDatabase database_;
   std::unique_ptr<host::PgConnection> connection_;
+};
+
+/// A login role of the test cluster (roles are cluster-wide: the name carries the pid), dropped
+/// with what it owns and was granted in the store's database.
+class ScopedRole {
+ public:
+  ScopedRole(EvidenceStore& store, const std::string& prefix);
+  ~ScopedRole();
+  ScopedRole(const ScopedRole&) = delete;
+  ScopedRole& operator=(const ScopedRole&) = delete;
+
+  const std::string& name() const { return name_; }
+  /// `stella --database <the store's database, as this role> --quiet <args...>`.
+  ProcessResult stella(std::vector<std::string> args) const;
+
+ private:
+  EvidenceStore& store_;
+  std::string name_;
 };
 
 /// Parses `text` and checks it against the embedded schema; fails the test when it does not match.

@@ -53,9 +53,62 @@ BOOST_AUTO_TEST_CASE(verbs_on_a_database_without_a_store_are_refused_with_exit_3
 BOOST_AUTO_TEST_CASE(a_foreign_evidence_schema_is_not_mistaken_for_a_store) {
   EvidenceStore store("foreign_schema");
   store.sql().exec("CREATE SCHEMA evidence");
+  store.sql().exec("CREATE TABLE evidence.someone_elses (id int)");
   const auto result = store.stella({"evidence", "init"});
   BOOST_TEST(result.exit_code == 3);
   BOOST_TEST(mentions(result.err, "has a schema 'evidence' but no evidence.schema_version"));
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_evidence_schema_prepared_by_a_dba_takes_the_store) {
+  EvidenceStore store("prepared_schema");
+  store.sql().exec("CREATE SCHEMA evidence");
+  store.sql().exec("GRANT USAGE ON SCHEMA evidence TO PUBLIC");
+  // Before init it is no store: the verbs say so, not that it is damaged.
+  const auto stats = store.stella({"evidence", "stats"});
+  BOOST_TEST(stats.exit_code == 3, stats.err);
+  BOOST_TEST(mentions(stats.err, "no evidence store in database"), stats.err);
+  store.init_and_seed();
+  BOOST_TEST(store.scalar("SELECT version FROM evidence.schema_version") == "1.0");
+  // The DBA's grant on the schema is kept.
+  BOOST_TEST(mentions(store.scalar("SELECT nspacl::text FROM pg_namespace WHERE nspname = "
+                                   "'evidence'"),
+                      "=U/"));
+}
+
+BOOST_AUTO_TEST_CASE(an_evidence_schema_of_another_role_is_refused_naming_its_owner) {
+  EvidenceStore store("others_schema");
+  stella::test::ScopedRole role(store, "stella_test_init");
+  store.sql().exec("GRANT CREATE ON DATABASE " +
+                   store.sql().quote_identifier(store.scalar("SELECT current_database()")) +
+                   " TO " + role.name());
+  store.sql().exec("CREATE SCHEMA evidence");
+  const std::string owner = store.scalar("SELECT current_user");
+  const auto init = role.stella({"evidence", "init"});
+  BOOST_TEST(init.exit_code == 3, init.err);
+  BOOST_TEST(
+      mentions(init.err, "role '" + role.name() + "' may not use schema 'evidence' of database"),
+      init.err);
+  BOOST_TEST(mentions(init.err, "which role '" + owner + "' owns (the schema is empty)"), init.err);
+  BOOST_TEST(mentions(init.err, "what to do: ask '" + owner + "' to hand the schema over"),
+             init.err);
+
+  store.sql().exec("GRANT USAGE ON SCHEMA evidence TO " + role.name());
+  const auto used = role.stella({"evidence", "init"});
+  BOOST_TEST(used.exit_code == 3, used.err);
+  BOOST_TEST(mentions(used.err, "may not create the store in schema 'evidence'"), used.err);
+  BOOST_TEST(store.scalar("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                          "c.relnamespace WHERE n.nspname = 'evidence'") == "0");
+}
+
+BOOST_AUTO_TEST_CASE(a_database_without_standard_conforming_strings_gets_an_intact_store) {
+  // Off, the backslashes of the path CHECK's regular expressions would be read as escapes: init
+  // would succeed and every later insert of an artifact fail.
+  EvidenceStore store("init_scs_off");
+  store.set_for_new_sessions("standard_conforming_strings = off");
+  store.init_and_seed();
+  BOOST_TEST(mentions(store.scalar("SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                                   "WHERE conname = 'artifacts_path_check'"),
+                      R"((^|/)\.\.?(/|$))"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

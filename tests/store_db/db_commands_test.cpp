@@ -160,6 +160,8 @@ BOOST_AUTO_TEST_CASE(status_of_an_unreachable_server_says_what_to_check) {
              result.err);
   BOOST_TEST(result.err.find("what to do: is the server running?") != std::string::npos,
              result.err);
+  // A server named by --database is not stella's to start.
+  BOOST_TEST(result.err.find("stella db start") == std::string::npos, result.err);
 }
 
 BOOST_AUTO_TEST_CASE(password_is_hidden_from_status) {

@@ -1,5 +1,7 @@
 // PgConnection against a real PostgreSQL: parameters (text, NULL, binary bytea, text[] literals),
 // the SDK's Database, transactions, connection failures.
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
 
 #include <regex>
@@ -298,6 +300,34 @@ BOOST_AUTO_TEST_CASE(session_settings_backend_pid_and_identifier_quoting) {
   BOOST_CHECK_NO_THROW(connection->exec("DROP TABLE IF EXISTS no_such_table"));
 }
 
+BOOST_AUTO_TEST_CASE(settings_stella_relies_on_override_the_database_and_role_defaults) {
+  stella::test::ScratchDatabase database("pgconn_settings");
+  {
+    const auto admin = PgConnection::connect(database.conninfo());
+    const std::string name = admin->quote_identifier(database.name());
+    for (const char* setting :
+         {"standard_conforming_strings = off", "lock_timeout = '1s'", "statement_timeout = '1s'",
+          "idle_session_timeout = '1s'", "idle_in_transaction_session_timeout = '1s'"}) {
+      admin->exec("ALTER DATABASE " + name + " SET " + std::string(setting));
+    }
+  }
+  const auto connection = PgConnection::connect(database.conninfo());
+  for (const auto& [setting, value] : std::vector<std::pair<std::string, std::string>>{
+           {"standard_conforming_strings", "on"},
+           {"lock_timeout", "0"},
+           {"statement_timeout", "0"},
+           {"idle_session_timeout", "0"},
+           {"idle_in_transaction_session_timeout", "0"},
+           {"client_min_messages", "warning"}}) {
+    BOOST_TEST(connection->exec("SHOW " + setting).get(0, 0) == value, setting);
+  }
+  // A setting of the connection string's own options is the user's and is kept.
+  const auto with_options =
+      PgConnection::connect(database.conninfo() + " options='-c search_path=pg_catalog'");
+  BOOST_TEST(with_options->exec("SHOW search_path").get(0, 0) == "pg_catalog");
+  BOOST_TEST(with_options->exec("SHOW lock_timeout").get(0, 0) == "0");
+}
+
 BOOST_AUTO_TEST_CASE(unreachable_server_is_refused_with_what_to_check) {
   try {
     PgConnection::connect("host=/nonexistent-stella-socket-dir port=5999 dbname=stellaops");
@@ -339,6 +369,30 @@ BOOST_AUTO_TEST_CASE(a_server_that_answers_is_not_asked_whether_it_runs) {
       BOOST_TEST(e.hint().find("is the server running?") == std::string::npos, e.hint());
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_server_that_refuses_the_login_points_at_its_configuration) {
+  // A role without LOGIN is refused by the running server with a FATAL, as a pg_hba.conf
+  // "reject" line or an sslmode it does not serve would be: starting a server helps none of them.
+  stella::test::ScratchDatabase database("pghint_login");
+  const std::string role = "stella_test_nologin_" + std::to_string(::getpid());
+  const auto admin = PgConnection::connect(database.conninfo());
+  admin->exec("DROP ROLE IF EXISTS " + role);
+  admin->exec("CREATE ROLE " + role + " NOLOGIN");
+  try {
+    PgConnection::connect(database.conninfo() + " user=" + role);
+    BOOST_FAIL("a role without LOGIN should be refused");
+  } catch (const Error& e) {
+    BOOST_TEST(e.code() == ErrorCode::refused);
+    BOOST_TEST(std::string(e.what()).find("is not permitted to log in") != std::string::npos,
+               e.what());
+    BOOST_TEST(
+        e.hint().find("the server is running but refused this connection") != std::string::npos,
+        e.hint());
+    BOOST_TEST(e.hint().find("pg_hba.conf") != std::string::npos, e.hint());
+    BOOST_TEST(e.hint().find("stella db start") == std::string::npos, e.hint());
+  }
+  admin->exec("DROP ROLE " + role);
 }
 
 BOOST_AUTO_TEST_CASE(malformed_connection_string_is_bad_input) {

@@ -216,8 +216,9 @@ int run_import(Invocation& call) {
       "run the import again when it can finish", [&] {
         return said_on_lost_connection(
             "import stopped",
-            "An import commits all or nothing, and PostgreSQL rolls back what a lost session had "
-            "not committed",
+            "An import's load commits all or nothing, and PostgreSQL rolls back what a lost "
+            "session had not committed; a store the import created for it before the load (as a "
+            "role that is not a superuser) stays, empty",
             "run the import again: it adds what is missing and nothing twice (`stella evidence "
             "verify-all` shows the store as it is)",
             [&] {

@@ -12,6 +12,7 @@
 #include "stella/host/cli/exit_codes.hpp"
 #include "stella/host/packs/plugin_trust.hpp"
 #include "stella/host/reindex/plugin_hasher_source.hpp"
+#include "stella/host/store/external_server.hpp"
 #include "stella/host/store/lost_connection.hpp"
 #include "stella/sdk/error.hpp"
 
@@ -79,6 +80,9 @@ void resolve_globals(const po::variables_map& vm, GlobalOptions& globals) {
     }
   } else if (const char* env = std::getenv("STELLA_DATABASE"); env != nullptr && *env != '\0') {
     globals.database = env;
+  }
+  if (globals.database) {
+    note_external_server();
   }
   globals.home = vm.count("home") ? vm["home"].as<std::string>() : default_home_directory();
   if (vm.count("plugin-dir")) {

@@ -8,6 +8,7 @@
 
 #include "diagnostics/integrity_areas.hpp"
 #include "stella/host/audit/audit_log.hpp"
+#include "stella/host/audit/verification_record.hpp"
 #include "stella/host/evidence/pg_binary_copy.hpp"
 #include "stella/host/evidence/store_version.hpp"
 #include "stella/host/reindex/store_generations.hpp"
@@ -125,11 +126,10 @@ IntegrityReport check_store_integrity(const std::string& conninfo, PluginRegistr
   report.finished_at = now_iso8601();
 
   // The verification event is the only write, in its own short transaction after the reads.
-  ensure_state_schema(*connection);
-  PgTransaction transaction(*connection);
-  report.audit_event_id = append_audit_event(*connection, audit_type::kVerification,
-                                             options.operator_name, audit_data(report));
-  transaction.commit();
+  report.audit_event_id = record_verification(
+      *connection, options.operator_name, audit_data(report),
+      "integrity-check (" + report.mode + "): " + (report.passed() ? "PASS" : "FAIL") + " (" +
+          std::to_string(report.problem_count) + " problems)");
   return report;
 }
 

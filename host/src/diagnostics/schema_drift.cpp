@@ -121,9 +121,20 @@ std::string scratch_sql(const std::string& file) {
   return std::regex_replace(sql, schema_statement, std::string("SCHEMA ") + kScratchSchema);
 }
 
+/// pg_get_constraintdef and pg_get_indexdef leave out the schema of a name the session's
+/// search_path finds, so their text depends on who connects: a role named "evidence" (search_path
+/// "$user", public) or a role or database setting that lists schema evidence would see the live
+/// foreign keys unqualified and the scratch ones qualified, and report every one as missing and
+/// extra. With only pg_catalog on the path, both catalogs are read with every name qualified. For
+/// the current transaction only: the rest of the session keeps what it had.
+void qualify_every_name(PgConnection& connection) {
+  connection.exec("SET LOCAL search_path = pg_catalog");
+}
+
 Catalog expected_catalog(PgConnection& connection, const std::vector<std::string>& files) {
   connection.begin();
   try {
+    qualify_every_name(connection);
     for (const std::string& file : files) {
       connection.execute_script(scratch_sql(file));
     }
@@ -198,8 +209,12 @@ void check_schema_objects(PgConnection& connection, const std::string& version,
                        " for comparison (the role needs CREATE on the database): " + error.what()});
     return;
   }
-  const Catalog live =
-      read_catalog(connection, kEvidenceSchema, tables_of_building_generations(connection));
+  Catalog live;
+  {
+    PgTransaction reads(connection);  // never committed: it only reads
+    qualify_every_name(connection);
+    live = read_catalog(connection, kEvidenceSchema, tables_of_building_generations(connection));
+  }
   collector.count_checked(static_cast<std::int64_t>(expected.tables.size()));
 
   for (const auto& [table, row_security] : expected.tables) {

@@ -11,6 +11,7 @@
 #include "evidence/progress_meter.hpp"
 #include "stella/host/audit/audit_log.hpp"
 #include "stella/host/audit/date_argument.hpp"
+#include "stella/host/audit/verification_record.hpp"
 #include "stella/host/cli/counted_noun.hpp"
 #include "stella/host/cli/exit_codes.hpp"
 #include "stella/host/evidence/atomic_file.hpp"
@@ -52,9 +53,9 @@ OutputFormat output_format(const Invocation& call, OutputFormat fallback, const 
   if (format == "text") {
     return OutputFormat::text;
   }
-  throw sdk::Error(sdk::ErrorCode::invalid_input, "--format " + format +
-                                                      " is not supported by `stella evidence " +
-                                                      verb + "`; expected json or text",
+  throw sdk::Error(sdk::ErrorCode::invalid_input,
+                   "--format " + format + " is not supported by `stella evidence " + verb +
+                       "`; expected json or text",
                    "use --format json or --format text");
 }
 
@@ -273,16 +274,17 @@ int run_verify_all(Invocation& call) {
     report_path = call.options["output"].as<std::string>();
     write_file_atomically(report_path, verify_report_to_json(report));
   }
-  // The verification event is the only write, in its own short transaction after the read-only
-  // walk, so that verify-all holds no lock while it reads.
-  ensure_state_schema(*connection);
-  PgTransaction transaction(*connection);
-  append_audit_event(*connection, audit_type::kVerification, call.globals.operator_name,
-                     verify_audit_data(report, report_path));
-  transaction.commit();
-
+  // The report first: when the role may not record the verification, the refusal that follows
+  // says so, and the operator still has what was found.
   call.out << (format == OutputFormat::json ? verify_report_to_json(report)
                                             : verify_report_to_text(report));
+  // The verification event is the only write, in its own short transaction after the read-only
+  // walk, so that verify-all holds no lock while it reads.
+  record_verification(*connection, call.globals.operator_name,
+                      verify_audit_data(report, report_path),
+                      std::string("verify-all: ") + (report.passed() ? "PASS" : "FAIL") + " (" +
+                          std::to_string(report.checked.bundles) + " bundles, " +
+                          std::to_string(report.anomaly_count) + " anomalies)");
   if (!report_path.empty() && !call.globals.quiet) {
     call.err << "wrote the verification report to " << report_path << '\n';
   }

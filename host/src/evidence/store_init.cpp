@@ -37,6 +37,15 @@ std::string init_event_data(const std::string& version, const std::string& datab
   return buffer.GetString();
 }
 
+/// The version's SQL with its CREATE SCHEMA evidence made to accept the schema already there.
+std::string use_the_prepared_schema(std::string sql) {
+  static constexpr std::string_view kCreate = "CREATE SCHEMA evidence;";
+  if (const std::size_t at = sql.find(kCreate); at != std::string::npos) {
+    sql.replace(at, kCreate.size(), "CREATE SCHEMA IF NOT EXISTS evidence;");
+  }
+  return sql;
+}
+
 }  // namespace
 
 InitOutcome init_store(PgConnection& connection, const std::string& schema_version,
@@ -81,10 +90,16 @@ InitOutcome init_store_in_transaction(PgConnection& connection, const std::strin
     outcome.schema_version = *existing;
     return outcome;
   }
+  // detect_store_version found no store: an existing schema evidence is an empty one the role
+  // owns, prepared by a DBA with its owner and grants, which init keeps.
+  const bool prepared_schema = evidence_schema_exists(connection);
   for (const std::string& file : files) {
-    const auto sql = find_resource(file);
+    std::string sql(*find_resource(file));
+    if (prepared_schema) {
+      sql = use_the_prepared_schema(sql);
+    }
     try {
-      connection.execute_script(*sql);
+      connection.execute_script(sql);
     } catch (const sdk::Error& e) {
       throw sdk::Error(e.code(), "applying " + file + " failed: " + e.what(),
                        "nothing was created (the transaction was rolled back)");

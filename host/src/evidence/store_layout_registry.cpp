@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "evidence/row_security_check.hpp"
 #include "stella/host/evidence/store_version.hpp"
 #include "stella/host/migration/migration_read_guard.hpp"
 #include "stella/sdk/error.hpp"
@@ -68,6 +69,7 @@ std::unique_ptr<StoreLayout> open_store_layout_during_migration(PgConnection& co
                          joined(known_layout_versions()),
                      "use a stella release that supports schema " + *version);
   }
+  refuse_a_role_that_row_security_restricts(connection);
   return layout;
 }
 

@@ -47,17 +47,53 @@ std::string database_name(PgConnection& connection) {
 }
 
 std::optional<std::string> detect_store_version(PgConnection& connection) {
+  // The catalog, not to_regclass: it answers whatever the role's privileges on the schema, so a
+  // role without USAGE is told so in stella's words instead of PostgreSQL's.
   const PgResult probe = connection.exec(
-      "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1), "
-      "to_regclass(quote_ident($1) || '.schema_version') IS NOT NULL",
+      "SELECT n.oid IS NOT NULL, "
+      "EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid "
+      "AND c.relname = 'schema_version'), "
+      "NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid) "
+      "AND NOT EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = n.oid) "
+      "AND NOT EXISTS (SELECT 1 FROM pg_type t WHERE t.typnamespace = n.oid), "
+      "pg_get_userbyid(n.nspowner), current_user, "
+      "n.oid IS NOT NULL AND has_schema_privilege(n.oid, 'USAGE'), "
+      "n.oid IS NOT NULL AND pg_has_role(current_user, n.nspowner, 'USAGE') "
+      "FROM (SELECT 1) AS one LEFT JOIN pg_namespace n ON n.nspname = $1",
       {std::string(kEvidenceSchema)});
   const bool has_schema = probe.get(0, 0) == "t";
   const bool has_version_table = probe.get(0, 1) == "t";
+  const bool empty = probe.get(0, 2) == "t";
+  const std::string owner(probe.get(0, 3));
+  const std::string role(probe.get(0, 4));
+  const bool may_use = probe.get(0, 5) == "t";
+  // init comments on the schema, which only its owner may.
+  const bool owns = probe.get(0, 6) == "t";
   if (!has_schema) {
     return std::nullopt;
   }
   const std::string database = database_name(connection);
+  if (!may_use || (!has_version_table && empty && !owns)) {
+    throw sdk::Error(sdk::ErrorCode::refused,
+                     "role '" + role + "' may not " + (may_use ? "create the store in" : "use") +
+                         " schema 'evidence' of database " + database + ", which role '" + owner +
+                         "' owns" + (empty ? " (the schema is empty)" : ""),
+                     has_version_table || !empty
+                         ? "connect as '" + owner +
+                               "' (or a role that inherits its privileges: "
+                               "GRANT " +
+                               owner + " TO " + role + ")"
+                         : "ask '" + owner +
+                               "' to hand the schema over (ALTER SCHEMA evidence "
+                               "OWNER TO " +
+                               role +
+                               ") or to drop it (DROP SCHEMA evidence), "
+                               "then run `stella evidence init` again");
+  }
   if (!has_version_table) {
+    if (empty) {
+      return std::nullopt;  // prepared for the store (init creates it in there), not a store yet
+    }
     throw sdk::Error(sdk::ErrorCode::refused,
                      "database " + database +
                          " has a schema 'evidence' but no evidence.schema_version table; "
@@ -74,6 +110,13 @@ std::optional<std::string> detect_store_version(PgConnection& connection) {
                      "the store's version record is damaged; restore it from a backup");
   }
   return std::string(versions.get(0, 0));
+}
+
+bool evidence_schema_exists(PgConnection& connection) {
+  return connection
+             .exec("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)",
+                   {std::string(kEvidenceSchema)})
+             .get(0, 0) == "t";
 }
 
 std::vector<std::string> available_schema_versions() {

@@ -6,6 +6,7 @@
 #include "store/connection_failure_hint.hpp"
 #include "store/conninfo_text.hpp"
 #include "store/pg_error.hpp"
+#include "store/session_settings.hpp"
 
 namespace stella::host {
 namespace {
@@ -74,7 +75,7 @@ std::unique_ptr<PgConnection> PgConnection::connect(const std::string& conninfo)
   }
   PQsetNoticeProcessor(raw_connection, drop_notice, nullptr);
   std::unique_ptr<PgConnection> connection(new PgConnection(raw_connection));
-  connection->exec("SET client_min_messages = warning");
+  connection->execute_script(session_settings_script(PQserverVersion(raw_connection)));
   return connection;
 }
 

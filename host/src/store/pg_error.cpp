@@ -1,5 +1,6 @@
 #include "store/pg_error.hpp"
 
+#include "stella/host/store/external_server.hpp"
 #include "stella/host/store/pg_connection.hpp"
 #include "stella/host/store/sqlstate.hpp"
 
@@ -90,8 +91,11 @@ std::string hint_for(sdk::ErrorCode code, std::string_view sqlstate,
            "restore the store from a backup (docs/troubleshooting.md)";
   }
   if (code == sdk::ErrorCode::refused) {
-    return "is the server running? `stella db status` shows the embedded cluster; check the "
-           "connection string given with --database or STELLA_DATABASE";
+    return uses_external_server()
+               ? "is the server running and reachable? check the connection string given with "
+                 "--database or STELLA_DATABASE, or ask the server's administrator"
+               : "is the server running? `stella db status` shows the embedded cluster; check the "
+                 "connection string given with --database or STELLA_DATABASE";
   }
   return {};
 }

@@ -39,9 +39,12 @@ inline constexpr const char* kAll[] = {
 /// Applies every embedded "sql/state/NNN_*.sql" not yet applied, in name order, each exactly
 /// once, recording it in stella.state_migrations, under a transaction-level advisory lock. Runs in
 /// the caller's transaction when one is open, otherwise in its own.
+/// A state schema that is already current is only read (no lock, no DDL), so that a role without
+/// CREATE rights, or a read-only database, can run the verbs that read.
 /// Throws sdk::Error(refused) when the store has a state file applied that this binary does not
 /// embed, or one whose content differs from the embedded file (the store was written by another
-/// version of stella).
+/// version of stella), and when DDL is needed but the role may not run it or the database is
+/// read-only (naming the role and what to do).
 void ensure_state_schema(PgConnection& connection);
 
 /// Appends one event inside the caller's open transaction, so the event commits or rolls back

@@ -17,7 +17,13 @@ inline constexpr const char* kEvidenceSchema = "evidence";
 /// nullopt when the database holds no evidence store. Throws sdk::Error(refused) when a schema
 /// "evidence" exists without a readable version row (a store stella did not create, or a broken
 /// one): that must never be mistaken for an empty database.
+/// An empty schema "evidence" that the role may create tables in (prepared by a DBA) is no store
+/// yet: nullopt. Throws sdk::Error(refused) naming the owner when the role may not use the
+/// schema, or may not create tables in an empty one.
 std::optional<std::string> detect_store_version(PgConnection& connection);
+
+/// True when the database has a schema "evidence", a store or not.
+bool evidence_schema_exists(PgConnection& connection);
 
 /// Versions whose SQL is embedded (schemas/sql/<version>/), in ascending order.
 std::vector<std::string> available_schema_versions();

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "stella/host/store/external_server.hpp"
 #include "stella/host/store/pg_connection.hpp"
 #include "stella/sdk/error.hpp"
 
@@ -19,11 +20,9 @@ inline constexpr std::string_view kLostConnectionWords =
 
 inline sdk::Error lost_connection_error(const std::string& what, const std::string& cause,
                                         const std::string& leaves, const std::string& then) {
-  return sdk::Error(sdk::ErrorCode::refused,
-                    what + std::string(kLostConnectionWords) + cause + "). " + leaves,
-                    "when PostgreSQL is back (`stella db status` shows the embedded server; its "
-                    "log says why it stopped), " +
-                        then);
+  return sdk::Error(
+      sdk::ErrorCode::refused, what + std::string(kLostConnectionWords) + cause + "). " + leaves,
+      "when PostgreSQL is back (" + where_to_see_why_the_server_stopped() + "), " + then);
 }
 
 /// True when `error` already is a lost_connection_error: the command has said what the lost

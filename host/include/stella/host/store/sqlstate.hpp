@@ -24,5 +24,9 @@ inline constexpr std::string_view kTooManyConnections = "53300";
 inline constexpr std::string_view kAdminShutdown = "57P01";
 inline constexpr std::string_view kCrashShutdown = "57P02";
 inline constexpr std::string_view kCannotConnectNow = "57P03";
+/// The role lacks a privilege the statement needs (CREATE on a schema, INSERT on a table, ...).
+inline constexpr std::string_view kInsufficientPrivilege = "42501";
+/// A write in a read-only transaction: a hot standby, or default_transaction_read_only = on.
+inline constexpr std::string_view kReadOnlySqlTransaction = "25006";
 
 }  // namespace stella::host::sqlstate
