@@ -13,6 +13,7 @@
 #include "stella/host/store/embedded_cluster.hpp"
 #include "stella/host/store/lost_connection.hpp"
 #include "stella/sdk/error.hpp"
+#include "stella/sdk/printable_text.hpp"
 
 namespace po = boost::program_options;
 
@@ -148,7 +149,8 @@ int run_verify_continuity(Invocation& invocation) {
       invocation.err << ", " << counted(problems, "problem", "problems");
     }
     if (invocation.options.count("output")) {
-      invocation.err << "; report written to " << invocation.options["output"].as<std::string>();
+      invocation.err << "; report written to "
+                     << sdk::printable_text(invocation.options["output"].as<std::string>());
     }
     invocation.err << "; recorded as audit event " << event << '\n';
   }
