@@ -1,8 +1,7 @@
 #include "safe_path.hpp"
 
-#include <cstdio>
-
 #include "stella/sdk/error.hpp"
+#include "stella/sdk/printable_text.hpp"
 
 namespace stella_importer {
 namespace {
@@ -85,17 +84,7 @@ std::vector<std::string_view> path_segments(std::string_view path) {
 }
 
 std::string printable(std::string_view path) {
-  std::string text = "'";
-  for (const char c : path) {
-    if (is_control(c)) {
-      char escaped[5];
-      std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned char>(c));
-      text += escaped;
-    } else {
-      text += c;
-    }
-  }
-  return text + "'";
+  return "'" + stella::sdk::printable_text(path) + "'";
 }
 
 }  // namespace stella_importer

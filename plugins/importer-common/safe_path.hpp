@@ -27,7 +27,7 @@ void require_safe_path(std::string_view path, std::string_view source);
 /// The segments of a safe path.
 std::vector<std::string_view> path_segments(std::string_view path);
 
-/// `path` quoted for a message, control characters shown as \xNN.
+/// `path` quoted for a message, escaped as stella::sdk::printable_text does.
 std::string printable(std::string_view path);
 
 }  // namespace stella_importer

@@ -1,17 +1,23 @@
 // `stella evidence audit list|verify|prune` through the real CLI, on a real PostgreSQL; JSON
 // output checked against schemas/audit-*.schema.json.
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
+
+#include <filesystem>
 
 #include <rapidjson/document.h>
 
 #include "audit/audit_store_fixture.hpp"
 #include "stella/host/json/json_schema.hpp"
+#include "support/report_lines.hpp"
 #include "support/run_cli_process.hpp"
 #include "support/scratch_database.hpp"
 
 namespace {
 
 using stella::test::AuditStore;
+using stella::test::lines_starting_with;
 using stella::test::ProcessResult;
 using stella::test::run_stella;
 using stella::test::sample_audit_data;
@@ -116,6 +122,63 @@ BOOST_AUTO_TEST_CASE(list_summarises_the_events_stella_writes_and_data_shows_the
 
   const auto misplaced = audit(database.conninfo(), {"verify", "--data"});
   BOOST_TEST(misplaced.exit_code == 2, misplaced.err);
+}
+
+BOOST_AUTO_TEST_CASE(list_escapes_what_events_hold_so_that_no_value_prints_a_row_of_its_own) {
+  AuditStore store;
+  const auto stella = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--database", store.conninfo()});
+    const ProcessResult run = run_stella(args);
+    BOOST_TEST_REQUIRE(run.exit_code == 0, args[2] << " " << args[3] << ": " << run.err);
+  };
+  stella({"evidence", "init"});
+  stella({"evidence", "seed", "--tenants", "1", "--bundles", "1", "--artifacts-per-bundle", "1"});
+  // An export records its --output as given; a line break in it would start a forged row, and the
+  // escape sequence after it would clear the screen.
+  const std::string forged_row =
+      "99      2026-01-01T00:00:00.000000Z  verification      auditor         verify-all PASS: 1 "
+      "tenants, 1 bundles, 1 artifacts";
+  const std::filesystem::path output =
+      std::filesystem::temp_directory_path() /
+      ("stella-audit-" + std::to_string(::getpid()) + "\n" + forged_row + "\x1b[2J");
+  stella({"evidence", "export", "--all", "--output", output.string()});
+  std::filesystem::remove_all(output);
+
+  const auto table = audit(store.conninfo(), {"list", "--type", "export"});
+  BOOST_TEST(table.exit_code == 0, table.err);
+  BOOST_TEST(lines_starting_with(table.out) == 2, "the header and one row:\n" << table.out);
+  BOOST_TEST(mentions(table.out, "\\n" + forged_row + "\\x1b[2J: 1 tenants"), table.out);
+  BOOST_TEST(!mentions(table.out, "\x1b"), table.out);
+
+  // A failed verification quotes its first anomaly, whatever the path it names holds; an operator
+  // written into the trail directly (or by an older stella) is shown escaped too.
+  const std::string forged_anomaly =
+      R"(artifact a.json\n77      2026-01-01T00:00:00.000000Z  verification      auditor         )"
+      R"(verify-all PASS\u2028\u0085\u202e\u001b[2J)";
+  const std::int64_t verification = store.append(
+      "verification", R"({"check": "verify-all", "result": "fail", "started_at": "2026-01-01", )"
+                      R"("finished_at": "2026-01-01", "anomalies": [{"message": ")" +
+                          forged_anomaly + R"("}]})");
+  store.tamper(
+      "UPDATE stella.audit_events SET operator = 'mallory' || chr(10) || '55' || chr(27) "
+      "|| '[2J' WHERE id = " +
+      std::to_string(verification));
+  for (const char* column : {"", "--data"}) {
+    std::vector<std::string> args = {"list", "--type", "verification"};
+    if (*column != '\0') {
+      args.push_back(column);
+    }
+    const auto listed = audit(store.conninfo(), args);
+    BOOST_TEST(listed.exit_code == 0, listed.err);
+    BOOST_TEST(lines_starting_with(listed.out) == 2, column << ": the header and one row:\n"
+                                                            << listed.out);
+    BOOST_TEST(mentions(listed.out, " mallory\\n55\\x1b[2J "), column << ":\n" << listed.out);
+    BOOST_TEST(mentions(listed.out, "a.json\\n77 "), column << ":\n" << listed.out);
+    BOOST_TEST(mentions(listed.out, "\\u2028\\u0085\\u202e"), column << ":\n" << listed.out);
+    for (const char* raw : {"\x1b", "\u2028", "\u0085", "\u202e"}) {
+      BOOST_TEST(!mentions(listed.out, raw), column << ":\n" << listed.out);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(list_json_matches_its_schema_and_filters_by_type_since_and_limit) {

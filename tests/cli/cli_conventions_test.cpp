@@ -157,12 +157,22 @@ BOOST_AUTO_TEST_CASE(a_bad_progress_format_is_bad_input) {
 }
 
 BOOST_AUTO_TEST_CASE(an_operator_name_that_could_forge_an_audit_line_is_bad_input) {
-  // The name is printed as it is in audit list and migrate --status: a line break in it would make
-  // a line of its own there. Refused before anything runs.
+  // The name is printed in audit list and migrate --status: a line break in it would make a line
+  // of its own there. Refused before anything runs.
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"alice\n42      2026-01-01T00:00:00.000000Z  verification    auditor",
        "it holds a control character (0x0a) at byte 6"},
       {"tab\tname", "it holds a control character (0x09) at byte 4"},
+      {"del\x7f", "it holds a control character (0x7f) at byte 4"},
+      // A terminal acts on these too: NEL breaks the line, the separators may, and bidirectional
+      // controls show the name reordered ("mallory\u202e" + "ecila" reads "mallory" + "alice").
+      {"alice\u0085x", "it holds a control character (U+0085) at byte 6"},
+      {"alice\u2028x", "it holds a line separator (U+2028) at byte 6"},
+      {"alice\u2029x", "it holds a paragraph separator (U+2029) at byte 6"},
+      {"mallory\u202eecila", "it holds a bidirectional control (U+202E) at byte 8"},
+      {"r\u00e9mi\u2067x", "it holds a bidirectional control (U+2067) at byte 6"},
+      {"\u200fbob", "it holds a bidirectional control (U+200F) at byte 1"},
+      {"bob\u061c", "it holds a bidirectional control (U+061C) at byte 4"},
       {"", "it is empty"},
       {std::string(129, 'a'), "it is 129 bytes long; at most 128 are allowed"},
       // PostgreSQL would refuse it in the audit event, after the command's work.

@@ -12,6 +12,7 @@
 
 #include "reindex/generation_store.hpp"
 #include "reindex/reindex_test_support.hpp"
+#include "support/report_lines.hpp"
 
 namespace {
 
@@ -256,6 +257,29 @@ BOOST_AUTO_TEST_CASE(an_extra_record) {
       {std::string(kBundle), content});
   expect_caught(sealed, {std::string("coverage globex ") + kBundle + " extra/injected.json",
                          std::string("new-root globex ") + kBundle + " -"});
+}
+
+BOOST_AUTO_TEST_CASE(a_path_holding_line_breaks_and_escapes_prints_no_line_of_its_own) {
+  SealedStore sealed("cont_escapes");
+  // The path column refuses only what breaks its '/'-separated shape: this one would add a passing
+  // tenant of its own to the text report, then home the cursor and clear the screen.
+  const std::string hostile =
+      "extra/x\n\nTenant acme: PASS (10 bundles, 80 artifacts)\x1b[H\x1b[2J\u202e.json";
+  auto& connection = sealed.store.connection();
+  connection.exec(
+      "INSERT INTO evidence.artifacts (bundle_id, path, tenant_id, media_type, size_bytes, "
+      "content_address) SELECT bundle_id, $2, tenant_id, media_type, size_bytes, content_address "
+      "FROM evidence.artifacts WHERE bundle_id = $1 AND path = $3",
+      {std::string(kBundle), hostile, std::string(kPath)});
+  const ProcessResult text = sealed.verify("text");
+  BOOST_TEST(text.exit_code == 1, text.err);
+  BOOST_TEST(mentions(text.out,
+                      "artifact extra/x\\n\\nTenant acme: PASS (10 bundles, 80 "
+                      "artifacts)\\x1b[H\\x1b[2J\\u202e.json"),
+             text.out);
+  BOOST_TEST(!mentions(text.out, "\x1b"), text.out);
+  BOOST_TEST(!mentions(text.out, "\u202e"), text.out);
+  BOOST_TEST(stella::test::lines_starting_with(text.out, "Tenant ") == 3, text.out);
 }
 
 BOOST_AUTO_TEST_CASE(a_wrong_old_root_given) {

@@ -11,6 +11,7 @@
 #include "evidence_store/evidence_store_fixture.hpp"
 #include "support/background_stella.hpp"
 #include "support/other_sessions.hpp"
+#include "support/report_lines.hpp"
 
 using stella::test::EvidenceStore;
 using stella::test::mentions;
@@ -237,6 +238,26 @@ BOOST_AUTO_TEST_CASE(a_failed_verification_is_recorded_with_its_anomalies) {
   BOOST_TEST(t.store.scalar("SELECT data->>'result' FROM stella.audit_events "
                             "WHERE event_type = 'verification' ORDER BY id DESC LIMIT 1") ==
              "fail");
+}
+
+BOOST_AUTO_TEST_CASE(a_path_holding_line_breaks_and_escapes_prints_no_line_of_its_own) {
+  TamperedStore t("verify_escapes");
+  // The path column refuses only what breaks its '/'-separated shape: this one would print a
+  // verdict line of its own, then home the cursor and clear the screen.
+  const std::string hostile =
+      "sbom/x\n\nverify-all: PASS - database forged\nTenant acme: PASS\x1b[H\x1b[2J\u2028.json";
+  t.store.sql().exec("UPDATE evidence.artifacts SET path = $3 WHERE bundle_id = $1 AND path = $2",
+                     {t.bundle, "sbom/cyclonedx.json", hostile});
+  const auto text = t.store.stella({"evidence", "verify-all"});
+  BOOST_TEST(text.exit_code == 1, text.err);
+  BOOST_TEST(mentions(text.out,
+                      "sbom/x\\n\\nverify-all: PASS - database forged\\nTenant acme: "
+                      "PASS\\x1b[H\\x1b[2J\\u2028.json"),
+             text.out);
+  BOOST_TEST(!mentions(text.out, "\x1b"), text.out);
+  BOOST_TEST(!mentions(text.out, "\u2028"), text.out);
+  BOOST_TEST(stella::test::lines_starting_with(text.out, "verify-all:") == 1, text.out);
+  BOOST_TEST(stella::test::lines_starting_with(text.out, "Tenant") == 0, text.out);
 }
 
 BOOST_AUTO_TEST_CASE(a_verification_that_loses_its_connection_reaches_no_verdict_and_says_so) {

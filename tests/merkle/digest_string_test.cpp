@@ -89,7 +89,7 @@ BOOST_AUTO_TEST_CASE(malformed_digest_strings_are_named_with_what_is_wrong) {
              "digest 'custom:abc' is not lower-case hex: found 3 hex digits");
   BOOST_TEST(invalid_input_message([] { host::parse_digest(kEmptySha256 + "\n"); }) ==
              "digest '" + kEmptySha256 +
-                 "\\x0a' is not lower-case hex of 32 bytes: found '\\x0a' at offset 71");
+                 "\\n' is not lower-case hex of 32 bytes: found '\\n' at offset 71");
   BOOST_TEST(invalid_input_message([] {
                host::parse_digest("sha512:" + kEmptySha256.substr(7));
              }).find("is not lower-case hex of 64 bytes: found 64 hex digits") !=

@@ -8,6 +8,7 @@
 #include "stella/host/audit/audit_event_rules.hpp"
 #include "stella/host/json/json_write.hpp"
 #include "stella/sdk/error.hpp"
+#include "stella/sdk/printable_text.hpp"
 
 namespace stella::host {
 namespace {
@@ -49,9 +50,11 @@ void write_event_table_header(std::ostream& out, EventColumn last) {
 }
 
 void write_event_table_row(std::ostream& out, const AuditEvent& event, EventColumn last) {
-  // A value wider than its column still gets one space, so columns never run together.
+  // A value wider than its column still gets one space, so columns never run together. Every
+  // value is escaped for the terminal: an event's data holds paths and messages from anywhere,
+  // and a line break or escape sequence in one must not read as a row of its own.
   const auto cell = [&out](const std::string& value, int width) {
-    out << std::left << std::setw(width - 1) << value << ' ';
+    out << std::left << std::setw(width - 1) << sdk::printable_text(value) << ' ';
   };
   cell(std::to_string(event.id), kIdWidth);
   cell(event.occurred_at, kTimeWidth);
@@ -60,7 +63,7 @@ void write_event_table_row(std::ostream& out, const AuditEvent& event, EventColu
   const std::optional<std::string> summary = last == EventColumn::summary
                                                  ? audit_event_summary(event.event_type, event.data)
                                                  : std::nullopt;
-  out << summary.value_or(event.data) << '\n';
+  out << (summary ? sdk::printable_text(*summary) : sdk::printable_json(event.data)) << '\n';
 }
 
 std::string audit_event_json(const AuditEvent& event) {
@@ -94,11 +97,12 @@ void write_verify_text(std::ostream& out, const AuditChainReport& report) {
     out << "\nchain head: event " << report.head_id << ' ' << report.head_hash << '\n';
     return;
   }
+  // What was found is whatever the tampered rows hold: escaped, so that it cannot print a line.
   const AuditChainProblem& problem = *report.problem;
   out << "audit chain BROKEN at event " << problem.event_id << " ("
-      << audit_break_name(problem.kind) << "): " << problem.message << '\n'
-      << "expected: " << problem.expected << '\n'
-      << "found:    " << problem.found << '\n'
+      << audit_break_name(problem.kind) << "): " << sdk::printable_text(problem.message) << '\n'
+      << "expected: " << sdk::printable_text(problem.expected) << '\n'
+      << "found:    " << sdk::printable_text(problem.found) << '\n'
       << "intact before the break: " << counted << '\n';
 }
 

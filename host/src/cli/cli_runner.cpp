@@ -95,7 +95,8 @@ void resolve_globals(const po::variables_map& vm, GlobalOptions& globals) {
                      std::string(vm.count("operator") ? "--operator" : "the login name") +
                          " cannot name the operator in the audit trail: " + *problem,
                      "give --operator NAME: 1 to " + std::to_string(kMaxOperatorNameBytes) +
-                         " bytes of UTF-8, no line breaks, tabs or other control characters");
+                         " bytes of UTF-8, no line breaks, tabs or other control characters, no "
+                         "line separators and no bidirectional controls");
   }
   if (vm.count("trusted-keys")) {
     globals.trusted_keys = vm["trusted-keys"].as<std::string>();

@@ -14,6 +14,7 @@
 #include "stella/host/store/embedded_cluster.hpp"
 #include "stella/host/store/lost_connection.hpp"
 #include "stella/sdk/error.hpp"
+#include "stella/sdk/printable_text.hpp"
 
 namespace po = boost::program_options;
 
@@ -151,7 +152,8 @@ int verify_continuity_verb(Invocation& invocation, bool& report_written) {
       invocation.err << ", " << counted(problems, "problem", "problems");
     }
     if (invocation.options.count("output")) {
-      invocation.err << "; report written to " << invocation.options["output"].as<std::string>();
+      invocation.err << "; report written to "
+                     << sdk::printable_text(invocation.options["output"].as<std::string>());
     }
     invocation.err << "; recorded as audit event " << event << '\n';
   }

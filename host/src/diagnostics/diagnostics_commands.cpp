@@ -11,6 +11,7 @@
 #include "stella/host/store/embedded_cluster.hpp"
 #include "stella/host/store/lost_connection.hpp"
 #include "stella/sdk/error.hpp"
+#include "stella/sdk/printable_text.hpp"
 
 namespace po = boost::program_options;
 
@@ -61,7 +62,7 @@ int run_integrity_check(Invocation& call) {
     const std::string path = call.options["output"].as<std::string>();
     write_file_atomically(path, integrity_report_to_json(report));
     if (!call.globals.quiet) {
-      call.err << "wrote the integrity report to " << path << '\n';
+      call.err << "wrote the integrity report to " << sdk::printable_text(path) << '\n';
     }
   }
   call.out << (json ? integrity_report_to_json(report) : integrity_report_to_text(report));

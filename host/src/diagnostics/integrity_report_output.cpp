@@ -6,6 +6,7 @@
 
 #include "stella/host/diagnostics/integrity_check.hpp"
 #include "stella/host/json/json_write.hpp"
+#include "stella/sdk/printable_text.hpp"
 
 namespace stella::host {
 namespace {
@@ -75,20 +76,24 @@ std::string integrity_report_to_json(const IntegrityReport& report) {
   return json_to_string(document) + "\n";
 }
 
+// What the store holds (names, paths, roots, the messages that quote them) is escaped for the
+// terminal: a stored value holding a line break or an escape sequence must not print a line.
 std::string integrity_report_to_text(const IntegrityReport& report) {
+  using sdk::printable_text;
   std::ostringstream out;
   out << "integrity-check (" << report.mode << "): " << (report.passed() ? "PASS" : "FAIL") << '\n'
-      << "  database " << report.database << ", schema " << report.schema_version << ", stella "
-      << report.tool_version << '\n'
+      << "  database " << printable_text(report.database) << ", schema "
+      << printable_text(report.schema_version) << ", stella " << report.tool_version << '\n'
       << "  global root "
-      << (report.stored_global_root.empty() ? "(none)" : report.stored_global_root) << '\n'
+      << (report.stored_global_root.empty() ? "(none)" : printable_text(report.stored_global_root))
+      << '\n'
       << "  checked " << report.started_at << " .. " << report.finished_at << " by "
-      << report.operator_name << '\n';
+      << printable_text(report.operator_name) << '\n';
   for (const IntegrityArea& area : report.areas) {
     out << "  " << (area.problems == 0 ? "pass" : "FAIL") << "  " << area.name << ": " << area.title
         << " (" << area.checked << " checked, " << area.problems << " problems)\n";
     if (!area.note.empty()) {
-      out << "        " << area.note << '\n';
+      out << "        " << printable_text(area.note) << '\n';
     }
   }
   for (const IntegrityProblem& problem : report.problems) {
@@ -96,14 +101,15 @@ std::string integrity_report_to_text(const IntegrityReport& report) {
     for (const auto* part :
          {&problem.object, &problem.tenant, &problem.bundle, &problem.artifact}) {
       if (!part->empty()) {
-        out << ' ' << *part;
+        out << ' ' << printable_text(*part);
       }
     }
     if (problem.event_id != 0) {
       out << " event " << problem.event_id;
     }
-    out << ": " << problem.message << "\n        expected: " << problem.expected
-        << "\n        found:    " << problem.found << '\n';
+    out << ": " << printable_text(problem.message)
+        << "\n        expected: " << printable_text(problem.expected)
+        << "\n        found:    " << printable_text(problem.found) << '\n';
   }
   if (report.problem_count > static_cast<std::int64_t>(report.problems.size())) {
     out << "  ... and " << report.problem_count - static_cast<std::int64_t>(report.problems.size())

@@ -5,6 +5,7 @@
 
 #include "stella/host/diagnostics/orphans.hpp"
 #include "stella/host/json/json_write.hpp"
+#include "stella/sdk/printable_text.hpp"
 
 namespace stella::host {
 namespace {
@@ -72,10 +73,13 @@ std::string orphan_report_to_json(const OrphanReport& report, const QuarantineSu
   return json_to_string(document) + "\n";
 }
 
+// An orphan row's tenant, bundle and key are whatever the row holds: escaped for the terminal, so
+// that a line break or an escape sequence in one cannot print a line of its own.
 std::string orphan_report_to_text(const OrphanReport& report, const QuarantineSummary* quarantine) {
+  using sdk::printable_text;
   std::ostringstream out;
-  out << "orphans in database " << report.database << " (schema " << report.schema_version
-      << "): " << report.total << '\n';
+  out << "orphans in database " << printable_text(report.database) << " (schema "
+      << printable_text(report.schema_version) << "): " << report.total << '\n';
   for (const OrphanKindCount& kind : report.kinds) {
     out << "  " << kind.count << "  " << kind.kind << " (" << kind.table
         << "): " << kind.description;
@@ -88,7 +92,7 @@ std::string orphan_report_to_text(const OrphanReport& report, const QuarantineSu
     out << "  [" << record.kind << "] " << record.table;
     for (const auto* part : {&record.tenant, &record.bundle, &record.key}) {
       if (!part->empty()) {
-        out << ' ' << *part;
+        out << ' ' << printable_text(*part);
       }
     }
     if (record.held) {

@@ -5,9 +5,12 @@
 
 #include "stella/host/diagnostics/reconcile.hpp"
 #include "stella/host/json/json_write.hpp"
+#include "stella/sdk/printable_text.hpp"
 
 namespace stella::host {
 namespace {
+
+using sdk::printable_text;
 
 using Allocator = rapidjson::Document::AllocatorType;
 
@@ -42,21 +45,23 @@ rapidjson::Value bundles_json(const std::vector<ReconcileBundle>& bundles, Alloc
 
 void write_bundles(std::ostream& out, const char* label, const std::vector<ReconcileBundle>& list) {
   for (const ReconcileBundle& bundle : list) {
-    out << "  [" << label << "] " << bundle.tenant << ' ' << bundle.bundle;
+    out << "  [" << label << "] " << printable_text(bundle.tenant) << ' '
+        << printable_text(bundle.bundle);
     if (!bundle.source_root.empty()) {
-      out << " source " << bundle.source_root;
+      out << " source " << printable_text(bundle.source_root);
     }
     if (!bundle.store_root.empty()) {
-      out << " store " << bundle.store_root;
+      out << " store " << printable_text(bundle.store_root);
     }
     out << '\n';
     for (const ReconcileDifference& d : bundle.differences) {
       out << "        " << d.field;
       if (!d.artifact.empty()) {
-        out << ' ' << d.artifact;
+        out << ' ' << printable_text(d.artifact);
       }
-      out << ": source " << (d.source_value.empty() ? "(none)" : d.source_value) << ", store "
-          << (d.store_value.empty() ? "(none)" : d.store_value) << '\n';
+      out << ": source " << (d.source_value.empty() ? "(none)" : printable_text(d.source_value))
+          << ", store " << (d.store_value.empty() ? "(none)" : printable_text(d.store_value))
+          << '\n';
     }
   }
 }
@@ -112,23 +117,27 @@ std::string reconcile_report_to_json(const ReconcileReport& report) {
   return json_to_string(document) + "\n";
 }
 
+// What the source and the store hold (tenants, bundle ids, paths, roots, the messages that quote
+// them) is escaped for the terminal: a line break or an escape sequence in one must not print a
+// line. The command to paste stays as written, so that it can be pasted.
 std::string reconcile_report_to_text(const ReconcileReport& report) {
   std::ostringstream out;
-  out << "reconcile --source " << report.source << " (" << report.mode
+  out << "reconcile --source " << printable_text(report.source) << " (" << report.mode
       << "): " << (report.in_sync() && report.source_problems.empty() ? "in sync" : "DIFFERS")
       << '\n'
-      << "  source " << report.source_location << " via " << report.plugin_id << " ("
-      << report.source_format << "): " << report.source_bundles << " bundles\n"
-      << "  store  database " << report.database << ", schema " << report.schema_version << ": "
-      << report.store_bundles << " bundles\n"
+      << "  source " << printable_text(report.source_location) << " via " << report.plugin_id
+      << " (" << report.source_format << "): " << report.source_bundles << " bundles\n"
+      << "  store  database " << printable_text(report.database) << ", schema "
+      << printable_text(report.schema_version) << ": " << report.store_bundles << " bundles\n"
       << "  matched " << report.matched << ", missing " << report.missing.size() << ", extra "
       << report.extra.size() << ", mismatched " << report.mismatched.size() << '\n';
   write_bundles(out, "missing", report.missing);
   write_bundles(out, "extra", report.extra);
   write_bundles(out, "mismatched", report.mismatched);
   for (const BundleProblem& problem : report.source_problems) {
-    out << "  [source/" << problem.check << "] " << problem.tenant << ' ' << problem.bundle << ' '
-        << problem.artifact << ": " << problem.message << '\n';
+    out << "  [source/" << problem.check << "] " << printable_text(problem.tenant) << ' '
+        << printable_text(problem.bundle) << ' ' << printable_text(problem.artifact) << ": "
+        << printable_text(problem.message) << '\n';
   }
   if (report.mode == "apply") {
     out << "  imported " << report.imported << " bundles (audit event "

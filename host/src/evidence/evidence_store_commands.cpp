@@ -30,6 +30,7 @@
 #include "stella/host/store/embedded_cluster.hpp"
 #include "stella/host/store/lost_connection.hpp"
 #include "stella/sdk/error.hpp"
+#include "stella/sdk/printable_text.hpp"
 
 namespace po = boost::program_options;
 
@@ -235,8 +236,8 @@ int run_roots_export(Invocation& call) {
     const std::string path = call.options["output"].as<std::string>();
     write_file_atomically(path, text);
     if (!call.globals.quiet) {
-      call.err << "wrote the roots of " << exported.roots.tenants.size() << " tenants to " << path
-               << '\n';
+      call.err << "wrote the roots of " << exported.roots.tenants.size() << " tenants to "
+               << sdk::printable_text(path) << '\n';
     }
   } else {
     call.out << text;
@@ -286,7 +287,7 @@ int run_verify_all(Invocation& call) {
                           std::to_string(report.checked.bundles) + " bundles, " +
                           std::to_string(report.anomaly_count) + " anomalies)");
   if (!report_path.empty() && !call.globals.quiet) {
-    call.err << "wrote the verification report to " << report_path << '\n';
+    call.err << "wrote the verification report to " << sdk::printable_text(report_path) << '\n';
   }
   return report.passed() ? kExitSuccess : kExitVerificationFailed;
 }

@@ -10,6 +10,7 @@
 #include "stella/host/evidence/pg_binary_copy.hpp"
 #include "stella/host/evidence/store_version.hpp"
 #include "stella/sdk/error.hpp"
+#include "stella/sdk/printable_text.hpp"
 
 namespace stella::host {
 
@@ -95,14 +96,18 @@ std::string roots_export_to_json(const RootsExport& exported) {
   return json.finish();
 }
 
+// Tenant names and stored roots are whatever the store holds: escaped for the terminal, so that a
+// line break or an escape sequence in one cannot print a line of its own.
 std::string roots_export_to_text(const RootsExport& exported) {
+  using sdk::printable_text;
   std::ostringstream out;
-  out << "global root " << exported.roots.global->root << " (" << exported.roots.algorithm
-      << ", generation " << exported.roots.generation << ", schema " << exported.schema_version
-      << ", database " << exported.database << ")\n";
+  out << "global root " << printable_text(exported.roots.global->root) << " ("
+      << printable_text(exported.roots.algorithm) << ", generation " << exported.roots.generation
+      << ", schema " << printable_text(exported.schema_version) << ", database "
+      << printable_text(exported.database) << ")\n";
   for (const StoredTenantRoot& tenant : exported.roots.tenants) {
-    out << "  " << tenant.tenant_id << ' ' << tenant.root << ' ' << tenant.bundle_count
-        << " bundles, " << tenant.artifact_count << " artifacts\n";
+    out << "  " << printable_text(tenant.tenant_id) << ' ' << printable_text(tenant.root) << ' '
+        << tenant.bundle_count << " bundles, " << tenant.artifact_count << " artifacts\n";
   }
   return out.str();
 }

@@ -9,6 +9,7 @@
 #include "evidence/json_output.hpp"
 #include "stella/host/evidence/pg_binary_copy.hpp"
 #include "stella/host/evidence/store_version.hpp"
+#include "stella/sdk/printable_text.hpp"
 
 namespace stella::host {
 namespace {
@@ -221,10 +222,14 @@ std::string stats_to_json(const StoreStats& stats) {
   return json.finish();
 }
 
+// Tenant names, kinds, media types and roots are whatever the store holds: escaped for the
+// terminal, so that a line break or an escape sequence in one cannot print a line of its own.
 std::string stats_to_text(const StoreStats& stats) {
+  using sdk::printable_text;
   std::ostringstream out;
-  out << "evidence store in database " << stats.database << " (schema " << stats.schema_version
-      << ", " << stats.roots.algorithm << ")\n"
+  out << "evidence store in database " << printable_text(stats.database) << " (schema "
+      << printable_text(stats.schema_version) << ", " << printable_text(stats.roots.algorithm)
+      << ")\n"
       << "  tenants       " << stats.totals.tenants << '\n'
       << "  bundles       " << stats.totals.bundles << '\n'
       << "  artifacts     " << stats.totals.artifacts << " (" << human_bytes(stats.totals.bytes)
@@ -232,32 +237,34 @@ std::string stats_to_text(const StoreStats& stats) {
       << "  attestations  " << stats.totals.attestations << '\n'
       << "  legal holds   " << stats.totals.legal_holds_active << " active, "
       << stats.totals.legal_holds_released << " released\n"
-      << "  global root   " << (stats.roots.global ? stats.roots.global->root : "(none)") << '\n';
+      << "  global root   "
+      << (stats.roots.global ? printable_text(stats.roots.global->root) : "(none)") << '\n';
   if (stats.options.detailed) {
     out << "\nper tenant:\n";
     for (const TenantTotals& tenant : stats.tenants) {
       const StoredTenantRoot* root = tenant_root(stats.roots, tenant.tenant_id);
-      out << "  " << tenant.tenant_id << ": " << tenant.bundles << " bundles, " << tenant.artifacts
-          << " artifacts (" << human_bytes(tenant.bytes) << "), " << tenant.legal_holds_active
-          << " active holds, created " << tenant.oldest_created_at.value_or("-") << " .. "
+      out << "  " << printable_text(tenant.tenant_id) << ": " << tenant.bundles << " bundles, "
+          << tenant.artifacts << " artifacts (" << human_bytes(tenant.bytes) << "), "
+          << tenant.legal_holds_active << " active holds, created "
+          << tenant.oldest_created_at.value_or("-") << " .. "
           << tenant.newest_created_at.value_or("-") << "\n    root "
-          << (root ? root->root : "(none)") << '\n';
+          << (root ? printable_text(root->root) : "(none)") << '\n';
     }
   }
   if (stats.options.by_type) {
     out << "\nby type:\n";
     for (const TenantTotals& tenant : stats.tenants) {
-      out << "  " << tenant.tenant_id << ":\n";
+      out << "  " << printable_text(tenant.tenant_id) << ":\n";
       for (const KindTotals& kind : stats.kinds) {
         if (kind.tenant_id == tenant.tenant_id) {
-          out << "    kind " << kind.kind << ": " << kind.bundles << " bundles, " << kind.artifacts
-              << " artifacts (" << human_bytes(kind.bytes) << ")\n";
+          out << "    kind " << printable_text(kind.kind) << ": " << kind.bundles << " bundles, "
+              << kind.artifacts << " artifacts (" << human_bytes(kind.bytes) << ")\n";
         }
       }
       for (const MediaTypeTotals& type : stats.media_types) {
         if (type.tenant_id == tenant.tenant_id) {
-          out << "    " << type.media_type << ": " << type.artifacts << " artifacts ("
-              << human_bytes(type.bytes) << ")\n";
+          out << "    " << printable_text(type.media_type) << ": " << type.artifacts
+              << " artifacts (" << human_bytes(type.bytes) << ")\n";
         }
       }
     }

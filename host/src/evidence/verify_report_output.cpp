@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "evidence/json_output.hpp"
+#include "stella/sdk/printable_text.hpp"
 
 namespace stella::host {
 namespace {
@@ -53,12 +54,13 @@ void write_counts(Writer& w, const VerifyCounts& counts) {
   w.EndObject();
 }
 
-/// "tenant acme, bundle 1f2e..., artifact sbom/cyclonedx.json" (the parts that apply).
+/// "tenant acme, bundle 1f2e..., artifact sbom/cyclonedx.json" (the parts that apply), each
+/// escaped for the terminal.
 std::string where(const VerifyAnomaly& anomaly) {
   std::string text;
   const auto add = [&](const char* label, const std::string& value) {
     if (!value.empty()) {
-      text += (text.empty() ? "" : ", ") + std::string(label) + " " + value;
+      text += (text.empty() ? "" : ", ") + std::string(label) + " " + sdk::printable_text(value);
     }
   };
   add("tenant", anomaly.tenant);
@@ -98,22 +100,29 @@ std::string verify_report_to_json(const VerifyReport& report) {
   return json.finish();
 }
 
+// What the store holds (names, paths, roots, the messages that quote them) is escaped for the
+// terminal: a stored path holding a line break or an escape sequence must not print a verdict.
 std::string verify_report_to_text(const VerifyReport& report) {
+  using sdk::printable_text;
   std::ostringstream out;
-  out << "verify-all: " << (report.passed() ? "PASS" : "FAIL") << " - database " << report.database
-      << ", schema " << report.schema_version << ", " << report.algorithm << '\n'
+  out << "verify-all: " << (report.passed() ? "PASS" : "FAIL") << " - database "
+      << printable_text(report.database) << ", schema " << printable_text(report.schema_version)
+      << ", " << printable_text(report.algorithm) << '\n'
       << "  checked " << report.checked.tenants << " tenants, " << report.checked.bundles
       << " bundles, " << report.checked.artifacts << " artifacts (" << report.checked.bytes
       << " bytes), " << report.checked.signatures << " signatures in " << std::fixed
       << std::setprecision(1) << report.elapsed_seconds << " s\n"
-      << "  global root " << report.stored_global_root.value_or("(none stored)") << '\n';
+      << "  global root "
+      << (report.stored_global_root ? printable_text(*report.stored_global_root) : "(none stored)")
+      << '\n';
   if (!report.passed()) {
     out << "  " << report.anomaly_count << " problem" << (report.anomaly_count == 1 ? "" : "s")
         << " found:\n";
     for (const VerifyAnomaly& anomaly : report.anomalies) {
-      out << "  - [" << anomaly.check << "] " << where(anomaly) << ": " << anomaly.message
-          << "\n      expected " << anomaly.expected << "\n      found    " << anomaly.found
-          << '\n';
+      out << "  - [" << anomaly.check << "] " << where(anomaly) << ": "
+          << printable_text(anomaly.message) << "\n      expected "
+          << printable_text(anomaly.expected) << "\n      found    "
+          << printable_text(anomaly.found) << '\n';
     }
     if (report.anomaly_count > static_cast<std::int64_t>(report.anomalies.size())) {
       out << "  ... and "

@@ -9,7 +9,7 @@ namespace stella::host::merkle_detail {
 /// Longest excerpt of user text quoted in a message; longer text is cut and ends with "...".
 inline constexpr std::size_t kMaxQuotedChars = 80;
 
-/// 'text' in single quotes, cut to kMaxQuotedChars, control characters shown as \xNN.
+/// 'text' in single quotes, cut to kMaxQuotedChars, escaped as sdk::printable_text does.
 std::string quoted_excerpt(std::string_view text);
 
 }  // namespace stella::host::merkle_detail
