@@ -342,6 +342,32 @@ BOOST_AUTO_TEST_CASE(a_source_that_does_not_verify_is_refused_with_nothing_writt
   BOOST_CHECK(!target.has_store());
 }
 
+BOOST_AUTO_TEST_CASE(a_seal_time_the_attestation_does_not_sign_is_refused_with_nothing_written) {
+  ScratchDir dir;
+  const fs::path bundle = dir.path() / "backup";
+  export_to(shared_source_store(), bundle, {"--all"});
+  const std::string file = first_file(bundle, "/bundle.json");
+  std::string record = read_text(bundle / file);
+  const auto document = valid_json(record, "bundle-record.schema.json");
+  const std::string signed_time = document["sealedAt"].GetString();
+  // A minute later, with the checksum list made to agree: only the attestation still says when
+  // the bundle was sealed.
+  std::string edited_time = signed_time;
+  edited_time[15] = edited_time[15] == '9' ? '8' : static_cast<char>(edited_time[15] + 1);
+  record.replace(record.find(signed_time, record.find("\"sealedAt\"")), signed_time.size(),
+                 edited_time);
+  write_listed_file(bundle, file, record);
+
+  BundleStore target("bundles_import_seal_time");
+  const ProcessResult refused = target.stella({"evidence", "import", bundle.string()});
+  BOOST_CHECK_EQUAL(refused.exit_code, 1);
+  BOOST_CHECK_MESSAGE(mentions(refused.err, "does not verify") &&
+                          mentions(refused.err, "attestation_sealed_at") &&
+                          mentions(refused.err, document["bundleId"].GetString()),
+                      refused.err);
+  BOOST_CHECK(!target.has_store());
+}
+
 BOOST_AUTO_TEST_CASE(into_a_new_store_a_problem_found_at_the_end_of_the_read_leaves_no_store) {
   // Into a database without a store, a source is verified and loaded in the same read. Signatures
   // are checked beside the read and their results gathered at its end, after the bundles went to

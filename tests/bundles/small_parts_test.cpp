@@ -24,6 +24,16 @@ BOOST_AUTO_TEST_CASE(rfc3339_times_that_cannot_be_stored_exactly_are_refused) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(rfc3339_times_are_respelled_as_a_store_renders_them) {
+  BOOST_CHECK_EQUAL(rfc3339_utc_as_stored("2026-01-31T12:00:00Z"), "2026-01-31T12:00:00.000000Z");
+  BOOST_CHECK_EQUAL(rfc3339_utc_as_stored("2026-01-31T12:00:00.5Z"), "2026-01-31T12:00:00.500000Z");
+  BOOST_CHECK_EQUAL(rfc3339_utc_as_stored("2026-01-31T12:00:00.123456Z"),
+                    "2026-01-31T12:00:00.123456Z");
+  // What cannot be read stays as written, so it equals no stored time.
+  BOOST_CHECK_EQUAL(rfc3339_utc_as_stored("2026-01-31T12:00:00+00:00"),
+                    "2026-01-31T12:00:00+00:00");
+}
+
 BOOST_AUTO_TEST_CASE(canonical_json_ignores_member_order_and_whitespace) {
   const auto a = canonical_json(R"({"payloadType": "x", "signatures": [{"sig": "s", "keyid": "k"}],
       "payload": "p"})");

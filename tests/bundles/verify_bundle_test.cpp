@@ -1,7 +1,7 @@
 // `stella evidence verify-bundle`: offline, with no database, each kind of damage is caught and
-// named — a flipped byte, a deleted file, an added file, an edited manifest, two artifacts
-// swapped, a proof altered, a truncated archive, a file listed or held twice — and a sound bundle
-// passes.
+// named — a flipped byte, a deleted file, an added file, an edited manifest, a kind and seal time
+// the attestation does not sign, two artifacts swapped, a proof altered, a truncated archive, a
+// file listed or held twice — and a sound bundle passes.
 #include <boost/test/unit_test.hpp>
 
 #include "bundles/bundle_test_support.hpp"
@@ -53,6 +53,16 @@ std::string describe(const rapidjson::Document& report) {
             problem["artifact"].GetString() + ": " + problem["message"].GetString() + "\n";
   }
   return text;
+}
+
+/// `json` with the string value `from` of its first member `name` replaced by `to`.
+std::string with_member_value(std::string json, const std::string& name, const std::string& from,
+                              const std::string& to) {
+  const std::size_t key = json.find("\"" + name + "\"");
+  BOOST_REQUIRE(key != std::string::npos);
+  const std::size_t value = json.find("\"" + from + "\"", key);
+  BOOST_REQUIRE(value != std::string::npos);
+  return json.replace(value + 1, from.size(), to);
 }
 
 /// The bundle directory and artifact path of the first artifact file of the export.
@@ -170,6 +180,30 @@ BOOST_AUTO_TEST_CASE(an_edited_manifest_is_named) {
   BOOST_CHECK_MESSAGE(problems_named(report, "checksum", "manifest.json") == 1, describe(report));
   BOOST_CHECK_EQUAL(
       problems_named(report, "tenant_root", document["tenants"][0]["tenant"].GetString()), 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_kind_and_seal_time_the_attestation_does_not_sign_are_named) {
+  // bundle.json and the checksum list agree; only the attestation still says what was sealed.
+  ExportCopy copy;
+  const std::string file = first_file(copy.bundle, "/bundle.json");
+  std::string record = read_text(copy.bundle / file);
+  const auto document = valid_json(record, "bundle-record.schema.json");
+  BOOST_REQUIRE_EQUAL(document["attestation"].GetString(), std::string("included"));
+  const std::string kind = document["kind"].GetString();
+  const std::string edited_kind = kind == "job" ? "evaluation" : "job";
+  // One microsecond later: the bundle keeps its place in the Merkle order, so every root and
+  // proof still verifies.
+  std::string edited_time = document["sealedAt"].GetString();
+  char& last_digit = edited_time[edited_time.size() - 2];
+  last_digit = last_digit == '9' ? '8' : static_cast<char>(last_digit + 1);
+  record = with_member_value(record, "kind", kind, edited_kind);
+  record = with_member_value(record, "sealedAt", document["sealedAt"].GetString(), edited_time);
+  write_listed_file(copy.bundle, file, record);
+  const auto report = verify({copy.bundle.string()}, 1);
+  const std::string bundle_id = document["bundleId"].GetString();
+  BOOST_CHECK_MESSAGE(problems_named(report, "attestation_kind", bundle_id) == 1, describe(report));
+  BOOST_CHECK_EQUAL(problems_named(report, "attestation_sealed_at", bundle_id), 1);
+  BOOST_CHECK_MESSAGE(report["bundles"][0]["problems"].Size() == 2U, describe(report));
 }
 
 BOOST_AUTO_TEST_CASE(two_swapped_artifacts_are_named) {

@@ -1,6 +1,7 @@
 // The diagnostics on a schema 2.0 store (digest generations, content-addressed contents, the
 // attestations table): integrity-check --deep passes on a clean store and names schema drift of
-// the 2.0 objects; orphans finds and quarantines 2.0's own kinds; reconcile reads the 2.0 sample.
+// the 2.0 objects and a kind and seal time the attestation does not sign; orphans finds and
+// quarantines 2.0's own kinds; reconcile reads the 2.0 sample.
 #include <boost/test/unit_test.hpp>
 
 #include "diagnostics/diagnostics_fixture.hpp"
@@ -47,6 +48,30 @@ BOOST_AUTO_TEST_CASE(integrity_check_passes_and_names_2_0_drift) {
   BOOST_TEST(has_item(drift["problems"], {{"area", "schema"},
                                           {"check", "missing_column"},
                                           {"object", "evidence.artifact_digests.digest"}}));
+}
+
+BOOST_AUTO_TEST_CASE(a_seal_time_and_kind_the_attestation_does_not_sign_are_named_in_2_0) {
+  // 2.0 keeps attestations in a table of their own; the bundle row still holds kind and seal time.
+  EvidenceStore store("diag20_signed_metadata");
+  init_2_0(store);
+  const std::string bundle = store.scalar(
+      "SELECT bundle_id FROM evidence.bundles WHERE tenant_id = 'acme' "
+      "ORDER BY sealed_at, bundle_id LIMIT 1");
+  store.sql().exec(
+      "UPDATE evidence.bundles SET sealed_at = sealed_at + interval '5 minutes', "
+      "kind = CASE WHEN kind = 'job' THEN 'evaluation' ELSE 'job' END WHERE bundle_id = $1",
+      {bundle});
+  const auto deep =
+      json_run(store, {"evidence", "integrity-check", "--deep"}, 1, "integrity-report.schema.json");
+  for (const char* check : {"attestation_sealed_at", "attestation_kind"}) {
+    BOOST_TEST(
+        has_item(deep["problems"],
+                 {{"area", "content"}, {"check", check}, {"tenant", "acme"}, {"bundle", bundle}}),
+        check);
+  }
+  BOOST_TEST(deep["problemCount"].GetInt64() == 2);
+  const auto verified = store.stella({"evidence", "verify-all"});
+  BOOST_TEST(verified.exit_code == 1, verified.out << verified.err);
 }
 
 BOOST_AUTO_TEST_CASE(orphans_of_2_0_kinds_are_listed_and_quarantined) {

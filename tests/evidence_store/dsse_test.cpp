@@ -106,6 +106,9 @@ BOOST_AUTO_TEST_CASE(statement_round_trips_and_a_foreign_predicate_is_refused) {
   const auto parsed = host::parse_evidence_statement(json);
   BOOST_TEST(parsed.tenant == "acme");
   BOOST_TEST(parsed.bundle_id == "b-1");
+  BOOST_TEST(parsed.kind == "evaluation");
+  BOOST_TEST(parsed.sealed_at == "2026-01-01T00:00:00.000000Z");
+  BOOST_TEST(parsed.artifact_count == 2U);
   BOOST_REQUIRE(parsed.subjects.size() == 2U);
   BOOST_TEST(parsed.subjects[1].name == "vex/openvex.json");
   BOOST_TEST(parsed.subjects[1].hex == std::string(64, 'b'));

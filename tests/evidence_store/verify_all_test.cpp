@@ -143,6 +143,10 @@ BOOST_AUTO_TEST_CASE(a_deleted_artifact_is_named) {
   const Anomaly* subject = find(anomalies, "attestation_subject", t.bundle, path);
   BOOST_REQUIRE_MESSAGE(subject != nullptr, listed(anomalies));
   BOOST_TEST(subject->found == "no such artifact");
+  const Anomaly* count = find(anomalies, "attestation_artifact_count", t.bundle);
+  BOOST_REQUIRE_MESSAGE(count != nullptr, listed(anomalies));
+  BOOST_TEST(count->expected == "4 artifacts");
+  BOOST_TEST(count->found == "3 artifacts stored");
   BOOST_TEST(find(anomalies, "tenant_counts") != nullptr, listed(anomalies));
 }
 
@@ -195,6 +199,57 @@ BOOST_AUTO_TEST_CASE(a_forged_attestation_signature_is_named) {
   BOOST_REQUIRE_MESSAGE(forged != nullptr, listed(anomalies));
   BOOST_TEST(forged->tenant == "acme");
   BOOST_TEST(anomalies.size() == 1U, listed(anomalies));
+}
+
+BOOST_AUTO_TEST_CASE(an_edited_kind_is_named_against_the_signed_one) {
+  TamperedStore t("verify_kind");
+  const std::string signed_kind =
+      t.store.scalar("SELECT kind FROM evidence.bundles WHERE bundle_id = '" + t.bundle + "'");
+  const std::string edited = signed_kind == "job" ? "evaluation" : "job";
+  t.store.sql().exec("UPDATE evidence.bundles SET kind = $1 WHERE bundle_id = $2",
+                     {edited, t.bundle});
+  const auto anomalies = verify(t.store, 1);
+  const Anomaly* kind = find(anomalies, "attestation_kind", t.bundle);
+  BOOST_REQUIRE_MESSAGE(kind != nullptr, listed(anomalies));
+  BOOST_TEST(kind->tenant == "acme");
+  BOOST_TEST(kind->expected == "kind " + signed_kind);
+  BOOST_TEST(kind->found == "stored as kind " + edited);
+  // The kind is in no root: the attestation is the only thing that vouches for it.
+  BOOST_TEST(anomalies.size() == 1U, listed(anomalies));
+  const auto deep = t.store.stella({"evidence", "integrity-check", "--deep"});
+  BOOST_TEST(deep.exit_code == 1, deep.out << deep.err);
+  BOOST_TEST(mentions(deep.out, "attestation_kind"), deep.out);
+}
+
+BOOST_AUTO_TEST_CASE(an_edited_seal_time_that_keeps_the_merkle_order_is_named) {
+  TamperedStore t("verify_sealed_at");
+  const auto seal_time = [&t] {
+    return t.store.scalar(
+        "SELECT to_char(sealed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') "
+        "FROM evidence.bundles WHERE bundle_id = '" +
+        t.bundle + "'");
+  };
+  const std::string signed_time = seal_time();
+  // Five minutes later is still before the tenant's next bundle (seeded bundles are days apart),
+  // so every root still verifies.
+  t.store.sql().exec(
+      "UPDATE evidence.bundles SET sealed_at = sealed_at + interval '5 minutes' "
+      "WHERE bundle_id = $1",
+      {t.bundle});
+  const std::string edited_time = seal_time();
+  const auto anomalies = verify(t.store, 1);
+  const Anomaly* sealed = find(anomalies, "attestation_sealed_at", t.bundle);
+  BOOST_REQUIRE_MESSAGE(sealed != nullptr, listed(anomalies));
+  BOOST_TEST(sealed->tenant == "acme");
+  BOOST_TEST(sealed->expected == "sealed at " + signed_time);
+  BOOST_TEST(sealed->found == "stored as sealed at " + edited_time);
+  BOOST_TEST(anomalies.size() == 1U, listed(anomalies));
+  const auto generation = t.store.stella({"evidence", "verify-all", "--generation", "1"});
+  BOOST_TEST(generation.exit_code == 1, generation.out << generation.err);
+  BOOST_TEST(mentions(generation.out, "[attestation_sealed_at]"), generation.out);
+  const auto deep = t.store.stella({"evidence", "integrity-check", "--deep"});
+  BOOST_TEST(deep.exit_code == 1, deep.out << deep.err);
+  BOOST_TEST(mentions(deep.out, "attestation_sealed_at"), deep.out);
 }
 
 BOOST_AUTO_TEST_CASE(an_edited_tenant_root_is_named) {

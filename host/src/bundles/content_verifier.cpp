@@ -333,6 +333,9 @@ void ContentVerifier::check_attestation_signature(const OpenBundle& bundle) {
   AttestationJob job;
   job.tenant_id = bundle.source.tenant;
   job.bundle_id = bundle.source.bundle_id;
+  // The kind and seal time the bundle would be stored with, which its predicate must sign.
+  job.kind = bundle.source.kind;
+  job.sealed_at = rfc3339_utc_as_stored(bundle.source.sealed_at);
   job.attestation = bundle.attestation;
   job.artifacts = bundle.attested;
   std::sort(job.artifacts.begin(), job.artifacts.end());

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "stella/host/evidence/pg_binary_copy.hpp"
+
 namespace stella::host {
 namespace {
 
@@ -70,6 +72,11 @@ std::optional<std::int64_t> parse_rfc3339_utc_micros(std::string_view text) {
   const std::int64_t seconds = static_cast<std::int64_t>(days) * kSecondsPerDay +
                                *hour * kSecondsPerHour + *minute * kSecondsPerMinute + *second;
   return seconds * kMicrosPerSecond + micros;
+}
+
+std::string rfc3339_utc_as_stored(std::string_view text) {
+  const auto micros = parse_rfc3339_utc_micros(text);
+  return micros ? iso8601_from_unix_micros(*micros) : std::string(text);
 }
 
 }  // namespace stella::host

@@ -1,9 +1,11 @@
 // The attestation of a bundle: signed by a stored key, naming exactly the bundle's artifacts with
-// their stored digests, and naming the tenant and bundle it is stored under.
+// their stored digests, naming the tenant and bundle it is stored under, and signing the kind, seal
+// time and artifact count it is stored with.
 #include "evidence/attestation_check.hpp"
 
 #include <set>
 
+#include "bundles/rfc3339_time.hpp"
 #include "stella/host/evidence/dsse_envelope.hpp"
 #include "stella/host/evidence/evidence_statement.hpp"
 #include "stella/sdk/error.hpp"
@@ -63,6 +65,39 @@ void check_signatures(const DsseEnvelope& envelope, const SigningKeyring& keyrin
   }
 }
 
+/// The bundle's own columns the predicate signs. The seal time orders the bundle among its
+/// tenant's (the Merkle order) and places it before or after a root transition, so an edit that
+/// keeps the order still changes what the bundle claims.
+void check_signed_metadata(const EvidenceStatement& statement, const AttestationJob& job,
+                           OutcomeBuilder& out) {
+  if (statement.kind != job.kind) {
+    out.add(verify_check::kAttestationKind, {}, "kind " + statement.kind,
+            "stored as kind " + job.kind,
+            "the attestation signs kind " + statement.kind + " but the bundle is stored as kind " +
+                job.kind + ": its kind was edited");
+  }
+  // Compared as instants: the signer may spell the time with fewer fraction digits.
+  if (rfc3339_utc_as_stored(statement.sealed_at) != job.sealed_at) {
+    const bool readable = parse_rfc3339_utc_micros(statement.sealed_at).has_value();
+    out.add(verify_check::kAttestationSealedAt, {}, "sealed at " + statement.sealed_at,
+            "stored as sealed at " + job.sealed_at,
+            readable ? "the attestation signs the seal time " + statement.sealed_at +
+                           " but the bundle is stored as sealed at " + job.sealed_at +
+                           ": its seal time was edited"
+                     : "the attestation signs the seal time " + statement.sealed_at +
+                           ", which is not RFC 3339 UTC (\"Z\", at most microseconds), so it "
+                           "cannot vouch for the stored seal time " +
+                           job.sealed_at);
+  }
+  if (statement.artifact_count != job.artifacts.size()) {
+    out.add(verify_check::kAttestationArtifactCount, {},
+            std::to_string(statement.artifact_count) + " artifacts",
+            std::to_string(job.artifacts.size()) + " artifacts stored",
+            "the attestation counts " + std::to_string(statement.artifact_count) +
+                " artifacts but the bundle holds " + std::to_string(job.artifacts.size()));
+  }
+}
+
 void check_statement(const EvidenceStatement& statement, const AttestationJob& job,
                      OutcomeBuilder& out) {
   if (statement.tenant != job.tenant_id) {
@@ -76,6 +111,7 @@ void check_statement(const EvidenceStatement& statement, const AttestationJob& j
             "stored as bundle " + job.bundle_id,
             "the attestation is for bundle " + statement.bundle_id + ", not this bundle");
   }
+  check_signed_metadata(statement, job, out);
   std::map<std::string, std::string, std::less<>> stored(job.artifacts.begin(),
                                                          job.artifacts.end());
   std::set<std::string, std::less<>> attested;

@@ -26,6 +26,11 @@ SigningKeyring make_keyring(const std::vector<SigningKeyRecord>& keys);
 struct AttestationJob {
   std::string tenant_id;
   std::string bundle_id;
+  /// The bundle's kind and seal time as stored, which the attestation's predicate signs. The seal
+  /// time is ISO 8601 UTC with six fraction digits ("2026-01-31T12:00:00.000000Z"), as the store
+  /// layouts render a timestamptz (iso_utc_sql), so that comparing the text compares the instant.
+  std::string kind;
+  std::string sealed_at;
   std::optional<std::string> attestation;
   /// (canonical path, stored digest) of every artifact, in path order.
   std::vector<std::pair<std::string, std::string>> artifacts;

@@ -35,6 +35,15 @@ std::string string_member(const rapidjson::Value& object, const char* name,
   return std::string(value.GetString(), value.GetStringLength());
 }
 
+std::uint64_t count_member(const rapidjson::Value& object, const char* name,
+                           const std::string& where) {
+  const rapidjson::Value& value = member(object, name, where);
+  if (!value.IsUint64()) {
+    bad_statement(where + "." + name + " is not a non-negative integer");
+  }
+  return value.GetUint64();
+}
+
 }  // namespace
 
 std::string evidence_statement_to_json(const EvidenceStatement& statement) {
@@ -132,6 +141,7 @@ EvidenceStatement parse_evidence_statement(std::string_view json) {
   statement.bundle_id = string_member(predicate, "bundleId", "predicate");
   statement.kind = string_member(predicate, "kind", "predicate");
   statement.sealed_at = string_member(predicate, "sealedAt", "predicate");
+  statement.artifact_count = count_member(predicate, "artifactCount", "predicate");
   return statement;
 }
 

@@ -105,7 +105,12 @@ class VerifyingVisitor final : public EvidenceVisitor {
     ++event_;
     ++counts_.bundles;
     bundle_tree_.emplace(hasher_);
-    job_ = AttestationJob{bundle.tenant_id, bundle.bundle_id, bundle.attestation, {}};
+    job_ = AttestationJob{};
+    job_.tenant_id = bundle.tenant_id;
+    job_.bundle_id = bundle.bundle_id;
+    job_.kind = bundle.kind;
+    job_.sealed_at = bundle.sealed_at;
+    job_.attestation = bundle.attestation;
     bundle_stored_root_ = bundle.stored_root;
   }
 
@@ -153,7 +158,8 @@ class VerifyingVisitor final : public EvidenceVisitor {
 
   void end_tenant() override {
     ++event_;
-    job_ = AttestationJob{tenant_.tenant_id, {}, {}, {}};
+    job_ = AttestationJob{};
+    job_.tenant_id = tenant_.tenant_id;
     const std::string recomputed = format_digest(hasher_.algorithm_id(), tenant_tree_->root());
     const auto bundles = static_cast<std::int64_t>(tenant_tree_->size());
     std::string root_for_global = recomputed;

@@ -1,7 +1,9 @@
 // The in-toto Statement (v1) a bundle's attestation signs: its subjects are the bundle's artifacts
-// (name = canonical path, digest = sha256) and its predicate names the tenant and the bundle.
+// (name = canonical path, digest = sha256) and its predicate names the tenant, the bundle, its
+// kind, its seal time and how many artifacts it has.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +30,9 @@ struct EvidenceStatement {
   std::string kind;
   /// ISO 8601 UTC.
   std::string sealed_at;
+  /// predicate.artifactCount as parsed. evidence_statement_to_json writes the number of subjects
+  /// instead, which is the number of artifacts when each subject carries one digest.
+  std::uint64_t artifact_count = 0;
 };
 
 /// The Statement as compact JSON (the DSSE payload).

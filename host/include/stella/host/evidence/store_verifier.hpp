@@ -5,8 +5,11 @@
 // its bytes; a bundle root against the bundle's stored artifact digests and paths; a tenant root
 // against its bundles' stored roots; the global root against the stored tenant roots; and each
 // bundle's DSSE attestation (signature by the stored key, subjects = the bundle's artifacts by path
-// and stored digest, predicate tenant and bundle id). When every check passes, the global root
-// commits to every stored byte; when one fails, the report names the one value that is wrong.
+// and stored digest, predicate tenant, bundle id, kind, seal time and artifact count = the bundle's
+// as stored). When every check passes, the global root commits to every stored byte and each
+// bundle's attestation to its kind and seal time; when one fails, the report names the one value
+// that is wrong. A bundle's status, subject and creation time are in no attestation and no root,
+// so nothing here vouches for them.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +38,9 @@ inline constexpr const char* kAttestationSignature = "attestation_signature";
 inline constexpr const char* kAttestationSubject = "attestation_subject";
 inline constexpr const char* kAttestationTenant = "attestation_tenant";
 inline constexpr const char* kAttestationBundle = "attestation_bundle";
+inline constexpr const char* kAttestationKind = "attestation_kind";
+inline constexpr const char* kAttestationSealedAt = "attestation_sealed_at";
+inline constexpr const char* kAttestationArtifactCount = "attestation_artifact_count";
 }  // namespace verify_check
 
 /// One problem found. Empty tenant/bundle/artifact fields do not apply to the check.
