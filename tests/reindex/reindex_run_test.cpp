@@ -2,13 +2,19 @@
 // target setting, refusals, the dry run changing nothing, a reindex that seals a new generation
 // while payloads and old digests stay byte for byte, --since, and the audit trail.
 #include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <memory>
+#include <sstream>
+#include <thread>
 
 #include "reindex/generation_store.hpp"
 #include "reindex/reindex_test_support.hpp"
+#include "support/background_stella.hpp"
 #include "support/scratch_database.hpp"
 
 namespace {
 
+using stella::test::BackgroundStella;
 using stella::test::check_generation;
 using stella::test::GenerationStore;
 using stella::test::IngestOptions;
@@ -85,6 +91,48 @@ BOOST_AUTO_TEST_CASE(set_get_validates_against_installed_plugins_and_is_audited)
       store.stella({"evidence", "config", "get", "--format", "json"}).out, "config.schema.json");
   BOOST_TEST(all.IsArray());
   BOOST_TEST(all.Size() == 1U);
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_sets_each_record_the_value_they_replaced) {
+  // While the key was unset there was no row to lock: every concurrent first set read "unset" and
+  // the audit trail told a history that never happened.
+  GenerationStore store("rx_config_race");
+  const auto holder = stella::host::PgConnection::connect(store.conninfo());
+  holder->exec("BEGIN");
+  holder->exec("SELECT pg_advisory_xact_lock(hashtext('stella.config:hash-algorithm'))");
+  std::vector<std::unique_ptr<BackgroundStella>> setters;
+  for (const char* algorithm : {"sha384", "sha512", "sha3-256"}) {
+    setters.push_back(std::make_unique<BackgroundStella>(std::vector<std::string>{
+        "--database", store.conninfo(), "evidence", "config", "set", "hash-algorithm", algorithm}));
+  }
+  const auto waiting = [&store] {
+    return store.scalar(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+  };
+  for (int waited = 0; waited < 1500 && waiting() != "3"; ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  // Each set waits for the one before it: the key's lock is taken even while no row exists.
+  BOOST_TEST(waiting() == "3");
+  holder->exec("COMMIT");
+  for (auto& setter : setters) {
+    const ProcessResult done = setter->wait();
+    BOOST_TEST(done.exit_code == 0, done.err);
+  }
+  const std::string chain = store.scalar(
+      "SELECT string_agg(coalesce(data->>'old_value', 'unset') || '>' || (data->>'new_value'), "
+      "' ' ORDER BY id) FROM stella.audit_events WHERE event_type = 'config_change'");
+  std::istringstream changes(chain);
+  std::string change;
+  std::string previous = "unset";
+  int count = 0;
+  while (changes >> change) {
+    const std::size_t arrow = change.find('>');
+    BOOST_TEST(change.substr(0, arrow) == previous, chain);
+    previous = change.substr(arrow + 1);
+    ++count;
+  }
+  BOOST_TEST(count == 3, chain);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

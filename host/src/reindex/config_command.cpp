@@ -143,9 +143,9 @@ int run_set(Invocation& invocation, bool json) {
     }
   }
   const auto connection = store_connection(invocation);
-  const std::optional<ConfigEntry> before = read_config(*connection, key);
+  std::optional<std::string> before;
   const ConfigEntry entry =
-      write_config(*connection, key, value, invocation.globals.operator_name, allowed);
+      write_config(*connection, key, value, invocation.globals.operator_name, allowed, &before);
   if (json) {
     rapidjson::Document document;
     const rapidjson::Value object = entry_json(entry, document.GetAllocator());
@@ -154,11 +154,10 @@ int run_set(Invocation& invocation, bool json) {
     invocation.out << key << " = " << entry.value << '\n';
   }
   if (!invocation.globals.quiet) {
-    if (before && before->value == value) {
+    if (before == value) {
       invocation.err << key << " was already " << value << "; nothing changed\n";
     } else {
-      invocation.err << key << " set to " << value << " (was "
-                     << (before ? before->value : std::string("unset"))
+      invocation.err << key << " set to " << value << " (was " << before.value_or("unset")
                      << "); recorded in the audit trail\n";
     }
   }

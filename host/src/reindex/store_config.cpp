@@ -89,7 +89,8 @@ std::vector<ConfigEntry> read_all_config(PgConnection& connection) {
 
 ConfigEntry write_config(PgConnection& connection, std::string_view key, std::string_view value,
                          std::string_view operator_name,
-                         const std::vector<std::string>& allowed_values) {
+                         const std::vector<std::string>& allowed_values,
+                         std::optional<std::string>* replaced) {
   require_known_config_key(key);
   if (!allowed_values.empty() &&
       std::find(allowed_values.begin(), allowed_values.end(), value) == allowed_values.end()) {
@@ -103,12 +104,18 @@ ConfigEntry write_config(PgConnection& connection, std::string_view key, std::st
   }
   PgTransaction transaction(connection);
   // Serializes concurrent `config set` of the same key, so each audit event's old_value is the
-  // value the change really replaced.
-  const PgResult current = connection.exec(
-      "SELECT value FROM stella.config WHERE key = $1 FOR UPDATE", {std::string(key)});
+  // value the change really replaced. A row lock alone does not: while the key is unset there is
+  // no row to lock, and every concurrent first set read "unset".
+  connection.exec("SELECT pg_advisory_xact_lock(hashtext('stella.config:' || $1))",
+                  {std::string(key)});
+  const PgResult current =
+      connection.exec("SELECT value FROM stella.config WHERE key = $1", {std::string(key)});
   std::optional<std::string> old_value;
   if (current.rows() > 0) {
     old_value = std::string(current.get(0, 0));
+  }
+  if (replaced != nullptr) {
+    *replaced = old_value;
   }
   if (old_value == value) {
     transaction.commit();

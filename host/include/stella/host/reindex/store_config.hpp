@@ -40,9 +40,12 @@ std::vector<ConfigEntry> read_all_config(PgConnection& connection);
 /// Sets `key` to `value` and appends a config_change audit event (key, old_value, new_value) in
 /// the same transaction; opens and commits its own transaction. Setting the value it already has
 /// changes nothing and writes no event. `allowed_values`: when not empty, `value` must be one of
-/// them (throws sdk::Error(invalid_input) listing them otherwise). Returns the entry as stored.
+/// them (throws sdk::Error(invalid_input) listing them otherwise). Returns the entry as stored;
+/// `replaced`, when given, receives the value the write replaced (nullopt: it was unset), read
+/// under the same lock as the write, as the audit event records it.
 ConfigEntry write_config(PgConnection& connection, std::string_view key, std::string_view value,
                          std::string_view operator_name,
-                         const std::vector<std::string>& allowed_values);
+                         const std::vector<std::string>& allowed_values,
+                         std::optional<std::string>* replaced = nullptr);
 
 }  // namespace stella::host
