@@ -54,6 +54,14 @@ BOOST_AUTO_TEST_CASE(a_foreign_lock_holder_is_named_and_nothing_waits) {
   BOOST_TEST(store.evidence_rows_digest() == rows);
 
   host::release_migration_lock(*holder);
+
+  // A stella migration holds the lock for a moment before its run is recorded: named as such.
+  holder->exec("SELECT set_config('application_name', 'stella migrate lock (bob)', false)");
+  BOOST_REQUIRE(host::try_acquire_migration_lock(*holder));
+  const auto preparing = store.expect(3, migrate_1_0_to_2_0());
+  BOOST_TEST(mentions(preparing.err, "a stella migration that is still preparing its run"),
+             preparing.err);
+  host::release_migration_lock(*holder);
   store.expect(0, migrate_1_0_to_2_0());
 }
 

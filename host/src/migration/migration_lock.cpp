@@ -63,6 +63,16 @@ std::string describe_migration_lock_holder(PgConnection& connection) {
              "), started at " + std::string(run.get(0, 8)) + "; " + server;
     }
   }
+  // A stella migrate, resume or rollback holds the lock a moment before it records its run (its
+  // checks and the roots it recomputes come first): not a stranger to go and terminate.
+  const PgResult application = connection.exec(
+      "SELECT application_name FROM pg_stat_activity WHERE pid = $1", {std::to_string(pid)});
+  if (application.rows() > 0 &&
+      std::string(application.get(0, 0)).rfind("stella migrate lock", 0) == 0) {
+    return server +
+           ", a stella migration that is still preparing its run (its checks come "
+           "before the run is recorded)";
+  }
   return server + ", which is not a recorded stella migration run";
 }
 
