@@ -213,6 +213,31 @@ BOOST_AUTO_TEST_CASE(the_same_import_run_twice_at_once_adds_the_bundles_once) {
   BOOST_TEST(target.stella({"evidence", "verify-all"}).exit_code == 0);
 }
 
+BOOST_AUTO_TEST_CASE(a_rollback_while_an_import_reads_its_source_is_named_not_a_raw_sql_error) {
+  // The import chose the 2.0 layout when it began; the rollback finished while it read its source
+  // (writers are refused during a run only once the run is recorded).
+  ScratchDir dir;
+  export_to(shared_source_store(), dir.path() / "backup", {"--all"});
+  BundleStore target("bundles_import_during_rollback");
+  target.init_and_seed("5");
+  BOOST_TEST_REQUIRE(
+      target.stella({"evidence", "migrate", "--from-version", "1.0", "--to-version", "2.0"})
+          .exit_code == 0);
+  BackgroundStella importing(
+      {"--database", target.conninfo(), "evidence", "import", (dir.path() / "backup").string()},
+      {{"STELLA_TEST_IMPORT_FILE_DELAY_MS", "60"}});
+  importing.wait_for_err("import: verifying");
+  const ProcessResult rollback =
+      target.stella({"evidence", "migrate", "--rollback", "--from-version", "2.0"});
+  BOOST_TEST_REQUIRE(rollback.exit_code == 0, rollback.err);
+  const ProcessResult imported = importing.wait();
+  BOOST_TEST(imported.exit_code == 3, imported.err);
+  BOOST_TEST(
+      mentions(imported.err, "the store changed from schema 2.0 to 1.0 while this import ran"),
+      imported.err);
+  BOOST_TEST(!mentions(imported.err, "SQLSTATE"), imported.err);
+}
+
 BOOST_AUTO_TEST_CASE(with_progress_format_json_every_line_on_stderr_is_a_json_event) {
   // Scripts that follow an import read its stderr as JSON lines: the notes of the import's steps,
   // the importer's progress (slowed so that some comes) and its log lines alike.

@@ -43,6 +43,7 @@
 #include "stella/host/reindex/reindex_runner.hpp"
 #include "stella/host/reindex/store_config.hpp"
 #include "stella/host/reindex/store_generations.hpp"
+#include "stella/host/store/sqlstate.hpp"
 #include "stella/sdk/error.hpp"
 
 namespace stella::host {
@@ -374,10 +375,10 @@ bool roots_equal_declared(const ImportSummary& summary, const std::vector<Source
   return true;
 }
 
-}  // namespace
-
-ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& registry,
-                              const ImportOptions& options, sdk::HostContext& ctx) {
+/// The import; `version_seen` is the store's schema version when it began (nullopt: no store).
+ImportSummary import_once(const std::string& conninfo, PluginRegistry& registry,
+                          const ImportOptions& options, sdk::HostContext& ctx,
+                          std::optional<std::string>& version_seen) {
   if (options.locations.empty()) {
     throw sdk::Error(sdk::ErrorCode::invalid_input, "import needs at least one PATH",
                      "for example: stella evidence import /backup/evidence-20260131/");
@@ -393,6 +394,7 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
   // 0. What the database holds decides in which algorithm bundles are compared and loaded.
   const auto connection = PgConnection::connect(conninfo);
   const std::optional<std::string> existing = detect_store_version(*connection);
+  version_seen = existing;
   std::unique_ptr<StoreLayout> layout;
   std::string store_algorithm;
   if (existing) {
@@ -773,6 +775,41 @@ ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& regis
     summary.roots_equal_declared = roots_equal_declared(summary, sources);
   }
   return summary;
+}
+
+}  // namespace
+
+ImportSummary import_evidence(const std::string& conninfo, PluginRegistry& registry,
+                              const ImportOptions& options, sdk::HostContext& ctx) {
+  std::optional<std::string> version_seen;
+  try {
+    return import_once(conninfo, registry, options, ctx, version_seen);
+  } catch (const sdk::Error& error) {
+    // The layout was chosen when the import began; a migration or rollback that ran while it read
+    // its source (writers are refused during a run, but only once the run is recorded) leaves it
+    // naming tables and columns of another version. Say that, not PostgreSQL's words.
+    if (!version_seen || (!reports_sqlstate(error, sqlstate::kUndefinedColumn) &&
+                          !reports_sqlstate(error, sqlstate::kUndefinedTable))) {
+      throw;
+    }
+    std::optional<std::string> now;
+    try {
+      const auto connection = PgConnection::connect(conninfo);
+      now = detect_store_version(*connection);
+    } catch (const sdk::Error&) {
+      throw error;
+    }
+    if (now == version_seen) {
+      throw;
+    }
+    throw sdk::Error(sdk::ErrorCode::refused,
+                     "the store changed from schema " + *version_seen + " to " +
+                         now.value_or("none") +
+                         " while this import ran (a schema migration or rollback ran at the same "
+                         "time); nothing was imported",
+                     "run the import again once `stella evidence migrate --status` shows no run "
+                     "under way");
+  }
 }
 
 }  // namespace stella::host
