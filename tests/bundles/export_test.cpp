@@ -186,6 +186,41 @@ BOOST_AUTO_TEST_CASE(an_interrupted_export_leaves_nothing_behind_and_records_not
                           "'export'") == exports_before);
 }
 
+BOOST_AUTO_TEST_CASE(an_export_does_not_replace_what_another_put_at_its_output_meanwhile) {
+  // Two exports to one --output: the target was checked when each began; the slower one renamed
+  // its archive over the faster one's, both said they succeeded and both were recorded.
+  BundleStore& store = shared_source_store();
+  for (const bool portable : {true, false}) {
+    ScratchDir dir;
+    const fs::path target = dir.path() / (portable ? "nightly.tar.gz" : "nightly");
+    std::vector<std::string> args = {"--database", store.conninfo(), "evidence",     "export",
+                                     "--all",      "--output",       target.string()};
+    if (portable) {
+      args.push_back("--portable");
+    }
+    BackgroundStella slow(args, {{"STELLA_TEST_EXPORT_BUNDLE_DELAY_MS", "100"}});
+    slow.wait_for_err("/12 bundles");
+    const ProcessResult fast = run_stella(args);
+    BOOST_TEST_REQUIRE(fast.exit_code == 0, fast.err);
+    const std::string fast_listing =
+        run_shell("ls -lR --time-style=full-iso '" + target.string() + "'", {}, dir.path().string())
+            .out;
+    BOOST_TEST_REQUIRE(mentions(fast_listing, "nightly"), fast_listing);
+    const std::string exports_before =
+        store.scalar("SELECT count(*) FROM stella.audit_events WHERE event_type = 'export'");
+    const ProcessResult refused = slow.wait();
+    BOOST_TEST(refused.exit_code == 2, refused.err);
+    BOOST_TEST(mentions(refused.err, "was filled while this export ran"), refused.err);
+    BOOST_TEST(
+        run_shell("ls -lR --time-style=full-iso '" + target.string() + "'", {}, dir.path().string())
+            .out == fast_listing);
+    BOOST_TEST(store.scalar("SELECT count(*) FROM stella.audit_events WHERE event_type = "
+                            "'export'") == exports_before);
+    BOOST_TEST(run_shell("ls -A", {}, dir.path().string()).out == target.filename().string() + "\n",
+               "a staging left behind");
+  }
+}
+
 BOOST_AUTO_TEST_CASE(an_export_that_loses_its_connection_leaves_nothing_and_says_so) {
   BundleStore& store = shared_source_store();
   const std::string exports_before =

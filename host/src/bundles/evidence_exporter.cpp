@@ -524,6 +524,7 @@ ExportSummary export_evidence(const std::string& conninfo, const ExportOptions& 
   summary.include_attestations = options.include_attestations;
   summary.include_proofs = options.include_proofs;
   summary.include_schemas = options.include_schemas;
+  target.require_target_still_free();
   {
     // The export is recorded before it becomes visible at --output: an export nobody recorded
     // never appears where the operator looks.

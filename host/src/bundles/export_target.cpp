@@ -1,6 +1,9 @@
 #include "bundles/export_target.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <atomic>
 #include <cstdio>
@@ -28,7 +31,7 @@ bool is_empty_directory(const fs::path& path) {
 }  // namespace
 
 ExportTarget::ExportTarget(const std::string& requested, bool portable, bool force)
-    : portable_(portable) {
+    : portable_(portable), force_(force) {
   if (requested.empty()) {
     throw sdk::Error(sdk::ErrorCode::invalid_input, "--output is empty",
                      "name the directory (or with --portable the .tar.gz file) to write");
@@ -120,8 +123,35 @@ ExportTarget::~ExportTarget() {
   }
 }
 
+void ExportTarget::require_target_still_free() const {
+  if (force_) {
+    return;
+  }
+  std::error_code error;
+  if (fs::exists(fs::symlink_status(target_, error)) && !is_empty_directory(target_)) {
+    throw sdk::Error(sdk::ErrorCode::invalid_input,
+                     "--output " + target_.string() +
+                         " was filled while this export ran (another export to the same path?); "
+                         "it was not replaced, and this export was not written",
+                     "export again to another path, or add --force to replace what is there");
+  }
+}
+
 void ExportTarget::commit() {
   std::error_code error;
+  if (!force_ && !fs::exists(fs::symlink_status(target_, error))) {
+    // Nothing may appear there between the check and the rename: refuse to replace it.
+    if (::renameat2(AT_FDCWD, staging_.c_str(), AT_FDCWD, target_.c_str(), RENAME_NOREPLACE) == 0) {
+      committed_ = true;
+      return;
+    }
+    if (errno == EEXIST) {
+      require_target_still_free();
+    }
+    // Otherwise (a file system without RENAME_NOREPLACE, say) the rename below says what failed.
+  } else {
+    require_target_still_free();
+  }
   fs::path replaced;
   if (!portable_ && fs::exists(fs::symlink_status(target_, error)) &&
       !is_empty_directory(target_)) {

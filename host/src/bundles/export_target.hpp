@@ -30,6 +30,10 @@ class ExportTarget {
   const std::filesystem::path& path() const { return target_; }
   /// Moves the staging output to the target (replacing an old target when forced).
   void commit();
+  /// Without --force: throws sdk::Error(invalid_input) when something was put at the target since
+  /// the export began (another export to the same path), which this one must not replace. Called
+  /// before the export is recorded; commit() refuses the same way if it happens after that.
+  void require_target_still_free() const;
 
  private:
   std::filesystem::path target_;
@@ -37,6 +41,7 @@ class ExportTarget {
   /// Directories above the target that did not exist and were created for it, outermost first.
   std::vector<std::filesystem::path> created_parents_;
   bool portable_;
+  bool force_;
   bool committed_ = false;
 };
 
