@@ -108,6 +108,9 @@ BOOST_AUTO_TEST_CASE(a_portable_export_is_byte_identical_run_after_run) {
   BOOST_CHECK(listing.out.rfind("manifest.json\n", 0) == 0);
   BOOST_CHECK(listing.out.size() > 17 &&
               listing.out.substr(listing.out.size() - 17) == "checksums.sha256\n");
+  // The file ends with the gzip stream: no zero padding that gzip -l reads as a damaged trailer.
+  const ProcessResult gzip_list = run_shell("gzip -l one.tar.gz", {}, dir.path().string());
+  BOOST_CHECK_MESSAGE(gzip_list.exit_code == 0, gzip_list.out + gzip_list.err);
   // Nothing is left beside the archive.
   const ProcessResult files = run_shell("ls -A", {}, dir.path().string());
   BOOST_CHECK_EQUAL(files.out, "one.tar.gz\ntwo.tar.gz\n");

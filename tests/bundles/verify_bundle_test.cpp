@@ -248,7 +248,9 @@ BOOST_AUTO_TEST_CASE(a_truncated_archive_is_named) {
   const fs::path archive = dir.path() / "evidence.tar.gz";
   export_to(shared_source_store(), archive, {"--all", "--portable"});
   const std::string bytes = read_text(archive);
-  write_text(archive, bytes.substr(0, bytes.size() / 2));
+  // Cut at three quarters. (Cut much shorter, a small archive is not recognized as a portable
+  // export at all: libarchive cannot read its first header ahead; that is exit 2, not this.)
+  write_text(archive, bytes.substr(0, bytes.size() * 3 / 4));
   const auto report = verify({archive.string()}, 1);
   BOOST_CHECK_MESSAGE(problems_named(report, "unreadable", "") == 1, describe(report));
   BOOST_CHECK(mentions(describe(report), "truncated or damaged"));

@@ -69,6 +69,9 @@ class TarGzBundleWriter final : public BundleFileWriter {
           "turning off the gzip time stamp");
     check(archive_write_set_filter_option(archive_, "gzip", "compression-level", kGzipLevel),
           "setting the gzip level");
+    // The gzip stream ends the file: libarchive would pad it with zeros to a whole 10 KiB block,
+    // which `gzip -l` reads as a damaged trailer.
+    check(archive_write_set_bytes_in_last_block(archive_, 1), "ending the archive at its data");
     check(archive_write_open(archive_, this, nullptr, &TarGzBundleWriter::on_write, nullptr),
           "opening the archive");
   }

@@ -69,6 +69,8 @@ void write_pack_archive(const std::filesystem::path& output, const PackContents&
       archive_write_add_filter_gzip(a.get()) != ARCHIVE_OK ||
       // No time in the gzip header: the archive's bytes depend on its contents only.
       archive_write_set_filter_option(a.get(), "gzip", "timestamp", nullptr) != ARCHIVE_OK ||
+      // No zero padding after the gzip stream (`gzip -l` reads it as a damaged trailer).
+      archive_write_set_bytes_in_last_block(a.get(), 1) != ARCHIVE_OK ||
       archive_write_open_filename(a.get(), temporary.c_str()) != ARCHIVE_OK) {
     fail(a.get(), temporary, "open");
   }
