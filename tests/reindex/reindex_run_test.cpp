@@ -386,6 +386,22 @@ BOOST_AUTO_TEST_CASE(a_record_lost_while_building_stops_the_seal_and_says_what_t
              "1");
 }
 
+BOOST_AUTO_TEST_CASE(verify_all_names_an_artifact_without_a_digest_as_such) {
+  // Not "its content changed" with an empty expected digest: nothing changed its bytes, it has
+  // no digest to compare them with.
+  GenerationStore store("rx_nodigest");
+  store.ingest(IngestOptions{});
+  const std::string record = store.scalar(
+      "SELECT bundle_id || '|' || path FROM evidence.artifact_digests ORDER BY 1 LIMIT 1");
+  store.connection().exec(
+      "DELETE FROM evidence.artifact_digests WHERE bundle_id = $1 AND path = $2",
+      {record.substr(0, record.find('|')), record.substr(record.find('|') + 1)});
+  const ProcessResult verified = store.stella({"evidence", "verify-all"});
+  BOOST_TEST(verified.exit_code == 1, verified.out + verified.err);
+  BOOST_TEST(mentions(verified.out, "the artifact has no digest in this generation"), verified.out);
+  BOOST_TEST(!mentions(verified.out, "its content changed"), verified.out);
+}
+
 BOOST_AUTO_TEST_CASE(a_store_whose_digest_table_is_not_partitioned_is_reindexed_in_that_table) {
   // Laid out as schema 2.0 was before evidence.artifact_digests was partitioned by generation.
   GenerationStore store("rx_unpartitioned");

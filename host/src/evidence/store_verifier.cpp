@@ -120,7 +120,13 @@ class VerifyingVisitor final : public EvidenceVisitor {
     counts_.bytes += static_cast<std::int64_t>(artifact.content.size());
     const std::string recomputed =
         format_digest(hasher_.algorithm_id(), hasher_.digest(artifact.content));
-    if (recomputed != artifact.stored_digest) {
+    if (artifact.stored_digest.empty()) {
+      // An artifact added by hand, or one whose digest row was deleted: nothing to compare.
+      walk_anomaly(verify_check::kArtifactDigest, std::string(artifact.path), "a stored digest",
+                   "none",
+                   "the artifact has no digest in this generation: it was added, or its digest "
+                   "removed, outside stella");
+    } else if (recomputed != artifact.stored_digest) {
       walk_anomaly(verify_check::kArtifactDigest, std::string(artifact.path),
                    std::string(artifact.stored_digest), recomputed,
                    "the artifact's bytes do not hash to its stored digest: its content changed");
