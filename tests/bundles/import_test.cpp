@@ -125,7 +125,9 @@ BOOST_AUTO_TEST_CASE(two_imports_into_an_empty_database_at_once_create_one_store
   BundleStore target("bundles_import_race");
   BackgroundStella first(
       {"--database", target.conninfo(), "evidence", "import", (dir.path() / "backup").string()},
-      {{"STELLA_TEST_IMPORT_FILE_DELAY_MS", "40"}});
+      // Slow enough that the second, started once the first reads, begins before the first
+      // commits even on a loaded machine (at 40 ms a file it once finished first there).
+      {{"STELLA_TEST_IMPORT_FILE_DELAY_MS", "100"}});
   first.wait_for_err("files read");
   BOOST_TEST_REQUIRE(first.running(), first.err());
   const ProcessResult second =
@@ -157,8 +159,9 @@ BOOST_AUTO_TEST_CASE(an_import_waits_for_the_writers_that_recompute_the_roots) {
       {"--database", target.conninfo(), "evidence", "import", (dir.path() / "backup").string()});
   const auto waiting_on_advisory_lock = [&] {
     return target.scalar(
-               "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT "
-               "granted") == "1";
+               "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+               "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())") ==
+           "1";
   };
   for (int waited = 0; waited < 1000 && !waiting_on_advisory_lock() && importing.running();
        ++waited) {
@@ -194,8 +197,9 @@ BOOST_AUTO_TEST_CASE(the_same_import_run_twice_at_once_adds_the_bundles_once) {
   BackgroundStella second(import);
   const auto both_waiting = [&] {
     return target.scalar(
-               "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT "
-               "granted") == "2";
+               "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+               "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())") ==
+           "2";
   };
   for (int waited = 0; waited < 1500 && !both_waiting(); ++waited) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

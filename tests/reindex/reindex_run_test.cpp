@@ -107,7 +107,8 @@ BOOST_AUTO_TEST_CASE(concurrent_sets_each_record_the_value_they_replaced) {
   }
   const auto waiting = [&store] {
     return store.scalar(
-        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
   };
   for (int waited = 0; waited < 1500 && waiting() != "3"; ++waited) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
