@@ -246,12 +246,9 @@ int run_command(const Command& command, const std::vector<std::string>& rest, bo
     // writes, and an option added later would change what an old abbreviation means.
     constexpr int kStyle =
         po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-    po::store(po::command_line_parser(rest)
-                  .options(all)
-                  .positional(positional_desc)
-                  .style(kStyle)
-                  .run(),
-              vm);
+    po::store(
+        po::command_line_parser(rest).options(all).positional(positional_desc).style(kStyle).run(),
+        vm);
     po::notify(vm);
   } catch (const po::unknown_option& e) {
     std::vector<std::string> names = option_names(own);

@@ -307,8 +307,7 @@ void register_db_commands(CommandTable& table) {
       "only; when run as root it runs as an unprivileged user (docs/embedded-database.md).\n"
       "Refused (exit 3) with --database: stella does not control external servers.\n" +
           std::string(kExitCodesEpilog),
-      start_verb,
-      true});
+      start_verb, true});
   table.add(Command{
       kGroup, "stop", "Stop the embedded PostgreSQL cluster (fast shutdown)", "", 0,
       [](po::options_description& options) {
@@ -319,15 +318,13 @@ void register_db_commands(CommandTable& table) {
       "when it is not running. Refused (exit 3) with --database, and while another stella\n"
       "command (a migration, a reindex, an import) is connected, naming it, unless --force.\n" +
           std::string(kExitCodesEpilog),
-      stop_verb,
-      true});
+      stop_verb, true});
   table.add(Command{
       kGroup, "url", "Print the libpq connection string of the store's server", "", 0, nullptr,
       "Prints the connection string of the embedded cluster (or --database unchanged), e.g.\n"
       "  psql \"$(stella db url)\"\n" +
           std::string(kExitCodesEpilog),
-      url_verb,
-      true});
+      url_verb, true});
   table.add(Command{
       kGroup, "env", "Print PGHOST/PGPORT/PGUSER/PGDATABASE exports for psql, pg_dump, pg_restore",
       "", 0, nullptr,
@@ -336,8 +333,7 @@ void register_db_commands(CommandTable& table) {
       "  pg_dump -Fc -n evidence -f /backup/stellaops-backup.dump\n"
       "  pg_restore -d stellaops --table='evidence.*' /backup/stellaops-backup.dump\n" +
           std::string(kExitCodesEpilog),
-      env_verb,
-      true});
+      env_verb, true});
 }
 
 }  // namespace stella::host
