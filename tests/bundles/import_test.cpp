@@ -16,6 +16,7 @@
 #include "support/background_stella.hpp"
 #include "support/json_event_lines.hpp"
 #include "support/other_sessions.hpp"
+#include "support/waiting_advisory_locks.hpp"
 
 namespace stella::test {
 namespace {
@@ -158,10 +159,7 @@ BOOST_AUTO_TEST_CASE(an_import_waits_for_the_writers_that_recompute_the_roots) {
   BackgroundStella importing(
       {"--database", target.conninfo(), "evidence", "import", (dir.path() / "backup").string()});
   const auto waiting_on_advisory_lock = [&] {
-    return target.scalar(
-               "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
-               "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())") ==
-           "1";
+    return target.scalar(kWaitingAdvisoryLocksSql) == "1";
   };
   for (int waited = 0; waited < 1000 && !waiting_on_advisory_lock() && importing.running();
        ++waited) {
@@ -195,12 +193,7 @@ BOOST_AUTO_TEST_CASE(the_same_import_run_twice_at_once_adds_the_bundles_once) {
                                            (dir.path() / "backup").string()};
   BackgroundStella first(import);
   BackgroundStella second(import);
-  const auto both_waiting = [&] {
-    return target.scalar(
-               "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
-               "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())") ==
-           "2";
-  };
+  const auto both_waiting = [&] { return target.scalar(kWaitingAdvisoryLocksSql) == "2"; };
   for (int waited = 0; waited < 1500 && !both_waiting(); ++waited) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -11,6 +11,7 @@
 #include "reindex/reindex_test_support.hpp"
 #include "support/background_stella.hpp"
 #include "support/scratch_database.hpp"
+#include "support/waiting_advisory_locks.hpp"
 
 namespace {
 
@@ -18,6 +19,7 @@ using stella::test::BackgroundStella;
 using stella::test::check_generation;
 using stella::test::GenerationStore;
 using stella::test::IngestOptions;
+using stella::test::kWaitingAdvisoryLocksSql;
 using stella::test::mentions;
 using stella::test::ProcessResult;
 using stella::test::valid_json;
@@ -105,11 +107,7 @@ BOOST_AUTO_TEST_CASE(concurrent_sets_each_record_the_value_they_replaced) {
     setters.push_back(std::make_unique<BackgroundStella>(std::vector<std::string>{
         "--database", store.conninfo(), "evidence", "config", "set", "hash-algorithm", algorithm}));
   }
-  const auto waiting = [&store] {
-    return store.scalar(
-        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
-        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
-  };
+  const auto waiting = [&store] { return store.scalar(kWaitingAdvisoryLocksSql); };
   for (int waited = 0; waited < 1500 && waiting() != "3"; ++waited) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
